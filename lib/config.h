@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * config — syngated's settings: defaults, the INI file (rte_cfgfile) and
+ * the command line (getopt_long), in that order of precedence (the command
+ * line wins).  No EAL needed: rte_cfgfile is plain C.
+ *
+ * Every bad value is refused with a message naming the option (or the
+ * file's section/key) and the accepted values, written to `err`.
+ */
+#ifndef SG_CONFIG_H
+#define SG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include "syngate.h"
+
+#define SG_MAX_SERVICES_NAME	16
+
+struct sg_config {
+	struct sg_params p;		/* what the engine needs (syngate.h) */
+	uint16_t listen_ports[SG_MAX_LISTENERS];	/* host order */
+	unsigned n_listen;
+	unsigned app_threads;		/* --app-threads, 1..64 */
+	char service[SG_MAX_SERVICES_NAME];	/* --service: "accept" */
+	unsigned stats_interval;	/* --stats SECONDS, 0 = off */
+	char config_file[256];		/* --config, "" = none */
+	bool help;			/* --help given */
+};
+
+/* Fill with the built-in defaults (also documented in --help). */
+void config_defaults(struct sg_config *c);
+
+/*
+ * Apply the INI file at path (sections [syngate], [listen], see
+ * config/syngated.ini).  Returns 0, or -1 with a message in err.
+ */
+int config_load_file(struct sg_config *c, const char *path,
+		     char *err, size_t errlen);
+
+/*
+ * Parse the application arguments (after EAL's "--"): first finds --config
+ * and loads that file, then applies every other option over it.
+ * argv[0] is the program name.  Returns 0, or -1 with a message in err.
+ * Resets getopt state itself, so it may be called more than once.
+ */
+int config_parse_args(struct sg_config *c, int argc, char **argv,
+		      char *err, size_t errlen);
+
+/* Write the --help text. */
+void config_usage(FILE *f, const char *prog);
+
+/* Cross-field checks done after parsing (e.g. at least one listener).
+ * Returns 0, or -1 with a message in err. */
+int config_validate(const struct sg_config *c, char *err, size_t errlen);
+
+#endif /* SG_CONFIG_H */

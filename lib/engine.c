@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Engine setup and what the main lcore does while workers run. */
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "accept.h"
+#include "conn.h"
+#include "engine.h"
+
+uint64_t
+engine_now_us(const struct sg_engine *e)
+{
+	uint64_t c = rte_rdtsc() - e->e_start_tsc;
+
+	/* Split so that c * 10^6 cannot overflow in a long run. */
+	return c / e->e_tsc_hz * 1000000 + c % e->e_tsc_hz * 1000000 /
+	       e->e_tsc_hz;
+}
+
+int
+sg_engine_create(const struct sg_params *p, unsigned n_workers,
+		 struct sg_engine **out)
+{
+	struct sg_engine *e;
+	unsigned i;
+	int ret;
+
+	if (n_workers == 0 || n_workers > SG_MAX_WORKERS ||
+	    p->synq_size == 0 || p->conn_max == 0 || p->backlog == 0)
+		return -EINVAL;
+	e = rte_zmalloc("sg_engine", sizeof(*e), RTE_CACHE_LINE_SIZE);
+	if (e == NULL)
+		return -ENOMEM;
+	e->e_params = *p;
+	e->e_tsc_hz = rte_get_tsc_hz();
+	e->e_start_tsc = rte_rdtsc();
+	rte_seqlock_init(&e->e_ckeys_lock);
+	ret = siphash_key_random(&e->e_isn_key);
+	if (ret == 0)
+		ret = cookie_keys_init(&e->e_ckeys);
+	if (ret == 0 && getrandom(&e->e_ts_offset, sizeof(e->e_ts_offset),
+				  0) != sizeof(e->e_ts_offset))
+		ret = -EIO;
+	if (ret < 0)
+		goto err_engine;
+	for (i = 0; i < n_workers; i++) {
+		struct worker *w = rte_zmalloc_socket("sg_worker", sizeof(*w),
+			RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+
+		if (w == NULL) {
+			ret = -ENOMEM;
+			goto err_workers;
+		}
+		ret = worker_init(w, e, i, (int)rte_socket_id());
+		if (ret < 0) {
+			rte_free(w);
+			goto err_workers;
+		}
+		e->e_workers[i] = w;
+		e->e_nworkers++;
+	}
+	*out = e;
+	return 0;
+
+err_workers:
+	while (e->e_nworkers > 0) {
+		struct worker *w = e->e_workers[--e->e_nworkers];
+
+		worker_fini(w);
+		rte_free(w);
+	}
+err_engine:
+	rte_free(e);
+	return ret;
+}
+
+static void
+conn_free_cb(struct sg_conn *c, void *arg)
+{
+	(void)arg;
+	worker_conn_free(c->c_owner, c);
+}
+
+void
+sg_engine_destroy(struct sg_engine *e)
+{
+	unsigned i;
+
+	if (e == NULL)
+		return;
+	listener_table_fini(&e->e_listeners, conn_free_cb, NULL);
+	for (i = 0; i < e->e_nworkers; i++) {
+		worker_fini(e->e_workers[i]);
+		rte_free(e->e_workers[i]);
+	}
+	rte_free(e);
+}
+
+int
+sg_engine_attach_queue(struct sg_engine *e, unsigned wi, uint16_t port_id,
+		       uint16_t queue, bool tx_cksum_offload)
+{
+	struct worker *w;
+	struct worker_port *p;
+	int ret;
+
+	if (wi >= e->e_nworkers)
+		return -EINVAL;
+	w = e->e_workers[wi];
+	if (w->w_nports == SG_MAX_PORTS)
+		return -ENOSPC;
+	p = &w->w_ports[w->w_nports];
+	memset(p, 0, sizeof(*p));
+	ret = rte_eth_macaddr_get(port_id, &p->wp_mac);
+	if (ret < 0)
+		return ret;
+	p->wp_port = port_id;
+	p->wp_queue = queue;
+	p->wp_ck_off = tx_cksum_offload;
+	w->w_nports++;
+	return 0;
+}
+
+struct rte_mempool *
+sg_engine_pktmbuf_pool(struct sg_engine *e, unsigned w)
+{
+	return w < e->e_nworkers ? e->e_workers[w]->w_mbufs : NULL;
+}
+
+int
+sg_listen(struct sg_engine *e, uint16_t port, uint32_t backlog,
+	  struct sg_listener **out)
+{
+	return listener_create(&e->e_listeners, port,
+			       backlog ? backlog : e->e_params.backlog,
+			       e->e_nworkers, (int)rte_socket_id(), out);
+}
+
+void *
+sg_engine_worker(struct sg_engine *e, unsigned w)
+{
+	return w < e->e_nworkers ? e->e_workers[w] : NULL;
+}
+
+void
+sg_engine_stop(struct sg_engine *e)
+{
+	__atomic_store_n(&e->e_stop, 1, __ATOMIC_RELAXED);
+}
+
+bool
+sg_engine_stopping(const struct sg_engine *e)
+{
+	return __atomic_load_n(&e->e_stop, __ATOMIC_RELAXED) != 0;
+}
+
+int
+sg_engine_rotate_keys(struct sg_engine *e)
+{
+	struct cookie_keys k = e->e_ckeys;
+	int ret = cookie_keys_rotate(&k);
+
+	if (ret < 0)
+		return ret;
+	rte_seqlock_write_lock(&e->e_ckeys_lock);
+	e->e_ckeys = k;
+	rte_seqlock_write_unlock(&e->e_ckeys_lock);
+	return 0;
+}
+
+void
+sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
+		struct sg_gauges *g)
+{
+	unsigned i, j;
+
+	memset(c, 0, sizeof(*c));
+	memset(g, 0, sizeof(*g));
+	for (i = 0; i < e->e_nworkers; i++) {
+		const struct worker *w = e->e_workers[i];
+
+		stats_add(c, &w->w_stats);
+		g->synq_used += synq_used(&w->w_synq);
+		g->synq_cap += w->w_synq.sq_cap;
+		g->conns_used += w->w_conns_used;
+		g->conns_cap += e->e_params.conn_max;
+		g->cookie_workers += w->w_cookie_mode;
+	}
+	for (j = 0; j < e->e_listeners.lt_n; j++)
+		g->accept_queued += sg_accept_pending(e->e_listeners.lt_l[j]);
+}

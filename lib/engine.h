@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * engine — what the workers share, read-only while they run: parameters,
+ * listeners, the ISN key, the master copy of the cookie keys (written by
+ * the main lcore under a seqlock, copied by each worker when it changes),
+ * the stop flag.
+ */
+#ifndef SG_ENGINE_H
+#define SG_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_seqlock.h>
+
+#include "cookie.h"
+#include "listener.h"
+#include "siphash.h"
+#include "syngate.h"
+#include "worker.h"
+
+struct sg_engine {
+	struct sg_params e_params;
+	unsigned e_nworkers;
+	struct worker *e_workers[SG_MAX_WORKERS];
+	struct listener_table e_listeners;
+	struct siphash_key e_isn_key;	/* RFC 6528 F() secret */
+	uint32_t e_ts_offset;		/* random TSval base (RFC 7323 5.4) */
+	uint64_t e_start_tsc;
+	uint64_t e_tsc_hz;
+
+	rte_seqlock_t e_ckeys_lock;	/* main writes, workers copy */
+	struct cookie_keys e_ckeys;
+
+	volatile int e_stop;
+};
+
+/* Microseconds since the engine started (TSC). */
+uint64_t engine_now_us(const struct sg_engine *e);
+
+#endif /* SG_ENGINE_H */

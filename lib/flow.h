@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * flow — a worker's flow table: TCP 4-tuple -> half-open entry (the SYN
+ * queue) or accepted connection.
+ *
+ * One DPDK rte_hash per worker (cuckoo, two candidate buckets of 8, bulk
+ * lookup with prefetching), created without any concurrency flag: only
+ * the owning worker reads or writes it, so no lock or atomic is taken.
+ * The stored value is a pointer; bit 0 set marks a half-open entry
+ * (struct synq_entry, 64-byte aligned), clear marks a struct sg_conn.
+ *
+ * The hash is keyed SipHash-2-4 of the 4-tuple with a per-worker random
+ * key, so an attacker cannot aim spoofed SYNs at one bucket pair; and even
+ * if he could, a cuckoo table bounds the damage to that pair (16 slots):
+ * the insert fails, the SYN falls back to a cookie and is counted.
+ * The table is sized 2 x (synq_size + conn_max) so that at full
+ * occupancy it stays at or under 50 % load, where cuckoo inserts
+ * practically never fail.
+ */
+#ifndef SG_FLOW_H
+#define SG_FLOW_H
+
+#include <stdint.h>
+
+#include <rte_hash.h>
+
+#include "pkt.h"
+#include "siphash.h"
+
+#define FLOW_TAG_SYNQ	1ul
+#define FLOW_BULK_MAX	32	/* <= RTE_HASH_LOOKUP_BULK_MAX */
+
+struct flow_table {
+	struct rte_hash *ft_hash;
+	struct siphash_key ft_key;
+	uint32_t ft_entries;
+};
+
+/* entries: table capacity.  Returns 0 or -errno. */
+int flow_table_init(struct flow_table *ft, const char *name,
+		    uint32_t entries, int socket);
+void flow_table_fini(struct flow_table *ft);
+
+static inline uint32_t
+flow_hash(const struct flow_table *ft, const struct flow4 *f)
+{
+	uint64_t m0 = (uint64_t)f->raddr | (uint64_t)f->laddr << 32;
+	uint64_t m1 = (uint64_t)f->rport | (uint64_t)f->lport << 16;
+
+	return (uint32_t)siphash24_2u64(&ft->ft_key, m0, m1);
+}
+
+/*
+ * Look up n (<= FLOW_BULK_MAX) keys with precomputed hashes; data[i] is the
+ * stored value or NULL.
+ */
+void flow_lookup_bulk(const struct flow_table *ft, const struct flow4 **keys,
+		      uint32_t *sig, unsigned n, void **data);
+
+/* One lookup; NULL on a miss. */
+void *flow_lookup(const struct flow_table *ft, const struct flow4 *key,
+		  uint32_t sig);
+
+/* Insert or replace key -> data.  Returns 0 or -ENOSPC. */
+int flow_add(struct flow_table *ft, const struct flow4 *key, uint32_t sig,
+	     void *data);
+
+/* Remove key.  Returns 0 or -ENOENT. */
+int flow_del(struct flow_table *ft, const struct flow4 *key, uint32_t sig);
+
+/* Keys in the table. */
+uint32_t flow_count(const struct flow_table *ft);
+
+#endif /* SG_FLOW_H */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * isn — initial sequence numbers for stateful handshakes, RFC 6528:
+ *   ISN = M + F(localip, localport, remoteip, remoteport, secretkey)
+ * with M a 4 microsecond clock and F keyed SipHash-2-4.  Pure C.
+ */
+#ifndef SG_ISN_H
+#define SG_ISN_H
+
+#include <stdint.h>
+
+#include "pkt.h"
+#include "siphash.h"
+
+/* usec: a monotonic microsecond clock; M = usec / 4 (RFC 793's 4 us tick). */
+uint32_t isn_make(const struct siphash_key *key, const struct flow4 *flow,
+		  uint64_t usec);
+
+#endif /* SG_ISN_H */

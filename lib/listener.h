@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * listener — TCP ports served on the engine's address, and their accept
+ * rings (the accept queue).
+ *
+ * Each listener has one rte_ring per worker, of exactly `backlog` slots:
+ * the worker is the single producer (no atomic read-modify-write on the
+ * packet path), application threads are the consumers (multi-consumer
+ * dequeue, lock-free CAS on their side).  The backlog therefore bounds
+ * each worker's queue, as it bounds each SO_REUSEPORT socket's queue on
+ * Linux.  Memory: 8 B per slot per worker.
+ *
+ * Listeners are created before the workers start and never change while
+ * they run, so workers read the table without synchronisation.
+ */
+#ifndef SG_LISTENER_H
+#define SG_LISTENER_H
+
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_ring.h>
+
+#include "syngate.h"
+
+
+struct sg_listener {
+	struct rte_ring *l_ring[SG_MAX_WORKERS];	/* worker -> apps */
+	unsigned l_nrings;
+	uint32_t l_backlog;
+	uint16_t l_port;		/* host order */
+	uint8_t l_id;
+	unsigned l_next;		/* where the next accept starts
+					   (racy hint, any value is fine) */
+};
+
+struct listener_table {
+	uint8_t lt_by_port[65536];	/* port (host order) -> id + 1 */
+	struct sg_listener *lt_l[SG_MAX_LISTENERS];
+	unsigned lt_n;
+};
+
+/* The listener on TCP port port_be (network order), or NULL. */
+static inline struct sg_listener *
+listener_lookup(const struct listener_table *lt, uint16_t port_be)
+{
+	uint8_t i = lt->lt_by_port[rte_be_to_cpu_16(port_be)];
+
+	return i ? lt->lt_l[i - 1] : NULL;
+}
+
+/* Create a listener with n_workers rings.  Returns 0 or -errno. */
+int listener_create(struct listener_table *lt, uint16_t port,
+		    uint32_t backlog, unsigned n_workers, int socket,
+		    struct sg_listener **out);
+
+/* Free all listeners and their rings; conn_free is called on every
+ * connection still queued. */
+void listener_table_fini(struct listener_table *lt,
+			 void (*conn_free)(struct sg_conn *c, void *arg),
+			 void *arg);
+
+#endif /* SG_LISTENER_H */

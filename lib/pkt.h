@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pkt — parse and build Ethernet, ARP, IPv4, ICMP echo and TCP.
+ *
+ * Pure functions over a byte buffer: no EAL, no mbuf, so every malformed
+ * case is unit-tested with plain arrays.  The worker binds them to mbufs.
+ * The parser never reads past `len` and reports why it refused a frame as
+ * an enum sg_drop; the caller counts it.
+ *
+ * Byte order: struct pkt_info keeps addresses and ports in network order
+ * (as they are compared and hashed, never printed on the hot path) and
+ * seq/ack/window/options in host order.
+ *
+ * IPv6 fits without rework: struct sg_flow (syngate.h) is family-tagged;
+ * pkt_info carries l3 offsets and a family, and the TCP option parser is
+ * shared by both families.
+ */
+#ifndef SG_PKT_H
+#define SG_PKT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stats.h"
+
+#define PKT_ETH_LEN	14
+#define PKT_IP4_LEN	20
+#define PKT_TCP_LEN	20
+#define PKT_TCP_MAXOPT	40
+
+/* TCP flags, as on the wire (byte 13). */
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+#define TCPF_PSH 0x08
+#define TCPF_ACK 0x10
+#define TCPF_URG 0x20
+#define TCPF_ECE 0x40
+#define TCPF_CWR 0x80
+
+/* Which TCP options a segment carried (pkt_tcp_opts.o_present). */
+#define OPT_MSS		0x01
+#define OPT_WSCALE	0x02
+#define OPT_SACKOK	0x04
+#define OPT_TS		0x08
+
+struct pkt_tcp_opts {
+	uint32_t o_tsval;	/* valid with OPT_TS */
+	uint32_t o_tsecr;	/* valid with OPT_TS */
+	uint16_t o_mss;		/* valid with OPT_MSS */
+	uint8_t o_wscale;	/* valid with OPT_WSCALE (raw, may be > 14) */
+	uint8_t o_present;	/* OPT_* */
+};
+
+/*
+ * 4-tuple of an IPv4 TCP flow, network byte order: the key of the per-worker
+ * flow table (12 bytes, no padding).  "r" is the remote peer, "l" is us.
+ */
+struct flow4 {
+	uint32_t raddr;
+	uint32_t laddr;
+	uint16_t rport;
+	uint16_t lport;
+};
+
+enum pkt_kind {
+	PKT_DROP = 0,	/* see *why */
+	PKT_ARP,	/* ARP request (reply with pkt_arp_reply) */
+	PKT_ICMP_ECHO,	/* ICMP echo request (pkt_icmp_echo_reply) */
+	PKT_TCP,
+};
+
+/* Checksum state the NIC reported for the frame (from mbuf ol_flags). */
+#define PKT_CK_IP_GOOD	0x1	/* IPv4 header checksum verified good */
+#define PKT_CK_IP_BAD	0x2
+#define PKT_CK_L4_GOOD	0x4	/* TCP/ICMP checksum verified good */
+#define PKT_CK_L4_BAD	0x8
+
+struct pkt_info {
+	uint16_t l3_off;	/* offset of the IP header (after VLAN: no) */
+	uint16_t l4_off;	/* offset of TCP / ICMP header */
+	uint16_t payload_off;	/* offset of TCP payload */
+	uint16_t payload_len;	/* TCP payload bytes (from IP total length) */
+	uint16_t l3_end;	/* l3_off + IP total length (<= frame len) */
+	uint8_t family;		/* 4 (6 later) */
+	uint8_t tcp_flags;	/* TCPF_* */
+	struct flow4 flow;	/* TCP: the 4-tuple; ARP/ICMP: addrs only */
+	uint32_t seq;		/* host order */
+	uint32_t ack;
+	uint16_t win;		/* raw, unscaled */
+	struct pkt_tcp_opts opts;
+};
+
+/*
+ * Parse a frame.  `ck` is PKT_CK_* from the NIC: GOOD skips the software
+ * check, BAD drops, neither verifies in software.  Returns the kind; on
+ * PKT_DROP *why holds the reason.  Does not check the destination address
+ * against served addresses (the caller does, it knows them); does reject
+ * martian sources (0, broadcast, multicast, loopback).
+ */
+enum pkt_kind pkt_parse(const uint8_t *frame, uint32_t len, unsigned ck,
+			struct pkt_info *pi, enum sg_drop *why);
+
+/*
+ * Parse TCP options in opt[0..len).  Unknown kinds are skipped by their
+ * length byte; EOL ends the list.  Returns 0, or -1 when an option's length
+ * is < 2 or overruns the header (or a known option has the wrong length).
+ */
+int pkt_tcp_opts_parse(const uint8_t *opt, unsigned len,
+		       struct pkt_tcp_opts *o);
+
+/*
+ * Write TCP options for a segment we send: MSS (if OPT_MSS), SACK-permitted
+ * (OPT_SACKOK), timestamps (OPT_TS), window scale (OPT_WSCALE), padded with
+ * NOPs to a multiple of 4, in Linux's SYN-ACK order.  Returns bytes written
+ * (<= PKT_TCP_MAXOPT).
+ */
+unsigned pkt_tcp_opts_write(uint8_t *opt, const struct pkt_tcp_opts *o);
+
+/* Internet checksum helpers (RFC 1071), host-order folded results. */
+uint16_t pkt_ip4_cksum(const uint8_t *ip, unsigned ihl_bytes);
+/* TCP checksum over pseudo header + segment; ip points at the IPv4 header. */
+uint16_t pkt_tcp4_cksum(const uint8_t *ip, const uint8_t *tcp,
+			unsigned tcp_len);
+/* Pseudo-header-only sum, for NIC TCP checksum offload. */
+uint16_t pkt_tcp4_phdr_cksum(const uint8_t *ip, unsigned tcp_len);
+
+/*
+ * In-place replies.  Each rewrites the received frame at `frame` (which
+ * pkt_parse accepted as that kind) into the answer, swapping L2 source and
+ * destination with `our_mac` as the new source.  Returns the new frame
+ * length.
+ */
+uint32_t pkt_arp_reply(uint8_t *frame, const uint8_t our_mac[6]);
+uint32_t pkt_icmp_echo_reply(uint8_t *frame, const struct pkt_info *pi);
+
+/* What a TCP segment we build says; addresses/ports from `flow`. */
+struct pkt_tcp_out {
+	struct flow4 flow;	/* as received: r = peer, l = us */
+	uint8_t dst_mac[6];	/* the peer (the L2 source we answer) */
+	uint8_t src_mac[6];	/* our port */
+	uint32_t seq;
+	uint32_t ack;
+	uint16_t win;
+	uint8_t flags;		/* TCPF_* */
+	struct pkt_tcp_opts opts;	/* o_present selects what is written */
+};
+
+/* Checksum mode for built segments. */
+#define PKT_TX_CK_SW	0	/* compute IPv4 + TCP checksums in software */
+#define PKT_TX_CK_OFF	1	/* IP cksum 0, TCP cksum = pseudo header only */
+
+/*
+ * Build Ethernet + IPv4 (TTL 64, DF) + TCP (+options) into buf, which must
+ * hold PKT_ETH_LEN + PKT_IP4_LEN + PKT_TCP_LEN + PKT_TCP_MAXOPT bytes.
+ * No payload.  Returns the frame length.
+ */
+uint32_t pkt_tcp4_build(uint8_t *buf, const struct pkt_tcp_out *t,
+			int ck_mode);
+
+/* Largest frame pkt_tcp4_build writes. */
+#define PKT_TCP4_MAX_HDR (PKT_ETH_LEN + PKT_IP4_LEN + PKT_TCP_LEN + \
+			  PKT_TCP_MAXOPT)
+
+#endif /* SG_PKT_H */

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * siphash — SipHash-2-4 (Aumasson & Bernstein), the keyed PRF syngate uses
+ * for everything an attacker chooses the input of: SYN cookies, RFC 6528
+ * ISNs and the flow-table hash.  Pure C, no EAL.
+ */
+#ifndef SG_SIPHASH_H
+#define SG_SIPHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct siphash_key {
+	uint64_t k0;
+	uint64_t k1;
+};
+
+/* SipHash-2-4 of len bytes at data (any length, any alignment). */
+uint64_t siphash24(const struct siphash_key *key, const void *data,
+		   size_t len);
+
+/*
+ * SipHash-2-4 of exactly 16 bytes given as two little-endian 64-bit words:
+ * the same value as siphash24() over those 16 bytes, without the generic
+ * tail handling (the flow-table and cookie hot paths use it).
+ */
+uint64_t siphash24_2u64(const struct siphash_key *key, uint64_t m0,
+			uint64_t m1);
+
+/* Same, exactly 24 bytes as three little-endian words. */
+uint64_t siphash24_3u64(const struct siphash_key *key, uint64_t m0,
+			uint64_t m1, uint64_t m2);
+
+/* Fill a key from getrandom(2).  Returns 0 or -errno. */
+int siphash_key_random(struct siphash_key *key);
+
+#endif /* SG_SIPHASH_H */

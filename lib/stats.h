@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * stats — per-worker counters and the drop-reason table.
+ *
+ * Every counter has one stable name, printed by the stats line as
+ * name=value and documented in docs/architecture.md.  Workers increment
+ * plain uint64_t fields in their own cache-aligned struct (no atomics);
+ * the main lcore sums them with stats_sum().  A torn read of a 64-bit
+ * counter cannot happen on x86-64 or arm64, so the sum is at worst a
+ * few packets stale.
+ */
+#ifndef SG_STATS_H
+#define SG_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Why a received frame was dropped.  X(enum suffix, printed name). */
+#define SG_DROP_REASONS(X) \
+	X(SHORT_FRAME, "drop_short_frame")       /* < Ethernet header */ \
+	X(ETHERTYPE, "drop_ethertype")           /* not IPv4 / ARP */ \
+	X(ARP_MALFORMED, "drop_arp_malformed")   /* bad hw/proto len, op */ \
+	X(ARP_NOT_OURS, "drop_arp_not_ours")     /* target is not ours */ \
+	X(IP_SHORT, "drop_ip_short")             /* frame < IPv4 header */ \
+	X(IP_VERSION, "drop_ip_version")         /* version != 4 */ \
+	X(IP_BAD_IHL, "drop_ip_bad_ihl")         /* IHL < 5 or > frame */ \
+	X(IP_BAD_TOTLEN, "drop_ip_bad_totlen")   /* total length vs frame */ \
+	X(IP_FRAGMENT, "drop_ip_fragment")       /* MF or offset set */ \
+	X(IP_BAD_CKSUM, "drop_ip_bad_cksum")     \
+	X(IP_MARTIAN, "drop_ip_martian")         /* bad source address */ \
+	X(IP_NOT_OURS, "drop_ip_not_ours")       /* dst not served */ \
+	X(L4_PROTO, "drop_l4_proto")             /* not TCP / ICMP */ \
+	X(ICMP_SHORT, "drop_icmp_short")         \
+	X(ICMP_BAD_CKSUM, "drop_icmp_bad_cksum") \
+	X(ICMP_TYPE, "drop_icmp_type")           /* not echo request */ \
+	X(TCP_SHORT, "drop_tcp_short")           /* < 20 bytes of TCP */ \
+	X(TCP_BAD_DOFF, "drop_tcp_bad_doff")     /* data offset < 5 / > seg */ \
+	X(TCP_BAD_CKSUM, "drop_tcp_bad_cksum")   \
+	X(TCP_BAD_OPT, "drop_tcp_bad_opt")       /* option overruns header */ \
+	X(TCP_BAD_FLAGS, "drop_tcp_bad_flags")   /* SYN+FIN, SYN+RST, none */ \
+	X(TCP_BAD_PORT, "drop_tcp_bad_port")     /* port 0 */ \
+	X(NO_LISTENER, "drop_no_listener")       /* SYN to a closed port */ \
+	X(NO_FLOW, "drop_no_flow")               /* non-SYN, unknown flow */ \
+	X(SYNQ_FULL, "drop_synq_full")           /* cookies=never, table full */ \
+	X(SYNQ_BAD_ACK, "drop_synq_bad_ack")     /* ack != ISN+1 */ \
+	X(SYNQ_BAD_SEQ, "drop_synq_bad_seq")     /* seq outside window */ \
+	X(SYNQ_OTHER, "drop_synq_other")         /* SYN+ACK, stray flags */ \
+	X(COOKIE_BAD, "drop_cookie_bad")         /* ACK failed cookie check */ \
+	X(ACCEPT_OVERFLOW, "drop_accept_overflow") /* accept ring full */ \
+	X(CONN_FULL, "drop_conn_full")           /* connection table full */ \
+	X(ESTABLISHED, "drop_established")       /* segment for an accepted \
+						   connection the data path \
+						   does not handle yet */ \
+	X(NO_MBUF, "drop_no_mbuf")               /* pool empty for a reply */ \
+	X(TX_FULL, "drop_tx_full")               /* TX queue refused */
+
+enum sg_drop {
+#define SG_X(e, n) SG_DROP_##e,
+	SG_DROP_REASONS(SG_X)
+#undef SG_X
+	SG_DROP_MAX
+};
+
+/* Event counters.  X(field, printed name). */
+#define SG_COUNTERS(X) \
+	X(rx_pkts, "rx_pkts") \
+	X(rx_bytes, "rx_bytes") \
+	X(tx_pkts, "tx_pkts") \
+	X(tx_bytes, "tx_bytes") \
+	X(arp_replies, "arp_replies") \
+	X(icmp_replies, "icmp_replies") \
+	X(syn_in, "syn_in")                   /* SYNs to a listener */ \
+	X(synack_out, "synack_out")           /* first SYN-ACKs, stateful */ \
+	X(synack_retrans, "synack_retrans")   /* timer retransmissions */ \
+	X(syn_dup, "syn_dup")                 /* duplicate SYN, re-sent */ \
+	X(synq_added, "synq_added") \
+	X(synq_timeout, "synq_timeout")       /* retries exhausted */ \
+	X(synq_reset, "synq_reset")           /* in-window RST */ \
+	X(cookies_sent, "cookies_sent") \
+	X(cookies_ok, "cookies_ok") \
+	X(cookies_failed, "cookies_failed") \
+	X(cookie_mode_on, "cookie_mode_on")   /* auto: entered cookie mode */ \
+	X(accepted, "accepted")               /* pushed on an accept ring */ \
+	X(first_data, "first_data")           /* handshakes that carried data */ \
+	X(overflow_drop, "overflow_drop") \
+	X(overflow_reset, "overflow_reset") \
+	X(rst_out, "rst_out") \
+	X(rst_ratelimited, "rst_ratelimited") \
+	X(conn_reset, "conn_reset")           /* peer RST on accepted conn */ \
+	X(conn_closed, "conn_closed")         /* closed by the application */
+
+struct sg_counters {
+#define SG_X(f, n) uint64_t f;
+	SG_COUNTERS(SG_X)
+#undef SG_X
+	uint64_t drops[SG_DROP_MAX];
+};
+
+/* Gauges sampled, not summed over time. */
+struct sg_gauges {
+	uint64_t synq_used;     /* half-open entries in use */
+	uint64_t synq_cap;      /* half-open capacity */
+	uint64_t conns_used;    /* accepted, not yet closed */
+	uint64_t conns_cap;
+	uint64_t accept_queued; /* on all accept rings */
+	uint64_t cookie_workers;/* workers now answering with cookies */
+};
+
+/* Name of a drop reason ("drop_ip_fragment"), or NULL when out of range. */
+const char *stats_drop_name(enum sg_drop d);
+
+/* dst += src, field by field. */
+void stats_add(struct sg_counters *dst, const struct sg_counters *src);
+
+/* Total of all drop reasons. */
+uint64_t stats_drops_total(const struct sg_counters *c);
+
+/*
+ * Format one stats line: "name=value name=value ...", counters first, then
+ * gauges, then every drop reason (zeros included, so the set of names is
+ * stable for scripts).  Returns the length written (snprintf semantics).
+ */
+int stats_format(char *buf, size_t len, const struct sg_counters *c,
+		 const struct sg_gauges *g);
+
+#endif /* SG_STATS_H */

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * syngate.h — the public API of libsyngate, the only header an application
+ * includes.
+ *
+ * Model: an engine owns one worker per polling lcore.  Each worker owns its
+ * RX/TX queues, half-open table (SYN queue), connection table, timing wheel
+ * and counters.  Completed handshakes are pushed on accept rings; ordinary
+ * application threads (pthreads, not EAL lcores) take them with
+ * sg_accept()/sg_accept_burst() and hand them back with sg_close().
+ *
+ * Error convention: functions return 0 or a negative errno; functions that
+ * count return a non-negative count.  No function here blocks.
+ *
+ * Who may call what:
+ *  - setup (sg_engine_create, sg_listen, sg_engine_attach_queue,
+ *    sg_engine_destroy): the main thread, while no worker runs;
+ *  - sg_worker_main: an EAL lcore, once per worker;
+ *  - sg_accept*, sg_conn_*, sg_close: any application thread, concurrently;
+ *  - sg_engine_stats, sg_engine_stop, sg_engine_rotate_keys: the main thread
+ *    while workers run.
+ */
+#ifndef SYNGATE_H
+#define SYNGATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SG_MAX_WORKERS		32
+#define SG_MAX_PORTS		8
+#define SG_MAX_LISTENERS	64
+
+/* When to answer a SYN with a cookie instead of a half-open entry. */
+enum sg_cookie_mode {
+	SG_COOKIES_NEVER = 0,	/* table full: drop the SYN (counted) */
+	SG_COOKIES_AUTO = 1,	/* table full / past high water: cookies */
+	SG_COOKIES_ALWAYS = 2,	/* every SYN gets a cookie, no state */
+};
+
+/* What to do when a handshake completes and the accept ring is full. */
+enum sg_overflow {
+	SG_OVERFLOW_DROP = 0,	/* ignore the ACK, keep the half-open entry */
+	SG_OVERFLOW_RESET = 1,	/* answer RST (tcp_abort_on_overflow) */
+};
+
+/* Engine parameters (the daemon fills them from config). */
+struct sg_params {
+	uint32_t addr;			/* served IPv4 address, network order */
+	uint8_t prefix;			/* its prefix length */
+	enum sg_cookie_mode cookies;
+	uint32_t synq_size;		/* half-open entries per worker */
+	uint32_t backlog;		/* accept ring entries per listener
+					 * and worker */
+	uint32_t conn_max;		/* accepted connections per worker */
+	uint8_t synack_retries;		/* 0..15, Linux default 5 */
+	uint32_t synack_rto_ms;		/* initial SYN-ACK RTO, 1 s */
+	enum sg_overflow overflow;
+	uint32_t rst_rate;		/* unsolicited RSTs per second per
+					 * worker (token bucket) */
+	uint16_t mss;			/* MSS we advertise */
+	uint32_t idle_sleep_us;		/* max idle back-off sleep, 0 = spin */
+	uint32_t mbufs;			/* mbufs per worker pool */
+	uint16_t rx_desc, tx_desc;	/* descriptors per queue */
+};
+
+/* Fill with the defaults. */
+void sg_params_default(struct sg_params *p);
+
+/* A TCP 4-tuple, family-tagged; addresses and ports in network order. */
+struct sg_flow {
+	uint8_t family;			/* 4 (AF_INET-like tag; 6 later) */
+	uint16_t lport;
+	uint16_t rport;
+	union {
+		uint32_t v4;
+		uint8_t v6[16];
+	} laddr, raddr;
+};
+
+/* Options a handshake negotiated. */
+struct sg_tcp_opts {
+	uint16_t mss;			/* peer's MSS (536 if none sent) */
+	uint8_t snd_wscale;		/* peer's shift (0 if none) */
+	uint8_t rcv_wscale;		/* ours (0 if not negotiated) */
+	bool wscale_ok;
+	bool sack_ok;
+	bool ts_ok;
+	bool ecn_requested;		/* the SYN asked for ECN */
+	bool via_cookie;		/* completed by a SYN cookie */
+};
+
+struct sg_conn_info {
+	struct sg_flow flow;
+	struct sg_tcp_opts opts;
+	uint32_t iss;			/* our initial sequence number */
+	uint32_t irs;			/* the peer's */
+	unsigned worker;		/* the owning worker */
+	unsigned listener;		/* listener id */
+	uint32_t first_data_len;	/* bytes that came with the handshake */
+};
+
+struct sg_engine;
+struct sg_listener;
+struct sg_conn;
+
+/*
+ * Create an engine for n_workers workers (1..SG_MAX_WORKERS), after
+ * rte_eal_init().  Allocates every table and pool up front (memory bounded
+ * by params; see docs/architecture.md).  Returns 0 and *out, or -errno.
+ */
+int sg_engine_create(const struct sg_params *p, unsigned n_workers,
+		     struct sg_engine **out);
+
+/* Free everything (workers must have returned).  Connections still held by
+ * the application become invalid. */
+void sg_engine_destroy(struct sg_engine *e);
+
+/*
+ * Give worker w the RX/TX queue `queue` of ethdev port `port_id` (already
+ * configured and started by the caller).  tx_cksum_offload: the port
+ * computes IPv4/TCP checksums on TX.  Returns 0 or -errno.
+ */
+int sg_engine_attach_queue(struct sg_engine *e, unsigned w, uint16_t port_id,
+			   uint16_t queue, bool tx_cksum_offload);
+
+/* Mbuf pool of worker w (for the caller's rx queue setup). */
+struct rte_mempool *sg_engine_pktmbuf_pool(struct sg_engine *e, unsigned w);
+
+/*
+ * Listen on TCP port `port` (host order) of the served address.
+ * backlog 0 = params.backlog.  Before workers start.  Returns 0 and *out,
+ * or -EEXIST / -ENOSPC / -EINVAL / -ENOMEM.
+ */
+int sg_listen(struct sg_engine *e, uint16_t port, uint32_t backlog,
+	      struct sg_listener **out);
+
+/* The listener's id (0..) as in sg_conn_info.listener. */
+unsigned sg_listener_id(const struct sg_listener *l);
+
+/* lcore entry point: run worker (uintptr_t)arg's loop until stopped. */
+int sg_worker_main(void *worker);
+/* The handle to pass to sg_worker_main for worker w. */
+void *sg_engine_worker(struct sg_engine *e, unsigned w);
+
+/* Ask all workers to return (async-signal-safe). */
+void sg_engine_stop(struct sg_engine *e);
+bool sg_engine_stopping(const struct sg_engine *e);
+
+/* Rotate the SYN cookie key (the previous key stays valid). */
+int sg_engine_rotate_keys(struct sg_engine *e);
+
+/*
+ * Take one completed connection from l's accept rings.  Never blocks.
+ * Returns 0 and *c, or -EAGAIN when none is waiting.
+ */
+int sg_accept(struct sg_listener *l, struct sg_conn **c);
+
+/* Take up to n; returns how many (0..n). */
+unsigned sg_accept_burst(struct sg_listener *l, struct sg_conn **c,
+			 unsigned n);
+
+/* Connections waiting on l's accept rings now. */
+unsigned sg_accept_pending(const struct sg_listener *l);
+
+/* Describe an accepted connection (read-only fields; any thread). */
+void sg_conn_info(const struct sg_conn *c, struct sg_conn_info *info);
+
+/*
+ * Copy up to len bytes of the data that came with the handshake (the third
+ * segment's payload) into buf.  Returns the bytes copied.
+ */
+size_t sg_conn_first_data(const struct sg_conn *c, void *buf, size_t len);
+
+/* True once the peer reset the connection. */
+bool sg_conn_is_reset(const struct sg_conn *c);
+
+/*
+ * Give the connection back: the owning worker aborts it (RST) and frees
+ * it.  The data path with an orderly FIN close is the next milestone; this
+ * call keeps its name and meaning.  c must not be used afterwards.
+ * Returns 0, or -EAGAIN if the worker's command ring is full (retry).
+ */
+int sg_close(struct sg_conn *c);
+
+struct sg_counters;
+struct sg_gauges;
+/* Sum the counters of all workers and sample the gauges. */
+void sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
+		     struct sg_gauges *g);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYNGATE_H */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "synq.h"
+
+/* An entry is one cache line: the table's cost per half-open connection
+ * is what a flood buys, so it is checked at build time. */
+static_assert(sizeof(struct synq_entry) == 64, "synq_entry is one line");
+
+int
+synq_init(struct synq *q, uint32_t cap, int socket)
+{
+	uint32_t i;
+
+	q->sq_cap = cap;
+	q->sq_entries = rte_zmalloc_socket("synq", (size_t)cap *
+		sizeof(*q->sq_entries), RTE_CACHE_LINE_SIZE, socket);
+	q->sq_free = rte_malloc_socket("synq_free", (size_t)cap *
+		sizeof(*q->sq_free), 0, socket);
+	if (q->sq_entries == NULL || q->sq_free == NULL) {
+		synq_fini(q);
+		return -ENOMEM;
+	}
+	/* Lowest index on top, so a lightly loaded table stays compact. */
+	for (i = 0; i < cap; i++)
+		q->sq_free[i] = cap - 1 - i;
+	q->sq_nfree = cap;
+	return 0;
+}
+
+void
+synq_fini(struct synq *q)
+{
+	rte_free(q->sq_entries);
+	rte_free(q->sq_free);
+	q->sq_entries = NULL;
+	q->sq_free = NULL;
+	q->sq_nfree = 0;
+}
+
+struct synq_entry *
+synq_insert(struct synq *q, struct flow_table *ft, const struct flow4 *flow,
+	    uint32_t sig, int *err)
+{
+	struct synq_entry *e;
+
+	if (q->sq_nfree == 0) {
+		*err = -ENOSPC;
+		return NULL;
+	}
+	e = &q->sq_entries[q->sq_free[q->sq_nfree - 1]];
+	if (flow_add(ft, flow, sig, synq_tag(e)) < 0) {
+		*err = -EBUSY;
+		return NULL;
+	}
+	q->sq_nfree--;
+	memset(e, 0, sizeof(*e));
+	e->se_flow = *flow;
+	timer_node_init(&e->se_timer, TK_SYNACK);
+	return e;
+}
+
+void
+synq_remove(struct synq *q, struct flow_table *ft, struct timer_wheel *tw,
+	    struct synq_entry *e, bool unmap)
+{
+	timer_cancel(tw, &e->se_timer);
+	if (unmap)
+		flow_del(ft, &e->se_flow, flow_hash(ft, &e->se_flow));
+	q->sq_free[q->sq_nfree++] = (uint32_t)(e - q->sq_entries);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * synq — the half-open table (the SYN queue) of one worker.
+ *
+ * Entries live in one array of `sq_cap` 64-byte entries, allocated at
+ * start and never grown: an attacker can fill it, not enlarge it.
+ * Memory: 64 B per entry + 4 B free-stack slot, plus the entry's share of
+ * the flow table (see flow.h and docs/architecture.md for the measured
+ * total).  Lookup is through the worker's flow table (tagged pointer);
+ * allocation is a free stack of indices, O(1), no atomics.
+ *
+ * rte_mempool was passed over for the entries: its per-object header and
+ * cache-line rounding make a 64-byte object cost 128 bytes, and a LIFO
+ * index stack owned by one thread needs none of its multi-thread
+ * machinery.
+ */
+#ifndef SG_SYNQ_H
+#define SG_SYNQ_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "flow.h"
+#include "pkt.h"
+#include "timer.h"
+
+/* se_flags */
+#define SE_WSCALE	0x01	/* peer sent window scale */
+#define SE_SACK		0x02	/* peer sent SACK-permitted */
+#define SE_TS		0x04	/* peer sent timestamps */
+#define SE_ECN		0x08	/* peer asked for ECN */
+#define SE_COOKIE	0x10	/* describes a cookie handshake (never in
+				   the table, built on the stack) */
+
+/* Timer kinds (tn_kind) on a worker's wheel. */
+#define TK_SYNACK	1
+
+/* One half-open connection: what the SYN negotiated and where to answer. */
+struct synq_entry {
+	struct timer_node se_timer;	/* SYN-ACK retransmission */
+	struct flow4 se_flow;		/* network order */
+	uint32_t se_iss;		/* our ISN (RFC 6528) */
+	uint32_t se_irs;		/* the peer's ISN */
+	uint32_t se_ts_recent;		/* peer TSval from the SYN */
+	uint8_t se_peer_mac[6];		/* L2 source of the SYN */
+	uint16_t se_mss;		/* peer MSS, host order */
+	uint16_t se_peer_win;		/* SYN window (never scaled) */
+	uint8_t se_wscale;		/* peer shift, valid with SE_WSCALE */
+	uint8_t se_flags;		/* SE_* */
+	uint8_t se_retries;		/* SYN-ACKs retransmitted so far */
+	uint8_t se_listener;		/* listener id */
+	uint8_t se_port;		/* index of the worker's port */
+	uint8_t se_spare;
+} __rte_aligned(64);
+
+struct synq {
+	struct synq_entry *sq_entries;	/* sq_cap entries */
+	uint32_t *sq_free;		/* stack of free indices */
+	uint32_t sq_nfree;
+	uint32_t sq_cap;
+};
+
+/* Allocate cap entries on NUMA socket `socket`.  Returns 0 or -ENOMEM. */
+int synq_init(struct synq *q, uint32_t cap, int socket);
+void synq_fini(struct synq *q);
+
+static inline uint32_t
+synq_used(const struct synq *q)
+{
+	return q->sq_cap - q->sq_nfree;
+}
+
+/*
+ * Take a free entry and map flow -> it in ft (sig = flow_hash of flow).
+ * The entry is zeroed but for se_flow and an unarmed timer.  Returns the
+ * entry, or NULL: *err = -ENOSPC when the table is full, -EBUSY when the
+ * flow table refused the key (bucket pair full).
+ */
+struct synq_entry *synq_insert(struct synq *q, struct flow_table *ft,
+			       const struct flow4 *flow, uint32_t sig,
+			       int *err);
+
+/*
+ * Drop an entry: cancel its timer, unmap it from ft when `unmap` (a
+ * promotion replaces the mapping instead), free it.
+ */
+void synq_remove(struct synq *q, struct flow_table *ft,
+		 struct timer_wheel *tw, struct synq_entry *e, bool unmap);
+
+static inline void *
+synq_tag(struct synq_entry *e)
+{
+	return (void *)((uintptr_t)e | FLOW_TAG_SYNQ);
+}
+
+static inline struct synq_entry *
+synq_untag(void *p)
+{
+	return (struct synq_entry *)((uintptr_t)p & ~FLOW_TAG_SYNQ);
+}
+
+static inline bool
+flow_is_synq(const void *p)
+{
+	return ((uintptr_t)p & FLOW_TAG_SYNQ) != 0;
+}
+
+#endif /* SG_SYNQ_H */

@@ -1,0 +1,1039 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop and the server side of the TCP handshake.
+ *
+ * Per burst: parse every frame (pkt_parse), answer ARP / ICMP echo in
+ * place, hash the TCP 4-tuples, look them all up in one bulk call with
+ * prefetching, then run each segment through the handshake:
+ *
+ *   miss, SYN           -> listener? half-open entry + SYN-ACK, or cookie
+ *   miss, ACK           -> cookie check (only while cookies were recently
+ *                          sent on that listener), else RST (rate-limited)
+ *   half-open entry     -> duplicate SYN: same SYN-ACK again; RST in
+ *                          window: drop entry; ACK = ISN+1: promote
+ *   connection          -> RST marks it reset; the rest waits for the
+ *                          data path
+ *
+ * Replies are written into the received mbuf where one is at hand (SYN ->
+ * SYN-ACK, bad segment -> RST, ARP, ICMP), and go to the L2 source of the
+ * frame they answer.  No locks; the only atomic operations are on the
+ * rings shared with application threads (accept: single-producer enqueue;
+ * commands: single-consumer dequeue), once per connection, not per packet.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_pause.h>
+#include <rte_prefetch.h>
+
+#include "accept.h"
+#include "conn.h"
+#include "cookie.h"
+#include "engine.h"
+#include "isn.h"
+#include "worker.h"
+
+/* RFC 9293 3.7.1: without an MSS option the peer can take 536 bytes. */
+#define TCP_DEFAULT_MSS		536
+/* RFC 7323 2.3: a shift above 14 is taken as 14. */
+#define TCP_MAX_WSCALE		14
+/* Linux TCP_RTO_MAX: the SYN-ACK back-off never waits longer. */
+#define SYNACK_RTO_MAX_MS	120000u
+/* Cookie ACKs are checked while a cookie sent on the listener can still
+ * be valid: its full lifetime, two time ticks. */
+#define COOKIE_WINDOW_MS \
+	((COOKIE_MAX_AGE_TICKS + 1) * COOKIE_TICK_SEC * 1000u)
+
+/* Segments of the current burst that changed the flow table: a later
+ * segment of the same burst with the same hash is looked up again, since
+ * its bulk lookup result may be stale. */
+struct rx_mut {
+	unsigned n;
+	uint32_t sig[WORKER_BURST];
+};
+
+static inline const struct sg_params *
+params(const struct worker *w)
+{
+	return &w->w_engine->e_params;
+}
+
+static inline uint32_t
+ts_now(const struct worker *w)
+{
+	return w->w_now_ms + w->w_engine->e_ts_offset;
+}
+
+static inline bool
+seq_in_window(uint32_t seq, uint32_t start, uint32_t wnd)
+{
+	return (uint32_t)(seq - start) < wnd;
+}
+
+static inline void
+mut_note(struct rx_mut *mut, uint32_t sig)
+{
+	if (mut != NULL && mut->n < WORKER_BURST)
+		mut->sig[mut->n++] = sig;
+}
+
+static inline bool
+mut_seen(const struct rx_mut *mut, uint32_t sig)
+{
+	unsigned i;
+
+	for (i = 0; i < mut->n; i++)
+		if (mut->sig[i] == sig)
+			return true;
+	return false;
+}
+
+static inline void
+drop(struct worker *w, struct rte_mbuf *m, enum sg_drop why)
+{
+	w->w_stats.drops[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* ---- transmit ---------------------------------------------------------- */
+
+static void
+port_flush(struct worker *w, struct worker_port *p)
+{
+	uint16_t n = p->wp_ntx, sent = 0, k;
+	uint64_t bytes = 0;
+	unsigned i;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		bytes += p->wp_tx[i]->pkt_len;
+	/* One retry: a full TX ring usually drains within a burst time. */
+	for (i = 0; i < 2 && sent < n; i++) {
+		k = rte_eth_tx_burst(p->wp_port, p->wp_queue, p->wp_tx + sent,
+				     n - sent);
+		sent += k;
+	}
+	for (i = sent; i < n; i++) {
+		bytes -= p->wp_tx[i]->pkt_len;
+		drop(w, p->wp_tx[i], SG_DROP_TX_FULL);
+	}
+	w->w_stats.tx_pkts += sent;
+	w->w_stats.tx_bytes += bytes;
+	p->wp_ntx = 0;
+}
+
+void
+worker_flush(struct worker *w)
+{
+	unsigned i;
+
+	for (i = 0; i < w->w_nports; i++)
+		port_flush(w, &w->w_ports[i]);
+}
+
+static inline void
+tx_push(struct worker *w, unsigned pi, struct rte_mbuf *m)
+{
+	struct worker_port *p = &w->w_ports[pi];
+
+	if (p->wp_ntx == WORKER_TX_BUF)
+		port_flush(w, p);
+	p->wp_tx[p->wp_ntx++] = m;
+}
+
+/* Make m a single-segment frame of len bytes, ready for TX. */
+static inline void
+mbuf_set_frame(const struct worker_port *p, struct rte_mbuf *m, uint32_t len,
+	       bool tcp)
+{
+	if (m->next != NULL) {
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	m->ol_flags = 0;
+	if (tcp && p->wp_ck_off) {
+		m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+			      RTE_MBUF_F_TX_TCP_CKSUM;
+		m->l2_len = PKT_ETH_LEN;
+		m->l3_len = PKT_IP4_LEN;
+	}
+}
+
+/*
+ * Send the TCP segment t on port pi, written into m when given (the frame
+ * being answered: t holds copies of everything read from it), else into a
+ * fresh mbuf.
+ */
+static void
+tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
+	 const struct pkt_tcp_out *t)
+{
+	const struct worker_port *p = &w->w_ports[pi];
+	uint32_t len;
+
+	if (m == NULL) {
+		m = rte_pktmbuf_alloc(w->w_mbufs);
+		if (m == NULL) {
+			w->w_stats.drops[SG_DROP_NO_MBUF]++;
+			return;
+		}
+	} else if ((uint32_t)(m->buf_len - m->data_off) < PKT_TCP4_MAX_HDR) {
+		drop(w, m, SG_DROP_NO_MBUF);
+		return;
+	}
+	len = pkt_tcp4_build(rte_pktmbuf_mtod(m, uint8_t *), t,
+			     p->wp_ck_off ? PKT_TX_CK_OFF : PKT_TX_CK_SW);
+	mbuf_set_frame(p, m, len, true);
+	tx_push(w, pi, m);
+}
+
+static inline void
+tcp_out_init(struct pkt_tcp_out *t, const struct worker_port *p,
+	     const struct flow4 *flow, const uint8_t *peer_mac)
+{
+	t->flow = *flow;
+	memcpy(t->dst_mac, peer_mac, RTE_ETHER_ADDR_LEN);
+	memcpy(t->src_mac, p->wp_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	t->opts.o_present = 0;
+	t->win = 0;
+}
+
+/* Unsolicited RSTs: token bucket of rst_rate per second, burst of a
+ * tenth of a second (at least one). */
+static bool
+rst_allowed(struct worker *w)
+{
+	uint32_t rate = params(w)->rst_rate;
+	uint64_t cap = ((uint64_t)rate / 10 + 1) * 1000;
+	uint32_t dt = w->w_now_ms - w->w_rst_last_ms;
+
+	if (rate == 0)
+		return false;
+	w->w_rst_last_ms = w->w_now_ms;
+	w->w_rst_tokens += (uint64_t)dt * rate;
+	if (w->w_rst_tokens > cap)
+		w->w_rst_tokens = cap;
+	if (w->w_rst_tokens < 1000)
+		return false;
+	w->w_rst_tokens -= 1000;
+	return true;
+}
+
+/*
+ * Answer segment `in` with a RST per RFC 9293 3.10.7.1 (never a RST to a
+ * RST), in place; counts `why` either way.  `limited`: subject to the
+ * unsolicited-RST rate limit.
+ */
+static void
+rst_reply(struct worker *w, unsigned pi, struct rte_mbuf *m,
+	  const struct pkt_info *in, enum sg_drop why, bool limited)
+{
+	const struct rte_ether_hdr *eh;
+	struct pkt_tcp_out t;
+
+	w->w_stats.drops[why]++;
+	if (in->tcp_flags & TCPF_RST) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (limited && !rst_allowed(w)) {
+		w->w_stats.rst_ratelimited++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	tcp_out_init(&t, &w->w_ports[pi], &in->flow, eh->src_addr.addr_bytes);
+	if (in->tcp_flags & TCPF_ACK) {
+		t.seq = in->ack;
+		t.ack = 0;
+		t.flags = TCPF_RST;
+	} else {
+		t.seq = 0;
+		t.ack = in->seq + in->payload_len +
+			!!(in->tcp_flags & TCPF_SYN) +
+			!!(in->tcp_flags & TCPF_FIN);
+		t.flags = TCPF_RST | TCPF_ACK;
+	}
+	w->w_stats.rst_out++;
+	tcp_send(w, pi, m, &t);
+}
+
+/* ---- handshake --------------------------------------------------------- */
+
+/* Record what a SYN asked for in e (a table entry or a stack one). */
+static void
+synq_fill(struct synq_entry *e, unsigned pi, const struct rte_mbuf *m,
+	  const struct pkt_info *in, const struct sg_listener *l)
+{
+	const struct rte_ether_hdr *eh =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct pkt_tcp_opts *o = &in->opts;
+
+	e->se_flow = in->flow;
+	memcpy(e->se_peer_mac, eh->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
+	e->se_irs = in->seq;
+	e->se_peer_win = in->win;
+	e->se_listener = l->l_id;
+	e->se_port = (uint8_t)pi;
+	e->se_retries = 0;
+	e->se_flags = 0;
+	e->se_mss = (o->o_present & OPT_MSS) ? o->o_mss : TCP_DEFAULT_MSS;
+	e->se_wscale = 0;
+	e->se_ts_recent = 0;
+	if (o->o_present & OPT_WSCALE) {
+		e->se_flags |= SE_WSCALE;
+		e->se_wscale = RTE_MIN(o->o_wscale, TCP_MAX_WSCALE);
+	}
+	if (o->o_present & OPT_SACKOK)
+		e->se_flags |= SE_SACK;
+	if (o->o_present & OPT_TS) {
+		e->se_flags |= SE_TS;
+		e->se_ts_recent = o->o_tsval;
+	}
+	/* RFC 3168 6.1.1: an ECN-setup SYN has both ECE and CWR. */
+	if ((in->tcp_flags & (TCPF_ECE | TCPF_CWR)) == (TCPF_ECE | TCPF_CWR))
+		e->se_flags |= SE_ECN;
+}
+
+/* Send the SYN-ACK that e describes, into m (or a fresh mbuf). */
+static void
+synack_send(struct worker *w, const struct synq_entry *e, struct rte_mbuf *m,
+	    uint32_t tsval)
+{
+	struct pkt_tcp_out t;
+
+	tcp_out_init(&t, &w->w_ports[e->se_port], &e->se_flow,
+		     e->se_peer_mac);
+	t.seq = e->se_iss;
+	t.ack = e->se_irs + 1;
+	t.flags = TCPF_SYN | TCPF_ACK;
+	t.win = CONN_RCV_WND;	/* RFC 7323 2.2: a SYN's window is unscaled */
+	t.opts.o_present = OPT_MSS;
+	t.opts.o_mss = params(w)->mss;
+	if (e->se_flags & SE_SACK)
+		t.opts.o_present |= OPT_SACKOK;
+	if (e->se_flags & SE_TS) {
+		t.opts.o_present |= OPT_TS;
+		t.opts.o_tsval = tsval;
+		t.opts.o_tsecr = e->se_ts_recent;
+	}
+	if (e->se_flags & SE_WSCALE) {
+		t.opts.o_present |= OPT_WSCALE;
+		t.opts.o_wscale = CONN_RCV_WSCALE;
+	}
+	tcp_send(w, e->se_port, m, &t);
+}
+
+static void
+cookie_mode_enter(struct worker *w)
+{
+	if (!w->w_cookie_mode) {
+		w->w_cookie_mode = true;
+		w->w_stats.cookie_mode_on++;
+	}
+}
+
+static void
+cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
+	      const struct pkt_info *in, const struct sg_listener *l)
+{
+	struct synq_entry se;
+	struct cookie_opts co;
+	uint32_t tsval = ts_now(w);
+
+	synq_fill(&se, pi, m, in, l);
+	co.mss = se.se_mss;
+	co.wscale = se.se_wscale;
+	co.has_ws = se.se_flags & SE_WSCALE;
+	co.sack_ok = se.se_flags & SE_SACK;
+	co.has_ts = se.se_flags & SE_TS;
+	co.ecn = se.se_flags & SE_ECN;
+	se.se_iss = cookie_make(&w->w_ckeys, &in->flow, in->seq, w->w_now_sec,
+				&co, tsval, &tsval);
+	w->w_cookie_last_ms[l->l_id] = w->w_now_ms;
+	w->w_cookie_sent[l->l_id] = true;
+	w->w_stats.cookies_sent++;
+	synack_send(w, &se, m, tsval);
+}
+
+static void
+syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
+	  const struct pkt_info *in, uint32_t sig, const struct sg_listener *l,
+	  struct rx_mut *mut)
+{
+	const struct sg_params *pp = params(w);
+	struct synq_entry *e;
+	int err = 0;
+
+	w->w_stats.syn_in++;
+	if (pp->cookies == SG_COOKIES_ALWAYS ||
+	    (pp->cookies == SG_COOKIES_AUTO && w->w_cookie_mode)) {
+		cookie_synack(w, pi, m, in, l);
+		return;
+	}
+	e = synq_insert(&w->w_synq, &w->w_flows, &in->flow, sig, &err);
+	if (e == NULL) {
+		if (pp->cookies == SG_COOKIES_NEVER) {
+			drop(w, m, SG_DROP_SYNQ_FULL);
+			return;
+		}
+		/* Full: flood mode.  A refused bucket (-EBUSY) only
+		 * diverts this one SYN. */
+		if (err == -ENOSPC)
+			cookie_mode_enter(w);
+		cookie_synack(w, pi, m, in, l);
+		return;
+	}
+	mut_note(mut, sig);
+	synq_fill(e, pi, m, in, l);
+	e->se_iss = isn_make(&w->w_engine->e_isn_key, &in->flow, w->w_now_us);
+	timer_arm(w->w_wheel, &e->se_timer, w->w_now_ms + pp->synack_rto_ms);
+	w->w_stats.synq_added++;
+	w->w_stats.synack_out++;
+	synack_send(w, e, m, ts_now(w));
+	if (pp->cookies == SG_COOKIES_AUTO &&
+	    synq_used(&w->w_synq) >= w->w_synq_high)
+		cookie_mode_enter(w);
+}
+
+/* ACK the data that came with the handshake (a fresh mbuf: the received
+ * one now holds that data for the application). */
+static void
+conn_send_ack(struct worker *w, const struct sg_conn *c)
+{
+	struct pkt_tcp_out t;
+
+	tcp_out_init(&t, &w->w_ports[c->c_port], &c->c_flow, c->c_peer_mac);
+	t.seq = c->c_snd_nxt;
+	t.ack = c->c_rcv_nxt;
+	t.flags = TCPF_ACK;
+	t.win = (uint16_t)(CONN_RCV_WND >> c->c_opts.rcv_wscale);
+	if (c->c_opts.ts_ok) {
+		t.opts.o_present = OPT_TS;
+		t.opts.o_tsval = ts_now(w);
+		t.opts.o_tsecr = c->c_ts_recent;
+	}
+	tcp_send(w, c->c_port, NULL, &t);
+}
+
+/* Tear a connection down from the worker side: RST unless the peer reset
+ * it already, unmap, free. */
+static void
+conn_abort(struct worker *w, struct sg_conn *c)
+{
+	struct pkt_tcp_out t;
+
+	if (c->c_state != CONN_RESET) {
+		tcp_out_init(&t, &w->w_ports[c->c_port], &c->c_flow,
+			     c->c_peer_mac);
+		t.seq = c->c_snd_nxt;
+		t.ack = c->c_rcv_nxt;
+		t.flags = TCPF_RST | TCPF_ACK;
+		w->w_stats.rst_out++;
+		tcp_send(w, c->c_port, NULL, &t);
+		flow_del(&w->w_flows, &c->c_flow,
+			 flow_hash(&w->w_flows, &c->c_flow));
+	}
+	w->w_stats.conn_closed++;
+	worker_conn_free(w, c);
+}
+
+void
+worker_conn_free(struct worker *w, struct sg_conn *c)
+{
+	timer_cancel(w->w_wheel, &c->c_timer);
+	rte_pktmbuf_free(c->c_first);
+	c->c_first = NULL;
+	rte_mempool_put(w->w_conns, c);
+	w->w_conns_used--;
+}
+
+/* The accept ring or the connection table is full. */
+static void
+overflow(struct worker *w, unsigned pi, struct rte_mbuf *m,
+	 const struct pkt_info *in, uint32_t sig, struct synq_entry *e,
+	 enum sg_drop why, struct rx_mut *mut)
+{
+	bool in_table = !(e->se_flags & SE_COOKIE);
+
+	if (params(w)->overflow == SG_OVERFLOW_DROP) {
+		/* Like Linux without tcp_abort_on_overflow: ignore the ACK;
+		 * the entry stays and the client's retransmission (or our
+		 * SYN-ACK retransmission) gives it another chance. */
+		w->w_stats.overflow_drop++;
+		drop(w, m, why);
+		return;
+	}
+	w->w_stats.overflow_reset++;
+	if (in_table) {
+		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, true);
+		mut_note(mut, sig);
+	}
+	rst_reply(w, pi, m, in, why, false);
+}
+
+/*
+ * The handshake completed (e: the table entry, or a stack entry rebuilt
+ * from a cookie): create the connection, map it, queue it for accept.
+ */
+static void
+promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
+	const struct pkt_info *in, uint32_t sig, struct synq_entry *e,
+	struct sg_listener *l, struct rx_mut *mut)
+{
+	bool in_table = !(e->se_flags & SE_COOKIE);
+	struct sg_conn *c;
+	void *obj;
+
+	if (!accept_ring_has_room(l, w->w_id)) {
+		overflow(w, pi, m, in, sig, e, SG_DROP_ACCEPT_OVERFLOW, mut);
+		return;
+	}
+	if (w->w_conns_used >= params(w)->conn_max ||
+	    rte_mempool_get(w->w_conns, &obj) < 0) {
+		overflow(w, pi, m, in, sig, e, SG_DROP_CONN_FULL, mut);
+		return;
+	}
+	c = obj;
+	/* A table entry's key is already mapped: replacing the value
+	 * cannot fail.  A cookie connection needs a new key. */
+	if (flow_add(&w->w_flows, &in->flow, sig, c) < 0) {
+		rte_mempool_put(w->w_conns, c);
+		overflow(w, pi, m, in, sig, e, SG_DROP_CONN_FULL, mut);
+		return;
+	}
+	mut_note(mut, sig);
+	w->w_conns_used++;
+
+	c->c_flow = in->flow;
+	c->c_iss = e->se_iss;
+	c->c_irs = e->se_irs;
+	memcpy(c->c_peer_mac, e->se_peer_mac, RTE_ETHER_ADDR_LEN);
+	c->c_port = (uint8_t)pi;
+	c->c_worker = (uint8_t)w->w_id;
+	c->c_listener = l->l_id;
+	c->c_owner = w;
+	memset(&c->c_opts, 0, sizeof(c->c_opts));
+	c->c_opts.mss = e->se_mss;
+	if (e->se_flags & SE_WSCALE) {
+		c->c_opts.wscale_ok = true;
+		c->c_opts.snd_wscale = e->se_wscale;
+		c->c_opts.rcv_wscale = CONN_RCV_WSCALE;
+	}
+	c->c_opts.sack_ok = e->se_flags & SE_SACK;
+	c->c_opts.ts_ok = e->se_flags & SE_TS;
+	c->c_opts.ecn_requested = e->se_flags & SE_ECN;
+	c->c_opts.via_cookie = !in_table;
+	c->c_snd_nxt = e->se_iss + 1;
+	c->c_rcv_nxt = e->se_irs + 1;
+	c->c_snd_wnd = (uint32_t)in->win << c->c_opts.snd_wscale;
+	c->c_ts_recent = (in->opts.o_present & OPT_TS) ? in->opts.o_tsval :
+			 e->se_ts_recent;
+	c->c_state = CONN_ESTABLISHED;
+	c->c_reset = 0;
+	c->c_first = NULL;
+	c->c_first_len = 0;
+	timer_node_init(&c->c_timer, TK_CONN);
+	if (in_table)
+		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, false);
+
+	if (in->payload_len != 0) {
+		/* RFC 9293 3.10.7.4: data on the completing ACK is
+		 * accepted; the mbuf becomes the connection's first data. */
+		rte_pktmbuf_adj(m, in->payload_off);
+		rte_pktmbuf_trim(m, m->pkt_len - in->payload_len);
+		c->c_first = m;
+		c->c_first_len = in->payload_len;
+		c->c_rcv_nxt += in->payload_len;
+		w->w_stats.first_data++;
+		conn_send_ack(w, c);
+	} else {
+		rte_pktmbuf_free(m);
+	}
+	/* Room was checked above and only this worker produces. */
+	accept_ring_push(l, w->w_id, c);
+	w->w_stats.accepted++;
+}
+
+static void
+synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
+	   const struct pkt_info *in, uint32_t sig, struct synq_entry *e,
+	   struct rx_mut *mut)
+{
+	uint8_t fl = in->tcp_flags;
+
+	if (fl & TCPF_RST) {
+		/* RFC 9293 3.10.7.4: an RST in the window of SYN-RECEIVED
+		 * ends the attempt. */
+		if (!seq_in_window(in->seq, e->se_irs + 1, CONN_RCV_WND)) {
+			drop(w, m, SG_DROP_SYNQ_BAD_SEQ);
+			return;
+		}
+		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, true);
+		mut_note(mut, sig);
+		w->w_stats.synq_reset++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (fl & TCPF_SYN) {
+		if (fl & TCPF_ACK) {
+			drop(w, m, SG_DROP_SYNQ_OTHER);
+			return;
+		}
+		/* A retransmitted SYN: the SYN-ACK was lost.  Same ISN, same
+		 * options, timer unchanged (RFC 9293 3.10.7.4).  A SYN with
+		 * another ISN gets the same answer: its ACK won't match and
+		 * the peer resets, freeing the entry. */
+		w->w_stats.syn_dup++;
+		synack_send(w, e, m, ts_now(w));
+		return;
+	}
+	if (!(fl & TCPF_ACK)) {
+		drop(w, m, SG_DROP_SYNQ_OTHER);
+		return;
+	}
+	if (in->ack != e->se_iss + 1) {
+		/* RFC 9293 3.10.7.4: unacceptable ACK -> <SEQ=SEG.ACK><RST>. */
+		rst_reply(w, pi, m, in, SG_DROP_SYNQ_BAD_ACK, true);
+		return;
+	}
+	if (in->seq != e->se_irs + 1) {
+		drop(w, m, SG_DROP_SYNQ_BAD_SEQ);
+		return;
+	}
+	promote(w, pi, m, in, sig, e,
+		w->w_engine->e_listeners.lt_l[e->se_listener], mut);
+}
+
+static inline bool
+cookie_window_open(const struct worker *w, const struct sg_listener *l)
+{
+	return w->w_cookie_sent[l->l_id] &&
+	       (uint32_t)(w->w_now_ms - w->w_cookie_last_ms[l->l_id]) <
+	       COOKIE_WINDOW_MS;
+}
+
+static void
+cookie_ack_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
+		 const struct pkt_info *in, uint32_t sig,
+		 struct sg_listener *l, struct rx_mut *mut)
+{
+	const struct rte_ether_hdr *eh =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	bool has_ts = in->opts.o_present & OPT_TS;
+	struct cookie_opts co;
+	struct synq_entry e;
+
+	if (!cookie_check(&w->w_ckeys, &in->flow, in->seq, in->ack,
+			  w->w_now_sec, has_ts, in->opts.o_tsecr, &co)) {
+		w->w_stats.cookies_failed++;
+		rst_reply(w, pi, m, in, SG_DROP_COOKIE_BAD, true);
+		return;
+	}
+	w->w_stats.cookies_ok++;
+	memset(&e, 0, sizeof(e));
+	e.se_flow = in->flow;
+	e.se_iss = in->ack - 1;
+	e.se_irs = in->seq - 1;
+	memcpy(e.se_peer_mac, eh->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
+	e.se_mss = co.mss;
+	e.se_wscale = co.wscale;
+	e.se_listener = l->l_id;
+	e.se_port = (uint8_t)pi;
+	e.se_flags = SE_COOKIE | (co.has_ws ? SE_WSCALE : 0) |
+		     (co.sack_ok ? SE_SACK : 0) | (co.has_ts ? SE_TS : 0) |
+		     (co.ecn ? SE_ECN : 0);
+	e.se_ts_recent = has_ts ? in->opts.o_tsval : 0;
+	promote(w, pi, m, in, sig, &e, l, mut);
+}
+
+/* A segment for no known flow. */
+static void
+listen_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
+	     const struct pkt_info *in, uint32_t sig, struct rx_mut *mut)
+{
+	struct sg_listener *l =
+		listener_lookup(&w->w_engine->e_listeners, in->flow.lport);
+	uint8_t fl = in->tcp_flags & (TCPF_SYN | TCPF_ACK | TCPF_RST);
+
+	if (fl == TCPF_SYN) {
+		if (l == NULL)
+			rst_reply(w, pi, m, in, SG_DROP_NO_LISTENER, true);
+		else
+			syn_input(w, pi, m, in, sig, l, mut);
+		return;
+	}
+	if (fl == TCPF_ACK && l != NULL &&
+	    (params(w)->cookies == SG_COOKIES_ALWAYS ||
+	     cookie_window_open(w, l))) {
+		cookie_ack_input(w, pi, m, in, sig, l, mut);
+		return;
+	}
+	rst_reply(w, pi, m, in, SG_DROP_NO_FLOW, true);
+}
+
+/* A segment for an accepted connection.  The data path (next milestone)
+ * takes over here; for now only a reset is acted on. */
+static void
+conn_input(struct worker *w, struct rte_mbuf *m, const struct pkt_info *in,
+	   uint32_t sig, struct sg_conn *c, struct rx_mut *mut)
+{
+	if ((in->tcp_flags & TCPF_RST) &&
+	    seq_in_window(in->seq, c->c_rcv_nxt, CONN_RCV_WND)) {
+		c->c_state = CONN_RESET;
+		flow_del(&w->w_flows, &in->flow, sig);
+		mut_note(mut, sig);
+		__atomic_store_n(&c->c_reset, 1, __ATOMIC_RELEASE);
+		w->w_stats.conn_reset++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	drop(w, m, SG_DROP_ESTABLISHED);
+}
+
+/* ---- receive ----------------------------------------------------------- */
+
+static inline unsigned
+rx_cksum_flags(const struct rte_mbuf *m)
+{
+	uint64_t f = m->ol_flags;
+	unsigned ck = 0;
+
+	switch (f & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+	case RTE_MBUF_F_RX_IP_CKSUM_NONE:
+		ck |= PKT_CK_IP_GOOD;
+		break;
+	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+		ck |= PKT_CK_IP_BAD;
+		break;
+	}
+	switch (f & RTE_MBUF_F_RX_L4_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_L4_CKSUM_GOOD:
+	case RTE_MBUF_F_RX_L4_CKSUM_NONE:
+		ck |= PKT_CK_L4_GOOD;
+		break;
+	case RTE_MBUF_F_RX_L4_CKSUM_BAD:
+		ck |= PKT_CK_L4_BAD;
+		break;
+	}
+	return ck;
+}
+
+void
+worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
+{
+	const uint32_t addr = w->w_engine->e_params.addr;
+	struct worker_port *p = &w->w_ports[pi];
+	struct pkt_info info[WORKER_BURST];
+	const struct flow4 *keys[WORKER_BURST];
+	uint32_t sig[WORKER_BURST];
+	void *hit[WORKER_BURST];
+	struct rte_mbuf *seg[WORKER_BURST];
+	struct rx_mut mut = { .n = 0 };
+	enum sg_drop why = SG_DROP_SHORT_FRAME;
+	unsigned i, nt = 0;
+
+	/* Pass 1: parse, answer ARP / ICMP, hash the TCP flows. */
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
+		struct pkt_info *in = &info[nt];
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		w->w_stats.rx_pkts++;
+		w->w_stats.rx_bytes += m->pkt_len;
+		switch (pkt_parse(frame, m->data_len, rx_cksum_flags(m), in,
+				  &why)) {
+		case PKT_DROP:
+			drop(w, m, why);
+			break;
+		case PKT_ARP:
+			if (in->flow.laddr != addr) {
+				drop(w, m, SG_DROP_ARP_NOT_OURS);
+				break;
+			}
+			mbuf_set_frame(p, m, pkt_arp_reply(frame,
+				p->wp_mac.addr_bytes), false);
+			w->w_stats.arp_replies++;
+			tx_push(w, pi, m);
+			break;
+		case PKT_ICMP_ECHO:
+			if (in->flow.laddr != addr) {
+				drop(w, m, SG_DROP_IP_NOT_OURS);
+				break;
+			}
+			mbuf_set_frame(p, m, pkt_icmp_echo_reply(frame, in),
+				       false);
+			w->w_stats.icmp_replies++;
+			tx_push(w, pi, m);
+			break;
+		case PKT_TCP:
+			if (in->flow.laddr != addr) {
+				drop(w, m, SG_DROP_IP_NOT_OURS);
+				break;
+			}
+			keys[nt] = &in->flow;
+			sig[nt] = flow_hash(&w->w_flows, &in->flow);
+			seg[nt] = m;
+			nt++;
+			break;
+		}
+	}
+	if (nt == 0)
+		return;
+
+	/* Pass 2: one bulk lookup (rte_hash prefetches the buckets), then
+	 * prefetch the entries found. */
+	flow_lookup_bulk(&w->w_flows, keys, sig, nt, hit);
+	for (i = 0; i < nt; i++)
+		if (hit[i] != NULL)
+			rte_prefetch0(synq_untag(hit[i]));
+
+	/* Pass 3: the state machine. */
+	for (i = 0; i < nt; i++) {
+		void *h = hit[i];
+
+		if (mut.n != 0 && mut_seen(&mut, sig[i]))
+			h = flow_lookup(&w->w_flows, keys[i], sig[i]);
+		if (h == NULL)
+			listen_input(w, pi, seg[i], &info[i], sig[i], &mut);
+		else if (flow_is_synq(h))
+			synq_input(w, pi, seg[i], &info[i], sig[i],
+				   synq_untag(h), &mut);
+		else
+			conn_input(w, seg[i], &info[i], sig[i], h, &mut);
+	}
+}
+
+/* ---- timers, commands, the loop ---------------------------------------- */
+
+static void
+synack_timeout(struct worker *w, struct synq_entry *e)
+{
+	const struct sg_params *pp = params(w);
+	uint32_t rto;
+
+	if (e->se_retries >= pp->synack_retries) {
+		w->w_stats.synq_timeout++;
+		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, true);
+		return;
+	}
+	e->se_retries++;
+	w->w_stats.synack_retrans++;
+	synack_send(w, e, NULL, ts_now(w));
+	/* Exponential back-off as Linux: rto << retries, capped. */
+	rto = RTE_MIN((uint64_t)pp->synack_rto_ms << e->se_retries,
+		      (uint64_t)SYNACK_RTO_MAX_MS);
+	timer_arm(w->w_wheel, &e->se_timer, w->w_now_ms + rto);
+}
+
+static void
+run_timers(struct worker *w)
+{
+	struct timer_node *ex[WORKER_TIMER_BATCH];
+	unsigned n, i, rounds;
+
+	for (rounds = 0; rounds < 4; rounds++) {
+		n = timer_advance(w->w_wheel, w->w_now_ms, ex,
+				  WORKER_TIMER_BATCH);
+		for (i = 0; i < n; i++) {
+			if (ex[i]->tn_kind == TK_SYNACK)
+				synack_timeout(w, container_of(ex[i],
+					struct synq_entry, se_timer));
+		}
+		if (n < WORKER_TIMER_BATCH)
+			break;
+	}
+}
+
+static void
+run_commands(struct worker *w)
+{
+	struct sg_conn *c[WORKER_CMD_BATCH];
+	unsigned n, i;
+
+	n = rte_ring_sc_dequeue_burst(w->w_cmd, (void **)c, WORKER_CMD_BATCH,
+				      NULL);
+	for (i = 0; i < n; i++)
+		conn_abort(w, c[i]);
+}
+
+static void
+refresh_keys(struct worker *w)
+{
+	struct sg_engine *e = w->w_engine;
+	uint32_t sn = rte_seqlock_read_begin(&e->e_ckeys_lock);
+	struct cookie_keys k;
+
+	if (sn == w->w_ckeys_seq)
+		return;
+	k = e->e_ckeys;
+	if (rte_seqlock_read_retry(&e->e_ckeys_lock, sn))
+		return;		/* being written: next poll */
+	w->w_ckeys = k;
+	w->w_ckeys_seq = sn;
+}
+
+unsigned
+worker_poll(struct worker *w, uint64_t now_us)
+{
+	struct rte_mbuf *pkts[WORKER_BURST];
+	unsigned i, n, total = 0;
+
+	w->w_now_us = now_us;
+	w->w_now_ms = (uint32_t)(now_us / 1000);
+	w->w_now_sec = now_us / 1000000;
+	refresh_keys(w);
+
+	for (i = 0; i < w->w_nports; i++) {
+		struct worker_port *p = &w->w_ports[i];
+
+		n = rte_eth_rx_burst(p->wp_port, p->wp_queue, pkts,
+				     WORKER_BURST);
+		if (n != 0)
+			worker_rx(w, i, pkts, n);
+		total += n;
+	}
+	run_timers(w);
+	run_commands(w);
+	if (w->w_cookie_mode && synq_used(&w->w_synq) <= w->w_synq_low)
+		w->w_cookie_mode = false;
+	worker_flush(w);
+	return total;
+}
+
+static void
+idle(struct worker *w)
+{
+	uint32_t max = params(w)->idle_sleep_us;
+	struct timespec ts;
+
+	w->w_idle_polls++;
+	if (w->w_idle_polls < WORKER_IDLE_PAUSE_POLLS)
+		return;
+	if (max == 0 || w->w_idle_polls < WORKER_IDLE_SLEEP_POLLS) {
+		rte_pause();
+		return;
+	}
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)w->w_idle_sleep_us * 1000;
+	nanosleep(&ts, NULL);
+	w->w_idle_sleep_us = RTE_MIN(w->w_idle_sleep_us * 2, max);
+}
+
+int
+sg_worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct sg_engine *e = w->w_engine;
+
+	while (!__atomic_load_n(&e->e_stop, __ATOMIC_RELAXED)) {
+		if (worker_poll(w, engine_now_us(e)) != 0) {
+			w->w_idle_polls = 0;
+			w->w_idle_sleep_us = 1;
+		} else {
+			idle(w);
+		}
+	}
+	return 0;
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+int
+worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
+{
+	const struct sg_params *pp = &e->e_params;
+	char name[RTE_MEMZONE_NAMESIZE];
+	int ret;
+
+	w->w_engine = e;
+	w->w_id = id;
+	w->w_socket = socket;
+
+	snprintf(name, sizeof(name), "sg_flows_%u", id);
+	ret = flow_table_init(&w->w_flows, name,
+			      2 * (pp->synq_size + pp->conn_max), socket);
+	if (ret < 0)
+		return ret;
+	ret = synq_init(&w->w_synq, pp->synq_size, socket);
+	if (ret < 0)
+		goto err_flows;
+	ret = -ENOMEM;
+	w->w_wheel = rte_zmalloc_socket("sg_wheel", sizeof(*w->w_wheel),
+					RTE_CACHE_LINE_SIZE, socket);
+	if (w->w_wheel == NULL)
+		goto err_synq;
+	timer_wheel_init(w->w_wheel, 0);
+	snprintf(name, sizeof(name), "sg_mbufs_%u", id);
+	w->w_mbufs = rte_pktmbuf_pool_create(name, pp->mbufs,
+		RTE_MIN(256u, pp->mbufs / 8), 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+		socket);
+	if (w->w_mbufs == NULL)
+		goto err_wheel;
+	snprintf(name, sizeof(name), "sg_conns_%u", id);
+	w->w_conns = rte_mempool_create(name, pp->conn_max,
+		sizeof(struct sg_conn), 0, 0, NULL, NULL, NULL, NULL, socket,
+		RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+	if (w->w_conns == NULL)
+		goto err_mbufs;
+	snprintf(name, sizeof(name), "sg_cmd_%u", id);
+	w->w_cmd = rte_ring_create(name, pp->conn_max, socket,
+				   RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	if (w->w_cmd == NULL)
+		goto err_conns;
+
+	w->w_synq_high = pp->synq_size - pp->synq_size / 8;
+	w->w_synq_low = pp->synq_size / 2;
+	w->w_rst_tokens = ((uint64_t)pp->rst_rate / 10 + 1) * 1000;
+	w->w_idle_sleep_us = 1;
+	w->w_ckeys_seq = rte_seqlock_read_begin(&e->e_ckeys_lock);
+	w->w_ckeys = e->e_ckeys;
+	return 0;
+
+err_conns:
+	rte_mempool_free(w->w_conns);
+err_mbufs:
+	rte_mempool_free(w->w_mbufs);
+err_wheel:
+	rte_free(w->w_wheel);
+err_synq:
+	synq_fini(&w->w_synq);
+err_flows:
+	flow_table_fini(&w->w_flows);
+	return ret;
+}
+
+void
+worker_fini(struct worker *w)
+{
+	struct sg_conn *c;
+	unsigned i;
+
+	while (rte_ring_sc_dequeue(w->w_cmd, (void **)&c) == 0)
+		worker_conn_free(w, c);
+	for (i = 0; i < w->w_nports; i++) {
+		struct worker_port *p = &w->w_ports[i];
+
+		rte_pktmbuf_free_bulk(p->wp_tx, p->wp_ntx);
+		p->wp_ntx = 0;
+	}
+	rte_ring_free(w->w_cmd);
+	rte_mempool_free(w->w_conns);
+	rte_mempool_free(w->w_mbufs);
+	rte_free(w->w_wheel);
+	synq_fini(&w->w_synq);
+	flow_table_fini(&w->w_flows);
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * worker — one poll-mode worker per lcore: receive a burst, classify,
+ * answer ARP / ICMP echo, run the handshake (half-open table, SYN cookies,
+ * promotion to accept rings), run its timers and the application's
+ * commands, transmit what the burst produced, back off when idle.
+ *
+ * Everything in struct worker belongs to the lcore running it; the main
+ * lcore only reads the counters and gauges (plain loads, see stats.h).
+ */
+#ifndef SG_WORKER_H
+#define SG_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "cookie.h"
+#include "flow.h"
+#include "listener.h"
+#include "stats.h"
+#include "synq.h"
+#include "timer.h"
+
+#define WORKER_BURST		32
+#define WORKER_TX_BUF		128
+/* Expired timers handled per poll; the rest wait for the next poll so a
+ * mass expiry cannot stall the receive path. */
+#define WORKER_TIMER_BATCH	64
+/* Application commands handled per poll. */
+#define WORKER_CMD_BATCH	64
+/* Idle back-off: after this many empty polls, rte_pause(); after
+ * WORKER_IDLE_SLEEP_POLLS, sleep, doubling from 1 us to idle_sleep_us. */
+#define WORKER_IDLE_PAUSE_POLLS	64
+#define WORKER_IDLE_SLEEP_POLLS	1024
+
+struct sg_engine;
+
+struct worker_port {
+	uint16_t wp_port;		/* ethdev port id */
+	uint16_t wp_queue;		/* our RX and TX queue on it */
+	bool wp_ck_off;			/* TX checksum offload */
+	struct rte_ether_addr wp_mac;
+	uint16_t wp_ntx;
+	struct rte_mbuf *wp_tx[WORKER_TX_BUF];
+};
+
+struct worker {
+	struct sg_engine *w_engine;
+	unsigned w_id;
+	int w_socket;
+	unsigned w_nports;
+	struct worker_port w_ports[SG_MAX_PORTS];
+
+	struct flow_table w_flows;
+	struct synq w_synq;
+	struct timer_wheel *w_wheel;
+	struct rte_mempool *w_mbufs;	/* replies and retransmissions */
+	struct rte_mempool *w_conns;	/* struct sg_conn, conn_max */
+	struct rte_ring *w_cmd;		/* apps -> worker: conns to close
+					   (MP enqueue, SC dequeue) */
+	uint32_t w_conns_used;
+
+	/* time, refreshed once per poll */
+	uint64_t w_now_us;
+	uint32_t w_now_ms;
+	uint64_t w_now_sec;
+
+	/* cookies */
+	struct cookie_keys w_ckeys;	/* private copy of the engine's */
+	uint32_t w_ckeys_seq;		/* seqlock count it was copied at */
+	bool w_cookie_mode;		/* auto: answering with cookies */
+	uint32_t w_synq_high;		/* enter cookie mode at this use */
+	uint32_t w_synq_low;		/* leave it at this use */
+	uint32_t w_cookie_last_ms[SG_MAX_LISTENERS];	/* last cookie sent */
+	bool w_cookie_sent[SG_MAX_LISTENERS];
+
+	/* unsolicited RST token bucket */
+	uint64_t w_rst_tokens;		/* in 1/1000 tokens */
+	uint32_t w_rst_last_ms;
+
+	/* idle back-off */
+	uint32_t w_idle_polls;
+	uint32_t w_idle_sleep_us;
+
+	struct sg_counters w_stats;
+} __rte_cache_aligned;
+
+/*
+ * One iteration of the worker loop at time now_us (microseconds since the
+ * engine started): receive on every port, timers, commands, transmit.
+ * Returns packets received.  Tests call it directly with a fake clock.
+ */
+unsigned worker_poll(struct worker *w, uint64_t now_us);
+
+/* Process n received frames that arrived on port index pi (no RX call). */
+void worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts,
+	       unsigned n);
+
+/* Transmit everything buffered. */
+void worker_flush(struct worker *w);
+
+/* Set up / tear down a worker's tables (engine.c calls these). */
+int worker_init(struct worker *w, struct sg_engine *e, unsigned id,
+		int socket);
+void worker_fini(struct worker *w);
+
+/* Free a connection without sending anything (engine teardown). */
+void worker_conn_free(struct worker *w, struct sg_conn *c);
+
+#endif /* SG_WORKER_H */
