@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * syngated — the syngate daemon: EAL, ports, one worker per lcore but the
+ * main one, application threads running a built-in service, a stats line,
+ * cookie-key rotation, clean stop on SIGINT/SIGTERM.
+ *
+ *   syngated [EAL options] -- [options]
+ *
+ * Without EAL options it runs on its embedded default: a net_tap port
+ * (kernel interface "sg0"), no NIC, no hugepages.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+
+#include "config.h"
+#include "stats.h"
+#include "syngate.h"
+#include "syngated.h"
+
+int sgd_logtype;
+
+static volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/* The embedded default EAL arguments (used when none are given). */
+static const char *const default_eal[] = {
+	"-l", "0,1", "--no-huge", "-m", "512", "--in-memory", "--no-pci",
+	"--vdev=net_tap0,iface=sg0", "--log-level=lib.eal:warning",
+};
+
+/* Build argv for rte_eal_init: the defaults when the user gave no EAL
+ * options (nothing, or "--" first), else the user's. */
+static char **
+eal_argv(int argc, char **argv, int *eal_argc, bool *defaulted)
+{
+	size_t nd = RTE_DIM(default_eal);
+	char **out;
+	int i;
+
+	*defaulted = argc < 2 || strcmp(argv[1], "--") == 0 ||
+		     strcmp(argv[1], "--help") == 0 ||
+		     strcmp(argv[1], "-h") == 0;
+	if (!*defaulted) {
+		*eal_argc = argc;
+		return argv;
+	}
+	out = calloc(nd + (size_t)argc + 2, sizeof(*out));
+	if (out == NULL)
+		return NULL;
+	out[0] = argv[0];
+	for (i = 0; i < (int)nd; i++)
+		out[i + 1] = (char *)(uintptr_t)default_eal[i];
+	*eal_argc = (int)nd + 1;
+	/* Keep the application part: "-- opts" or a bare "--help". */
+	if (argc >= 2 && strcmp(argv[1], "--") != 0)
+		out[(*eal_argc)++] = (char *)(uintptr_t)"--";
+	for (i = 1; i < argc; i++)
+		out[(*eal_argc)++] = argv[i];
+	return out;
+}
+
+static void
+print_stats(struct sg_engine *e, const char *tag, double elapsed,
+	    uint64_t app_accepted)
+{
+	struct sg_counters c;
+	struct sg_gauges g;
+	char line[8192];
+
+	sg_engine_stats(e, &c, &g);
+	stats_format(line, sizeof(line), &c, &g);
+	printf("%s elapsed=%.1f app_accepted=%" PRIu64 " %s\n", tag, elapsed,
+	       app_accepted, line);
+	fflush(stdout);
+}
+
+static double
+mono_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sg_listener *listeners[SG_MAX_LISTENERS];
+	struct service *svc = NULL;
+	struct sg_engine *e = NULL;
+	struct sg_config cfg;
+	char err[512], addr[INET_ADDRSTRLEN];
+	unsigned n_workers, w, lcore, i;
+	double start, next_stats, next_rotate, now;
+	bool defaulted;
+	char **eargv;
+	int eargc, n, ret;
+
+	eargv = eal_argv(argc, argv, &eargc, &defaulted);
+	if (eargv == NULL)
+		return 1;
+	n = rte_eal_init(eargc, eargv);
+	if (n < 0) {
+		fprintf(stderr, "syngated: EAL init failed: %s\n",
+			rte_strerror(rte_errno));
+		return 1;
+	}
+	sgd_logtype = rte_log_register_type_and_pick_level("syngate.main",
+							   RTE_LOG_INFO);
+	config_defaults(&cfg);
+	ret = config_parse_args(&cfg, eargc - n, eargv + n, err, sizeof(err));
+	if (ret == 0 && cfg.help) {
+		config_usage(stdout, "syngated");
+		rte_eal_cleanup();
+		return 0;
+	}
+	if (ret == 0)
+		ret = config_validate(&cfg, err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "syngated: %s\n", err);
+		rte_eal_cleanup();
+		return 2;
+	}
+	if (rte_lcore_count() < 2) {
+		fprintf(stderr, "syngated: need at least 2 lcores (one main, "
+			"one worker), e.g. -l 0,1\n");
+		rte_eal_cleanup();
+		return 2;
+	}
+	n_workers = RTE_MIN(rte_lcore_count() - 1, (unsigned)SG_MAX_WORKERS);
+	if (rte_eth_dev_count_avail() == 0) {
+		fprintf(stderr, "syngated: no ethdev port; give one with EAL "
+			"options, e.g. --vdev=net_tap0,iface=sg0\n");
+		rte_eal_cleanup();
+		return 2;
+	}
+
+	ret = sg_engine_create(&cfg.p, n_workers, &e);
+	if (ret < 0) {
+		SGD_LOG(ERR, "engine: %s\n", strerror(-ret));
+		goto out_eal;
+	}
+	for (i = 0; i < cfg.n_listen; i++) {
+		ret = sg_listen(e, cfg.listen_ports[i], 0, &listeners[i]);
+		if (ret < 0) {
+			SGD_LOG(ERR, "listen %u: %s\n", cfg.listen_ports[i],
+				strerror(-ret));
+			goto out_engine;
+		}
+	}
+	ret = ports_setup(e, &cfg, n_workers);
+	if (ret < 0)
+		goto out_engine;
+
+	inet_ntop(AF_INET, &cfg.p.addr, addr, sizeof(addr));
+	printf("syngated: serving %s/%u, tcp port", addr, cfg.p.prefix);
+	for (i = 0; i < cfg.n_listen; i++)
+		printf("%s%u", i ? "," : " ", cfg.listen_ports[i]);
+	printf("; %u worker(s), service %s, cookies %s%s\n", n_workers,
+	       cfg.service, cfg.p.cookies == SG_COOKIES_AUTO ? "auto" :
+	       cfg.p.cookies == SG_COOKIES_ALWAYS ? "always" : "never",
+	       defaulted ? "; embedded default port net_tap0 (iface sg0)" :
+	       "");
+	fflush(stdout);
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	w = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (w == n_workers)
+			break;
+		rte_eal_remote_launch(sg_worker_main, sg_engine_worker(e, w),
+				      lcore);
+		w++;
+	}
+	ret = service_start(e, &cfg, listeners, &svc);
+	if (ret < 0) {
+		SGD_LOG(ERR, "service %s: %s\n", cfg.service, strerror(-ret));
+		sg_engine_stop(e);
+	}
+
+	start = mono_sec();
+	next_stats = start + cfg.stats_interval;
+	/* Rotate the cookie key once per cookie time tick: a cookie stays
+	 * valid for at least one rotation (see lib/cookie.c). */
+	next_rotate = start + 64;
+	while (!got_signal && !sg_engine_stopping(e)) {
+		usleep(100000);
+		now = mono_sec();
+		if (cfg.stats_interval && now >= next_stats) {
+			print_stats(e, "stats", now - start,
+				    service_accepted(svc));
+			next_stats += cfg.stats_interval;
+		}
+		if (now >= next_rotate) {
+			sg_engine_rotate_keys(e);
+			next_rotate += 64;
+		}
+	}
+	if (got_signal)
+		SGD_LOG(INFO, "signal %d: stopping\n", (int)got_signal);
+	service_stop(svc);
+	sg_engine_stop(e);
+	rte_eal_mp_wait_lcore();
+	print_stats(e, "final", mono_sec() - start, service_accepted(svc));
+	service_free(svc);
+	ports_stop();
+	ret = 0;
+out_engine:
+	sg_engine_destroy(e);
+out_eal:
+	rte_eal_cleanup();
+	return ret < 0 ? 1 : 0;
+}

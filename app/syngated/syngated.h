@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* syngated internals shared by main.c, port.c and service.c. */
+#ifndef SYNGATED_H
+#define SYNGATED_H
+
+#include <stdint.h>
+
+#include <rte_log.h>
+
+#include "config.h"
+#include "syngate.h"
+
+extern int sgd_logtype;
+#define SGD_LOG(level, ...) \
+	rte_log(RTE_LOG_ ## level, sgd_logtype, "syngated: " __VA_ARGS__)
+
+/* Configure and start every ethdev port with one RX/TX queue pair per
+ * worker; attach queue q to worker q.  Returns 0 or -errno (logged). */
+int ports_setup(struct sg_engine *e, const struct sg_config *cfg,
+		unsigned n_workers);
+/* Stop and close every port. */
+void ports_stop(void);
+
+/* A built-in service: application threads over the accept rings. */
+struct service;
+int service_start(struct sg_engine *e, const struct sg_config *cfg,
+		  struct sg_listener **listeners, struct service **out);
+void service_stop(struct service *s);
+void service_free(struct service *s);
+/* Connections the service's threads took from the accept rings. */
+uint64_t service_accepted(const struct service *s);
+
+#endif /* SYNGATED_H */

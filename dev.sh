@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# syngate's two commands, for a fresh Debian 12 machine (as root):
+#   ./dev.sh run    install what is missing, build, run syngated on its
+#                   embedded default (a net_tap port "sg0", no NIC, no
+#                   hugepages) and print how to connect to it
+#   ./dev.sh test   install what is missing, build, run the whole test suite,
+#                   then the unit and in-process tests again under
+#                   AddressSanitizer + UndefinedBehaviorSanitizer
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PKGS=(build-essential pkg-config meson ninja-build libdpdk-dev dpdk dpdk-dev
+      libnuma-dev libcmocka-dev python3 python3-scapy iproute2 procps
+      coreutils)
+BUILD=${SG_BUILD:-build}
+ASAN_BUILD=${SG_ASAN_BUILD:-build-asan}
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_deps() {
+	local missing=()
+	for p in "${PKGS[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "dev.sh: installing ${missing[*]}"
+	as_root apt-get update -q
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}"
+}
+
+build() { # dir [meson options...]
+	local dir=$1; shift
+	[ -f "$dir/build.ninja" ] || meson setup "$dir" "$@"
+	ninja -C "$dir"
+}
+
+cmd_run() {
+	install_deps
+	build "$BUILD"
+	# Give the kernel side of the tap an address once the daemon has
+	# created it, then say how to try it.
+	(
+		for _ in $(seq 1 100); do
+			ip link show sg0 >/dev/null 2>&1 && break
+			sleep 0.1
+		done
+		as_root ip addr replace 198.18.0.2/24 dev sg0
+		as_root ip link set sg0 up
+		cat <<-MSG
+
+		syngated is serving 198.18.0.1:8080 through the tap interface sg0
+		(this host is 198.18.0.2 on it).  Try, from another shell:
+		  timeout 3 bash -c 'exec 3<>/dev/tcp/198.18.0.1/8080' && echo connected
+		  ping -c 2 198.18.0.1
+		Stats print every 10 s; Ctrl-C stops syngated and prints the totals.
+
+		MSG
+	) &
+	exec as_root "$BUILD/app/syngated/syngated" "$@"
+}
+
+cmd_test() {
+	install_deps
+	build "$BUILD"
+	local log rc=0
+	log=$(mktemp /tmp/sg-test.XXXXXX)
+	meson test -C "$BUILD" --print-errorlogs --num-processes 2 \
+		2>&1 | tee "$log" || rc=1
+	build "$ASAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false
+	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C "$ASAN_BUILD" --suite fast --print-errorlogs \
+		--num-processes 2 2>&1 | tee -a "$log" || rc=1
+	local ok fail
+	ok=$(awk '/^Ok:/ { n += $2 } END { print n + 0 }' "$log")
+	fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $NF } END { print n + 0 }' "$log")
+	rm -f "$log"
+	echo "${ok:-0} passed, ${fail:-0} failed"
+	return $rc
+}
+
+case "${1:-}" in
+run) shift; cmd_run "$@" ;;
+test) shift; cmd_test "$@" ;;
+*) echo "usage: $0 run [syngated args] | test" >&2; exit 2 ;;
+esac

@@ -1,0 +1,886 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * In-process integration: the real worker loop over a net_ring port.
+ * The test plays the client: it crafts frames into the port's RX ring,
+ * runs worker_poll() with a fake clock, and reads what the worker sent
+ * from the TX ring.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_eth_ring.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "conn.h"
+#include "engine.h"
+#include "pkt.h"
+#include "syngate.h"
+#include "worker.h"
+
+#define CLI_IP	RTE_BE32(0xc6120002)	/* 198.18.0.2 */
+#define SRV_IP	RTE_BE32(0xc6120001)	/* 198.18.0.1 */
+#define LPORT	8080
+
+static const uint8_t cli_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+static struct rte_ring *rxr, *txr;
+static struct rte_mempool *cpool;	/* the client's frames */
+static uint16_t port;
+static struct rte_ether_addr srv_mac;
+
+static struct sg_engine *eng;
+static struct sg_listener *lst;
+static struct worker *wk;
+static uint64_t now_us;
+
+/* ---- harness ------------------------------------------------------------ */
+
+static int
+group_setup(void **state)
+{
+	char *argv[] = { "test", "--no-huge", "-m", "256", "--in-memory",
+			 "--no-pci", "-l", "0", "--log-level=lib.*:error",
+			 "--no-telemetry" };
+	struct rte_eth_conf conf;
+
+	(void)state;
+	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
+		return -1;
+	rxr = rte_ring_create("t_rx", 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	txr = rte_ring_create("t_tx", 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	cpool = rte_pktmbuf_pool_create("t_cli", 4095, 0, 0,
+					RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (rxr == NULL || txr == NULL || cpool == NULL)
+		return -1;
+	port = (uint16_t)rte_eth_from_rings("t_ring0", &rxr, 1, &txr, 1, 0);
+	memset(&conf, 0, sizeof(conf));
+	if (rte_eth_dev_configure(port, 1, 1, &conf) < 0 ||
+	    rte_eth_rx_queue_setup(port, 0, 1024, 0, NULL, cpool) < 0 ||
+	    rte_eth_tx_queue_setup(port, 0, 1024, 0, NULL) < 0 ||
+	    rte_eth_dev_start(port) < 0)
+		return -1;
+	rte_eth_macaddr_get(port, &srv_mac);
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	rte_eal_cleanup();
+	return 0;
+}
+
+static void
+engine_up(void (*tune)(struct sg_params *))
+{
+	struct sg_params p;
+
+	sg_params_default(&p);
+	p.addr = SRV_IP;
+	p.prefix = 24;
+	p.synq_size = 1024;
+	p.conn_max = 1024;
+	p.mbufs = 2047;
+	if (tune != NULL)
+		tune(&p);
+	assert_int_equal(sg_engine_create(&p, 1, &eng), 0);
+	assert_int_equal(sg_listen(eng, LPORT, 0, &lst), 0);
+	assert_int_equal(sg_engine_attach_queue(eng, 0, port, 0, false), 0);
+	wk = sg_engine_worker(eng, 0);
+	now_us = 5000000;	/* any start */
+}
+
+static void
+drain_tx(void)
+{
+	struct rte_mbuf *m;
+
+	while (rte_ring_dequeue(txr, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+}
+
+static int
+engine_down(void **state)
+{
+	struct sg_conn *c;
+
+	(void)state;
+	while (sg_accept(lst, &c) == 0)
+		sg_close(c);
+	worker_poll(wk, now_us);
+	drain_tx();
+	sg_engine_destroy(eng);
+	eng = NULL;
+	return 0;
+}
+
+static void
+poll_at(uint64_t t_us)
+{
+	now_us = t_us;
+	worker_poll(wk, now_us);
+}
+
+static void
+inject(struct rte_mbuf *m)
+{
+	assert_int_equal(rte_ring_enqueue(rxr, m), 0);
+}
+
+struct seg {
+	uint16_t sport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t win;
+	struct pkt_tcp_opts opts;
+	const char *data;
+};
+
+/* Frame a client segment to the server (payload appended, checksums
+ * recomputed over the whole segment). */
+static struct rte_mbuf *
+frame(const struct seg *s)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(cpool);
+	struct pkt_tcp_out t;
+	uint8_t *b;
+	uint32_t len, dlen = s->data ? (uint32_t)strlen(s->data) : 0;
+	uint16_t iplen;
+
+	assert_non_null(m);
+	memset(&t, 0, sizeof(t));
+	t.flow.raddr = SRV_IP;	/* as sent by the client: "r" is its peer */
+	t.flow.laddr = CLI_IP;
+	t.flow.rport = rte_cpu_to_be_16(LPORT);
+	t.flow.lport = rte_cpu_to_be_16(s->sport);
+	memcpy(t.dst_mac, srv_mac.addr_bytes, 6);
+	memcpy(t.src_mac, cli_mac, 6);
+	t.seq = s->seq;
+	t.ack = s->ack;
+	t.flags = s->flags;
+	t.win = s->win ? s->win : 29200;
+	t.opts = s->opts;
+	b = rte_pktmbuf_mtod(m, uint8_t *);
+	len = pkt_tcp4_build(b, &t, PKT_TX_CK_SW);
+	if (dlen) {
+		uint8_t *ip = b + PKT_ETH_LEN;
+		unsigned ihl = (ip[0] & 0xf) * 4;
+
+		memcpy(b + len, s->data, dlen);
+		len += dlen;
+		iplen = (uint16_t)(len - PKT_ETH_LEN);
+		ip[2] = (uint8_t)(iplen >> 8);
+		ip[3] = (uint8_t)iplen;
+		ip[10] = ip[11] = 0;
+		*(uint16_t *)(ip + 10) = pkt_ip4_cksum(ip, ihl);
+		ip[ihl + 16] = ip[ihl + 17] = 0;
+		*(uint16_t *)(ip + ihl + 16) =
+			pkt_tcp4_cksum(ip, ip + ihl, iplen - ihl);
+	}
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	return m;
+}
+
+static void
+send_seg(const struct seg *s)
+{
+	inject(frame(s));
+}
+
+/* The next frame the worker sent, parsed; false when none. */
+static bool
+sent(struct pkt_info *pi, uint8_t *dst_mac)
+{
+	struct rte_mbuf *m;
+	enum sg_drop why;
+
+	if (rte_ring_dequeue(txr, (void **)&m) != 0)
+		return false;
+	assert_int_equal(pkt_parse(rte_pktmbuf_mtod(m, uint8_t *),
+				   m->data_len, 0, pi, &why), PKT_TCP);
+	if (dst_mac)
+		memcpy(dst_mac, rte_pktmbuf_mtod(m, uint8_t *), 6);
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+static void
+expect_none(void)
+{
+	struct pkt_info pi;
+
+	assert_false(sent(&pi, NULL));
+}
+
+static const struct pkt_tcp_opts all_opts = {
+	.o_present = OPT_MSS | OPT_WSCALE | OPT_SACKOK | OPT_TS,
+	.o_mss = 1460, .o_wscale = 7, .o_tsval = 1000, .o_tsecr = 0,
+};
+
+/* SYN from sport; returns the SYN-ACK. */
+static struct pkt_info
+syn(uint16_t sport, uint32_t isn, const struct pkt_tcp_opts *o)
+{
+	struct seg s = { .sport = sport, .seq = isn, .flags = TCPF_SYN };
+	struct pkt_info pi;
+
+	if (o)
+		s.opts = *o;
+	send_seg(&s);
+	poll_at(now_us);
+	assert_true(sent(&pi, NULL));
+	assert_int_equal(pi.tcp_flags, TCPF_SYN | TCPF_ACK);
+	assert_int_equal(pi.ack, isn + 1);
+	return pi;
+}
+
+static void
+ack(uint16_t sport, uint32_t seq, uint32_t a, const char *data,
+    const struct pkt_tcp_opts *o)
+{
+	struct seg s = { .sport = sport, .seq = seq, .ack = a,
+			 .flags = TCPF_ACK | (data ? TCPF_PSH : 0),
+			 .data = data };
+
+	if (o)
+		s.opts = *o;
+	send_seg(&s);
+	poll_at(now_us);
+}
+
+static uint64_t
+drops(enum sg_drop d)
+{
+	return wk->w_stats.drops[d];
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void
+test_handshake(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct sg_conn_info ci;
+	struct sg_conn *c;
+	struct pkt_info sa;
+	uint8_t dmac[6];
+	struct seg s = { .sport = 40000, .seq = 7777, .flags = TCPF_SYN,
+			 .opts = all_opts };
+
+	(void)state;
+	engine_up(NULL);
+	send_seg(&s);
+	poll_at(now_us);
+	assert_true(sent(&sa, dmac));
+	/* Reply goes to the L2 source of the SYN. */
+	assert_memory_equal(dmac, cli_mac, 6);
+	assert_int_equal(sa.tcp_flags, TCPF_SYN | TCPF_ACK);
+	assert_int_equal(sa.ack, 7778);
+	assert_int_equal(sa.flow.rport, rte_cpu_to_be_16(40000));
+	assert_int_equal(sa.opts.o_present,
+			 OPT_MSS | OPT_WSCALE | OPT_SACKOK | OPT_TS);
+	assert_int_equal(sa.opts.o_tsecr, 1000);
+	assert_int_equal(wk->w_stats.synq_added, 1);
+	assert_int_equal(synq_used(&wk->w_synq), 1);
+	assert_int_equal(sg_accept(lst, &c), -EAGAIN);
+
+	o.o_tsval = 1001;
+	o.o_tsecr = sa.opts.o_tsval;
+	o.o_present = OPT_TS;
+	ack(40000, 7778, sa.seq + 1, NULL, &o);
+	expect_none();
+	assert_int_equal(synq_used(&wk->w_synq), 0);
+	assert_int_equal(wk->w_stats.accepted, 1);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_conn_info(c, &ci);
+	assert_int_equal(ci.flow.raddr.v4, CLI_IP);
+	assert_int_equal(ci.flow.laddr.v4, SRV_IP);
+	assert_int_equal(ci.flow.rport, rte_cpu_to_be_16(40000));
+	assert_int_equal(ci.flow.lport, rte_cpu_to_be_16(LPORT));
+	assert_int_equal(ci.irs, 7777);
+	assert_int_equal(ci.iss, sa.seq);
+	assert_int_equal(ci.opts.mss, 1460);
+	assert_true(ci.opts.wscale_ok);
+	assert_int_equal(ci.opts.snd_wscale, 7);
+	assert_true(ci.opts.sack_ok);
+	assert_true(ci.opts.ts_ok);
+	assert_false(ci.opts.via_cookie);
+	assert_int_equal(ci.first_data_len, 0);
+	assert_int_equal(wk->w_conns_used, 1);
+
+	/* Closing aborts it: RST at snd_nxt, and the connection is freed. */
+	assert_int_equal(sg_close(c), 0);
+	poll_at(now_us);
+	assert_true(sent(&sa, NULL));
+	assert_true(sa.tcp_flags & TCPF_RST);
+	assert_int_equal(sa.seq, ci.iss + 1);
+	assert_int_equal(wk->w_conns_used, 0);
+	engine_down(state);
+}
+
+static void
+tune_rto(struct sg_params *p)
+{
+	p->synack_rto_ms = 100;
+	p->synack_retries = 3;
+}
+
+static void
+test_synack_retransmit_schedule(void **state)
+{
+	struct pkt_info sa, re;
+	uint64_t t0;
+	/* RTO 100 ms doubling, 3 retries: resend at 100, 300, 700 ms;
+	 * give up at 1500 ms. */
+	static const uint64_t at_ms[] = { 100, 300, 700 };
+	unsigned i;
+
+	(void)state;
+	engine_up(tune_rto);
+	t0 = now_us;
+	sa = syn(40001, 100, NULL);
+	for (i = 0; i < RTE_DIM(at_ms); i++) {
+		poll_at(t0 + at_ms[i] * 1000 - 1000);
+		expect_none();
+		poll_at(t0 + at_ms[i] * 1000);
+		assert_true(sent(&re, NULL));
+		assert_int_equal(re.tcp_flags, TCPF_SYN | TCPF_ACK);
+		assert_int_equal(re.seq, sa.seq);	/* same ISN */
+		assert_int_equal(re.ack, 101);
+	}
+	assert_int_equal(wk->w_stats.synack_retrans, 3);
+	poll_at(t0 + 1499 * 1000);
+	expect_none();
+	assert_int_equal(synq_used(&wk->w_synq), 1);
+	poll_at(t0 + 1500 * 1000);
+	expect_none();
+	assert_int_equal(synq_used(&wk->w_synq), 0);
+	assert_int_equal(wk->w_stats.synq_timeout, 1);
+	engine_down(state);
+}
+
+static void
+test_duplicate_syn(void **state)
+{
+	struct pkt_info a, b;
+
+	(void)state;
+	engine_up(NULL);
+	a = syn(40002, 500, &all_opts);
+	b = syn(40002, 500, &all_opts);
+	assert_int_equal(a.seq, b.seq);
+	assert_int_equal(b.opts.o_present, a.opts.o_present);
+	assert_int_equal(wk->w_stats.syn_dup, 1);
+	assert_int_equal(wk->w_stats.synq_added, 1);
+	assert_int_equal(synq_used(&wk->w_synq), 1);
+	engine_down(state);
+}
+
+static void
+test_rst_in_syn_recv(void **state)
+{
+	struct seg r = { .sport = 40003, .flags = TCPF_RST };
+
+	(void)state;
+	engine_up(NULL);
+	syn(40003, 900, NULL);
+	/* Out of window: ignored, counted. */
+	r.seq = 900 + 1 + 70000;
+	send_seg(&r);
+	poll_at(now_us);
+	assert_int_equal(synq_used(&wk->w_synq), 1);
+	assert_int_equal(drops(SG_DROP_SYNQ_BAD_SEQ), 1);
+	/* In window: the entry goes, nothing is sent back. */
+	r.seq = 901;
+	send_seg(&r);
+	poll_at(now_us);
+	expect_none();
+	assert_int_equal(synq_used(&wk->w_synq), 0);
+	assert_int_equal(wk->w_stats.synq_reset, 1);
+	engine_down(state);
+}
+
+static void
+tune_always(struct sg_params *p)
+{
+	p->cookies = SG_COOKIES_ALWAYS;
+}
+
+static void
+test_cookie_end_to_end(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct sg_conn_info ci;
+	struct sg_conn *c;
+	struct pkt_info sa, r;
+
+	(void)state;
+	engine_up(tune_always);
+	o.o_wscale = 9;
+	sa = syn(40004, 1234, &o);
+	assert_int_equal(synq_used(&wk->w_synq), 0);
+	assert_int_equal(wk->w_stats.cookies_sent, 1);
+	assert_true(sa.opts.o_present & OPT_TS);
+
+	/* A forged ACK (wrong cookie) is refused with a RST. */
+	o.o_present = OPT_TS;
+	o.o_tsecr = sa.opts.o_tsval;
+	ack(40004, 1235, sa.seq + 2, NULL, &o);
+	assert_true(sent(&r, NULL));
+	assert_true(r.tcp_flags & TCPF_RST);
+	assert_int_equal(r.seq, sa.seq + 2);
+	assert_int_equal(wk->w_stats.cookies_failed, 1);
+	assert_int_equal(drops(SG_DROP_COOKIE_BAD), 1);
+
+	ack(40004, 1235, sa.seq + 1, NULL, &o);
+	expect_none();
+	assert_int_equal(wk->w_stats.cookies_ok, 1);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_conn_info(c, &ci);
+	assert_true(ci.opts.via_cookie);
+	assert_int_equal(ci.opts.mss, 1460);
+	assert_true(ci.opts.wscale_ok);
+	assert_int_equal(ci.opts.snd_wscale, 9);
+	assert_true(ci.opts.sack_ok);
+	assert_true(ci.opts.ts_ok);
+	assert_int_equal(ci.iss, sa.seq);
+	sg_close(c);
+
+	/* Without timestamps only the MSS survives, rounded down. */
+	o = all_opts;
+	o.o_present = OPT_MSS | OPT_WSCALE | OPT_SACKOK;
+	o.o_mss = 1400 + 10;
+	sa = syn(40005, 50, &o);
+	ack(40005, 51, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_conn_info(c, &ci);
+	assert_int_equal(ci.opts.mss, 1400);
+	assert_false(ci.opts.wscale_ok);
+	assert_false(ci.opts.sack_ok);
+	assert_false(ci.opts.ts_ok);
+	sg_close(c);
+	engine_down(state);
+}
+
+static void
+tune_small_auto(struct sg_params *p)
+{
+	p->synq_size = 64;
+	p->synack_rto_ms = 100;
+	p->synack_retries = 0;
+}
+
+static void
+test_cookie_auto_hysteresis(void **state)
+{
+	struct pkt_info sa;
+	uint16_t i;
+
+	(void)state;
+	engine_up(tune_small_auto);
+	/* Stateful up to the high-water mark (7/8 of 64 = 56)... */
+	for (i = 0; i < 56; i++)
+		syn((uint16_t)(41000 + i), i, NULL);
+	assert_int_equal(synq_used(&wk->w_synq), 56);
+	assert_true(wk->w_cookie_mode);
+	assert_int_equal(wk->w_stats.cookie_mode_on, 1);
+	assert_int_equal(wk->w_stats.cookies_sent, 0);
+	/* ...then cookies, without state. */
+	for (i = 0; i < 20; i++)
+		syn((uint16_t)(42000 + i), i, NULL);
+	assert_int_equal(synq_used(&wk->w_synq), 56);
+	assert_int_equal(wk->w_stats.cookies_sent, 20);
+	/* A cookie ACK completes while in flood mode. */
+	sa = syn(43000, 7, NULL);
+	ack(43000, 8, sa.seq + 1, NULL, NULL);
+	assert_int_equal(wk->w_stats.cookies_ok, 1);
+	/* Entries expire (no retries): back to stateful. */
+	poll_at(now_us + 200000);
+	drain_tx();
+	assert_int_equal(synq_used(&wk->w_synq), 0);
+	assert_false(wk->w_cookie_mode);
+	syn(44000, 1, NULL);
+	assert_int_equal(synq_used(&wk->w_synq), 1);
+	assert_int_equal(wk->w_stats.cookies_sent, 21);
+	engine_down(state);
+}
+
+static void
+tune_never(struct sg_params *p)
+{
+	p->synq_size = 64;
+	p->cookies = SG_COOKIES_NEVER;
+}
+
+static void
+test_cookies_never_drops_when_full(void **state)
+{
+	struct seg s = { .seq = 1, .flags = TCPF_SYN };
+	uint16_t i;
+
+	(void)state;
+	engine_up(tune_never);
+	for (i = 0; i < 64; i++)
+		syn((uint16_t)(41000 + i), i, NULL);
+	s.sport = 45000;
+	send_seg(&s);
+	poll_at(now_us);
+	expect_none();
+	assert_int_equal(drops(SG_DROP_SYNQ_FULL), 1);
+	assert_int_equal(wk->w_stats.cookies_sent, 0);
+	engine_down(state);
+}
+
+static void
+test_data_on_third_ack(void **state)
+{
+	struct sg_conn_info ci;
+	struct sg_conn *c;
+	struct pkt_info sa, a;
+	char buf[32];
+
+	(void)state;
+	engine_up(NULL);
+	sa = syn(40010, 3000, NULL);
+	ack(40010, 3001, sa.seq + 1, "hello, syngate", NULL);
+	/* The data is acknowledged... */
+	assert_true(sent(&a, NULL));
+	assert_int_equal(a.tcp_flags, TCPF_ACK);
+	assert_int_equal(a.ack, 3001 + 14);
+	assert_int_equal(a.seq, sa.seq + 1);
+	/* ...and delivered with the connection. */
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_conn_info(c, &ci);
+	assert_int_equal(ci.first_data_len, 14);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(sg_conn_first_data(c, buf, sizeof(buf)), 14);
+	assert_string_equal(buf, "hello, syngate");
+	assert_int_equal(wk->w_stats.first_data, 1);
+	sg_close(c);
+	engine_down(state);
+}
+
+static void
+test_data_ack_after_lost_ack(void **state)
+{
+	struct sg_conn *c;
+	struct pkt_info sa, a;
+	char buf[8];
+
+	(void)state;
+	engine_up(NULL);
+	sa = syn(40011, 1, NULL);
+	/* The pure ACK never arrives; the client's first data segment
+	 * (which acknowledges the SYN-ACK too) completes the handshake. */
+	ack(40011, 2, sa.seq + 1, "GET", NULL);
+	assert_true(sent(&a, NULL));
+	assert_int_equal(a.ack, 2 + 3);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	assert_int_equal(sg_conn_first_data(c, buf, sizeof(buf)), 3);
+	assert_memory_equal(buf, "GET", 3);
+	/* The late pure ACK now belongs to the connection, not a new one. */
+	ack(40011, 2, sa.seq + 1, NULL, NULL);
+	assert_int_equal(wk->w_stats.accepted, 1);
+	assert_int_equal(sg_accept(lst, &c), -EAGAIN);
+	engine_down(state);
+}
+
+static void
+tune_backlog1(struct sg_params *p)
+{
+	p->backlog = 1;
+}
+
+static void
+tune_backlog1_reset(struct sg_params *p)
+{
+	p->backlog = 1;
+	p->overflow = SG_OVERFLOW_RESET;
+}
+
+static void
+test_overflow_drop(void **state)
+{
+	struct sg_conn *c;
+	struct pkt_info a, b;
+
+	(void)state;
+	engine_up(tune_backlog1);
+	a = syn(40020, 10, NULL);
+	b = syn(40021, 20, NULL);
+	ack(40020, 11, a.seq + 1, NULL, NULL);
+	ack(40021, 21, b.seq + 1, NULL, NULL);
+	expect_none();			/* dropped silently */
+	assert_int_equal(wk->w_stats.overflow_drop, 1);
+	assert_int_equal(drops(SG_DROP_ACCEPT_OVERFLOW), 1);
+	assert_int_equal(synq_used(&wk->w_synq), 1);	/* entry kept */
+	/* Once the application drains the queue, the client's next ACK
+	 * completes the kept entry. */
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_close(c);
+	ack(40021, 21, b.seq + 1, NULL, NULL);
+	drain_tx();
+	assert_int_equal(wk->w_stats.accepted, 2);
+	assert_int_equal(synq_used(&wk->w_synq), 0);
+	engine_down(state);
+}
+
+static void
+test_overflow_reset(void **state)
+{
+	struct pkt_info a, b, r;
+
+	(void)state;
+	engine_up(tune_backlog1_reset);
+	a = syn(40020, 10, NULL);
+	b = syn(40021, 20, NULL);
+	ack(40020, 11, a.seq + 1, NULL, NULL);
+	ack(40021, 21, b.seq + 1, NULL, NULL);
+	assert_true(sent(&r, NULL));
+	assert_int_equal(r.tcp_flags, TCPF_RST);
+	assert_int_equal(r.seq, b.seq + 1);
+	assert_int_equal(wk->w_stats.overflow_reset, 1);
+	assert_int_equal(synq_used(&wk->w_synq), 0);	/* entry gone */
+	engine_down(state);
+}
+
+static void
+tune_conn2(struct sg_params *p)
+{
+	p->conn_max = 2;
+}
+
+static void
+test_conn_table_full(void **state)
+{
+	struct pkt_info a;
+	uint16_t i;
+
+	(void)state;
+	engine_up(tune_conn2);
+	for (i = 0; i < 3; i++) {
+		a = syn((uint16_t)(40030 + i), i * 100, NULL);
+		ack((uint16_t)(40030 + i), i * 100 + 1, a.seq + 1, NULL, NULL);
+	}
+	assert_int_equal(wk->w_stats.accepted, 2);
+	assert_int_equal(drops(SG_DROP_CONN_FULL), 1);
+	assert_int_equal(wk->w_conns_used, 2);
+	engine_down(state);
+}
+
+static void
+tune_rst_rate(struct sg_params *p)
+{
+	p->rst_rate = 10;	/* burst: 10/10 + 1 = 2 */
+}
+
+static void
+test_unknown_flow_rst(void **state)
+{
+	struct seg s = { .sport = 40040, .seq = 5, .ack = 99999,
+			 .flags = TCPF_ACK };
+	struct pkt_info r;
+	unsigned i, n = 0;
+
+	(void)state;
+	engine_up(tune_rst_rate);
+	/* RFC 9293: ACK for nothing -> <SEQ=SEG.ACK><CTL=RST>. */
+	send_seg(&s);
+	poll_at(now_us);
+	assert_true(sent(&r, NULL));
+	assert_int_equal(r.tcp_flags, TCPF_RST);
+	assert_int_equal(r.seq, 99999);
+	assert_int_equal(drops(SG_DROP_NO_FLOW), 1);
+	/* SYN to a closed port (8081) -> RST+ACK, ack = seq + 1. */
+	{
+		struct seg c = { .sport = 40041, .seq = 77, .flags = TCPF_SYN };
+		struct rte_mbuf *m = frame(&c);
+		uint8_t *tcp = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN +
+			       PKT_IP4_LEN;
+		uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN;
+
+		tcp[2] = 8081 >> 8;
+		tcp[3] = 8081 & 0xff;
+		tcp[16] = tcp[17] = 0;
+		*(uint16_t *)(tcp + 16) = pkt_tcp4_cksum(ip, tcp,
+			m->data_len - PKT_ETH_LEN - PKT_IP4_LEN);
+		now_us += 1000000;	/* refill the bucket */
+		inject(m);
+		poll_at(now_us);
+		assert_true(sent(&r, NULL));
+		assert_int_equal(r.tcp_flags, TCPF_RST | TCPF_ACK);
+		assert_int_equal(r.ack, 78);
+		assert_int_equal(r.seq, 0);
+		assert_int_equal(drops(SG_DROP_NO_LISTENER), 1);
+	}
+	/* Rate limit: 10 more at the same instant, the bucket holds 2. */
+	now_us += 1000000;
+	s.flags = TCPF_ACK;
+	s.ack = 1;
+	for (i = 0; i < 10; i++) {
+		s.sport = (uint16_t)(40100 + i);
+		send_seg(&s);
+	}
+	poll_at(now_us);
+	while (sent(&r, NULL))
+		n++;
+	assert_int_equal(n, 2);
+	assert_int_equal(wk->w_stats.rst_ratelimited, 8);
+	/* Never a RST in answer to a RST. */
+	s.flags = TCPF_RST;
+	now_us += 1000000;
+	send_seg(&s);
+	poll_at(now_us);
+	expect_none();
+	engine_down(state);
+}
+
+static void
+test_peer_reset_established(void **state)
+{
+	struct seg r = { .sport = 40050, .flags = TCPF_RST };
+	struct sg_conn *c;
+	struct pkt_info a;
+
+	(void)state;
+	engine_up(NULL);
+	a = syn(40050, 600, NULL);
+	ack(40050, 601, a.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	assert_false(sg_conn_is_reset(c));
+	r.seq = 601;
+	send_seg(&r);
+	poll_at(now_us);
+	assert_true(sg_conn_is_reset(c));
+	assert_int_equal(wk->w_stats.conn_reset, 1);
+	/* Closing a reset connection frees it without a RST. */
+	sg_close(c);
+	poll_at(now_us);
+	expect_none();
+	assert_int_equal(wk->w_conns_used, 0);
+	engine_down(state);
+}
+
+/* Malformed frames: each counted under its reason, nothing sent. */
+static void
+test_malformed_counted(void **state)
+{
+	struct seg s = { .sport = 40060, .seq = 1, .flags = TCPF_SYN };
+	struct rte_mbuf *m;
+	uint8_t *b;
+
+	(void)state;
+	engine_up(NULL);
+	m = frame(&s);			/* short frame */
+	m->data_len = m->pkt_len = 10;
+	inject(m);
+	m = frame(&s);			/* bad IP checksum */
+	rte_pktmbuf_mtod(m, uint8_t *)[PKT_ETH_LEN + 10] ^= 0x55;
+	inject(m);
+	m = frame(&s);			/* fragment (MF) */
+	b = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN;
+	b[6] |= 0x20;
+	b[10] = b[11] = 0;
+	*(uint16_t *)(b + 10) = pkt_ip4_cksum(b, 20);
+	inject(m);
+	m = frame(&s);			/* bad TCP checksum */
+	rte_pktmbuf_mtod(m, uint8_t *)[PKT_ETH_LEN + PKT_IP4_LEN + 16] ^= 1;
+	inject(m);
+	m = frame(&s);			/* truncated IP total length */
+	b = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN;
+	b[2] = 0x10;
+	b[3] = 0;
+	b[10] = b[11] = 0;
+	*(uint16_t *)(b + 10) = pkt_ip4_cksum(b, 20);
+	inject(m);
+	poll_at(now_us);
+	expect_none();
+	assert_int_equal(drops(SG_DROP_SHORT_FRAME), 1);
+	assert_int_equal(drops(SG_DROP_IP_BAD_CKSUM), 1);
+	assert_int_equal(drops(SG_DROP_IP_FRAGMENT), 1);
+	assert_int_equal(drops(SG_DROP_TCP_BAD_CKSUM), 1);
+	assert_int_equal(drops(SG_DROP_IP_BAD_TOTLEN), 1);
+	assert_int_equal(wk->w_stats.syn_in, 0);
+	assert_int_equal(wk->w_stats.rx_pkts, 5);
+	engine_down(state);
+}
+
+static void
+test_arp_and_ping(void **state)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(cpool);
+	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
+	static const uint8_t arp[42] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 0x02,
+		0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,
+		0x02, 0, 0, 0, 0, 0x02, 198, 18, 0, 2,
+		0, 0, 0, 0, 0, 0, 198, 18, 0, 1,
+	};
+	struct rte_mbuf *r;
+	uint8_t *rb;
+
+	(void)state;
+	engine_up(NULL);
+	memcpy(b, arp, sizeof(arp));
+	m->data_len = m->pkt_len = sizeof(arp);
+	inject(m);
+	poll_at(now_us);
+	assert_int_equal(rte_ring_dequeue(txr, (void **)&r), 0);
+	rb = rte_pktmbuf_mtod(r, uint8_t *);
+	assert_memory_equal(rb, cli_mac, 6);		/* to the asker */
+	assert_memory_equal(rb + 6, srv_mac.addr_bytes, 6);
+	assert_int_equal(rb[21], 2);			/* reply */
+	assert_memory_equal(rb + 22, srv_mac.addr_bytes, 6);
+	assert_int_equal(rb[28], 198);
+	assert_int_equal(rb[31], 1);
+	rte_pktmbuf_free(r);
+	assert_int_equal(wk->w_stats.arp_replies, 1);
+	/* ARP for another address: not ours. */
+	m = rte_pktmbuf_alloc(cpool);
+	b = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(b, arp, sizeof(arp));
+	b[41] = 9;
+	m->data_len = m->pkt_len = sizeof(arp);
+	inject(m);
+	poll_at(now_us);
+	assert_int_equal(rte_ring_dequeue(txr, (void **)&r), -ENOENT);
+	assert_int_equal(drops(SG_DROP_ARP_NOT_OURS), 1);
+	engine_down(state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handshake),
+		cmocka_unit_test(test_synack_retransmit_schedule),
+		cmocka_unit_test(test_duplicate_syn),
+		cmocka_unit_test(test_rst_in_syn_recv),
+		cmocka_unit_test(test_cookie_end_to_end),
+		cmocka_unit_test(test_cookie_auto_hysteresis),
+		cmocka_unit_test(test_cookies_never_drops_when_full),
+		cmocka_unit_test(test_data_on_third_ack),
+		cmocka_unit_test(test_data_ack_after_lost_ack),
+		cmocka_unit_test(test_overflow_drop),
+		cmocka_unit_test(test_overflow_reset),
+		cmocka_unit_test(test_conn_table_full),
+		cmocka_unit_test(test_unknown_flow_rst),
+		cmocka_unit_test(test_peer_reset_established),
+		cmocka_unit_test(test_malformed_counted),
+		cmocka_unit_test(test_arp_and_ping),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
