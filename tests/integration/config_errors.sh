@@ -4,7 +4,7 @@
 # accepted values; --help exits 0.
 set -uo pipefail
 SYNGATED=${1:?usage: config_errors.sh path/to/syngated}
-EAL=(-l 0,1 --no-huge -m 64 --in-memory --no-pci --vdev=net_null0
+EAL=(-l 0,1 --no-huge -m 64 --no-shconf --no-pci --vdev=net_null0
      --log-level=lib.eal:warning)
 pass=0 fail=0
 

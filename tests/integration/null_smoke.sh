@@ -8,7 +8,7 @@ SYNGATED=${1:?usage: null_smoke.sh path/to/syngated}
 log=$(mktemp /tmp/sg-null.XXXXXX)
 trap 'rm -f "$log"; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null || true' EXIT
 
-"$SYNGATED" -l 0,1 --no-huge -m 256 --in-memory --no-pci \
+"$SYNGATED" -l 0,1 --no-huge -m 256 --no-shconf --no-pci \
 	--vdev=net_null0,copy=1,size=64 --log-level=lib.eal:warning -- \
 	--addr 198.18.0.1/24 --listen 8080 --stats 1 >"$log" 2>&1 &
 pid=$!

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SYN cookies.
+ *
+ * The cookie is the ISN of our SYN-ACK (32 bits):
+ *
+ *   31                                   7 6     4 3     1 0
+ *  +--------------------------------------+-------+-------+-+
+ *  |              MAC (25 bits)           | t & 7 |  mss  |k|
+ *  +--------------------------------------+-------+-------+-+
+ *
+ *   MAC  top 25 bits of SipHash-2-4 keyed with key[k] over the 4-tuple,
+ *        the peer's ISN, the full time tick t, the MSS index, k and the
+ *        "opts byte" (0 without timestamps, else 0x80 | TSval & 63);
+ *   t    time tick, now_sec >> COOKIE_TICK_SHIFT (64 s); a cookie is
+ *        accepted in its tick and the next one: it lives 64 to 128 s;
+ *   mss  index in cookie_mss_table (FreeBSD's eight values);
+ *   k    parity of the key that minted it: key[0] or key[1].  Rotation
+ *        replaces the older key, so a cookie survives one rotation.
+ *
+ * When the SYN carried timestamps, the low 6 bits of our TSval carry what
+ * the ISN has no room for (the ACK echoes them in TSecr):
+ *   bits 5..2 the peer's window scale (15 = it sent none), bit 1
+ *   SACK-permitted, bit 0 ECN requested.
+ * They are covered by the MAC, so they cannot be altered either.  Without
+ * timestamps these options are lost, as with Linux cookies.
+ *
+ * Forging: for a given 4-tuple and sequence number a blind attacker must
+ * hit a 25-bit MAC and one of the 2 valid tick values out of 8; the MSS
+ * index and key bit are free but each is covered by the MAC.  A random
+ * 32-bit ACK therefore validates with probability 2/8 * 2^-25 = 2^-27
+ * (about 7.5e-9) per guess.  The ACK-flood path also only checks cookies
+ * on a listener that sent cookies in the last 128 s.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#include "cookie.h"
+
+const uint16_t cookie_mss_table[COOKIE_MSS_COUNT] = {
+	216, 536, 1200, 1360, 1400, 1440, 1452, 1460,
+};
+
+#define COOKIE_MAC_BITS	(32 - COOKIE_TIME_BITS - COOKIE_MSS_BITS - 1)
+#define TIME_SHIFT	(COOKIE_MSS_BITS + 1)
+#define TIME_MASK	((1u << COOKIE_TIME_BITS) - 1)
+#define MSS_MASK	(COOKIE_MSS_COUNT - 1)
+#define TS_MASK		((1u << COOKIE_TS_BITS) - 1)
+#define TS_NO_WSCALE	15u
+
+unsigned
+cookie_mss_index(uint16_t mss)
+{
+	unsigned i;
+
+	for (i = COOKIE_MSS_COUNT - 1; i > 0; i--)
+		if (cookie_mss_table[i] <= mss)
+			return i;
+	return 0;
+}
+
+static uint32_t
+cookie_mac(const struct cookie_keys *k, const struct flow4 *f, uint32_t irs,
+	   uint64_t t, unsigned mss_idx, unsigned parity, uint8_t opts)
+{
+	uint64_t m0 = (uint64_t)f->raddr | (uint64_t)f->laddr << 32;
+	uint64_t m1 = (uint64_t)f->rport | (uint64_t)f->lport << 16 |
+		      (uint64_t)irs << 32;
+	uint64_t m2 = (t & 0xffffffffffULL) | (uint64_t)mss_idx << 40 |
+		      (uint64_t)parity << 48 | (uint64_t)opts << 56;
+
+	return (uint32_t)(siphash24_3u64(&k->ck_key[parity], m0, m1, m2) >>
+			  (64 - COOKIE_MAC_BITS));
+}
+
+static uint32_t
+cookie_assemble(uint32_t mac, uint64_t t, unsigned mss_idx, unsigned parity)
+{
+	return mac << (32 - COOKIE_MAC_BITS) |
+	       (uint32_t)(t & TIME_MASK) << TIME_SHIFT |
+	       (uint32_t)mss_idx << 1 | parity;
+}
+
+uint32_t
+cookie_make(const struct cookie_keys *k, const struct flow4 *flow,
+	    uint32_t irs, uint64_t now_sec, const struct cookie_opts *o,
+	    uint32_t ts_now, uint32_t *tsval)
+{
+	uint64_t t = now_sec >> COOKIE_TICK_SHIFT;
+	unsigned mss_idx = cookie_mss_index(o->mss);
+	unsigned parity = k->ck_gen & 1;
+	uint8_t opts = 0;
+
+	RTE_BUILD_BUG_ON(RTE_DIM(cookie_mss_table) != COOKIE_MSS_COUNT);
+	RTE_BUILD_BUG_ON(COOKIE_MAC_BITS != 25);
+	if (o->has_ts) {
+		uint32_t bits = (o->has_ws ? RTE_MIN(o->wscale, 14u) :
+				 TS_NO_WSCALE) << 2 |
+				(o->sack_ok ? 2u : 0u) | (o->ecn ? 1u : 0u);
+
+		/* Never ahead of the clock: later TSvals must not go back. */
+		*tsval = ((ts_now & ~TS_MASK) - (TS_MASK + 1)) | bits;
+		opts = (uint8_t)(0x80 | bits);
+	}
+	return cookie_assemble(cookie_mac(k, flow, irs, t, mss_idx, parity,
+					  opts), t, mss_idx, parity);
+}
+
+bool
+cookie_check(const struct cookie_keys *k, const struct flow4 *flow,
+	     uint32_t seq, uint32_t ack, uint64_t now_sec, bool has_ts,
+	     uint32_t tsecr, struct cookie_opts *o)
+{
+	uint32_t cookie = ack - 1, irs = seq - 1;
+	uint64_t t_now = now_sec >> COOKIE_TICK_SHIFT, t;
+	unsigned tlow = (cookie >> TIME_SHIFT) & TIME_MASK;
+	unsigned mss_idx = (cookie >> 1) & MSS_MASK;
+	unsigned parity = cookie & 1;
+	unsigned age;
+	uint8_t opts = has_ts ? (uint8_t)(0x80 | (tsecr & TS_MASK)) : 0;
+
+	/* The tick the cookie claims, at most COOKIE_MAX_AGE_TICKS old. */
+	age = (unsigned)(t_now - tlow) & TIME_MASK;
+	if (age > COOKIE_MAX_AGE_TICKS || age > t_now)
+		return false;
+	t = t_now - age;
+	if (cookie_mac(k, flow, irs, t, mss_idx, parity, opts) !=
+	    cookie >> (32 - COOKIE_MAC_BITS))
+		return false;
+	memset(o, 0, sizeof(*o));
+	o->mss = cookie_mss_table[mss_idx];
+	if (has_ts) {
+		unsigned ws = (tsecr >> 2) & 15;
+
+		o->has_ts = true;
+		o->has_ws = ws != TS_NO_WSCALE;
+		o->wscale = (uint8_t)RTE_MIN(ws, 14u);
+		o->sack_ok = tsecr & 2;
+		o->ecn = tsecr & 1;
+	}
+	return true;
+}
+
+int
+cookie_keys_init(struct cookie_keys *k)
+{
+	int ret = siphash_key_random(&k->ck_key[0]);
+
+	if (ret == 0)
+		ret = siphash_key_random(&k->ck_key[1]);
+	k->ck_gen = 0;
+	return ret;
+}
+
+int
+cookie_keys_rotate(struct cookie_keys *k)
+{
+	int ret = siphash_key_random(&k->ck_key[(k->ck_gen + 1) & 1]);
+
+	if (ret == 0)
+		k->ck_gen++;
+	return ret;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stddef.h>
+
+#include "timer.h"
+
+static inline struct timer_node **
+slot_of(struct timer_wheel *w, uint32_t tick)
+{
+	return &w->tw_slot[tick & TIMER_SLOT_MASK];
+}
+
+static inline bool
+due(uint32_t now, uint32_t expire)
+{
+	return (int32_t)(now - expire) >= 0;
+}
+
+static inline void
+unlink_node(struct timer_node *n)
+{
+	*n->tn_pprev = n->tn_next;
+	if (n->tn_next != NULL)
+		n->tn_next->tn_pprev = n->tn_pprev;
+	n->tn_next = NULL;
+	n->tn_pprev = NULL;
+}
+
+void
+timer_wheel_init(struct timer_wheel *w, uint32_t now_ms)
+{
+	unsigned i;
+
+	w->tw_now = now_ms;
+	w->tw_armed = 0;
+	for (i = 0; i < TIMER_SLOTS; i++)
+		w->tw_slot[i] = NULL;
+}
+
+void
+timer_node_init(struct timer_node *n, uint8_t kind)
+{
+	n->tn_next = NULL;
+	n->tn_pprev = NULL;
+	n->tn_expire = 0;
+	n->tn_kind = kind;
+}
+
+void
+timer_arm(struct timer_wheel *w, struct timer_node *n, uint32_t expire_ms)
+{
+	struct timer_node **head;
+
+	timer_cancel(w, n);
+	n->tn_expire = expire_ms;
+	/* A time already passed goes in the next slot to be visited. */
+	head = slot_of(w, due(w->tw_now, expire_ms) ? w->tw_now + 1 :
+		       expire_ms);
+	n->tn_next = *head;
+	if (n->tn_next != NULL)
+		n->tn_next->tn_pprev = &n->tn_next;
+	n->tn_pprev = head;
+	*head = n;
+	w->tw_armed++;
+}
+
+void
+timer_cancel(struct timer_wheel *w, struct timer_node *n)
+{
+	if (n->tn_pprev == NULL)
+		return;
+	unlink_node(n);
+	w->tw_armed--;
+}
+
+unsigned
+timer_advance(struct timer_wheel *w, uint32_t now_ms,
+	      struct timer_node **out, unsigned max)
+{
+	unsigned got = 0;
+
+	/* Visit slots tw_now+1 .. now_ms; after a whole revolution every
+	 * slot has been seen once, so jump tw_now to now_ms - TIMER_SLOTS
+	 * first to bound the walk after a long stall. */
+	if ((int32_t)(now_ms - w->tw_now) > (int32_t)TIMER_SLOTS)
+		w->tw_now = now_ms - TIMER_SLOTS;
+	while ((int32_t)(now_ms - w->tw_now) > 0) {
+		uint32_t tick = w->tw_now + 1;
+		struct timer_node *n = *slot_of(w, tick), *next;
+
+		for (; n != NULL; n = next) {
+			next = n->tn_next;
+			if (!due(now_ms, n->tn_expire))
+				continue;
+			if (got == max)
+				return got;	/* resume at this slot */
+			unlink_node(n);
+			w->tw_armed--;
+			out[got++] = n;
+		}
+		w->tw_now = tick;
+	}
+	return got;
+}
