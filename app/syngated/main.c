@@ -41,7 +41,7 @@ on_signal(int sig)
 
 /* The embedded default EAL arguments (used when none are given). */
 static const char *const default_eal[] = {
-	"-l", "0,1", "--no-huge", "-m", "512", "--in-memory", "--no-pci",
+	"-l", "0,1", "--no-huge", "-m", "512", "--no-shconf", "--no-pci",
 	"--vdev=net_tap0,iface=sg0", "--log-level=lib.eal:warning",
 };
 
