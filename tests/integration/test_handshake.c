@@ -506,14 +506,28 @@ test_cookie_auto_hysteresis(void **state)
 	sa = syn(43000, 7, NULL);
 	ack(43000, 8, sa.seq + 1, NULL, NULL);
 	assert_int_equal(wk->w_stats.cookies_ok, 1);
-	/* Entries expire (no retries): back to stateful. */
+	/* Hysteresis: below the high-water mark but above the low one
+	 * (1/2 = 32), cookies go on. */
+	for (i = 0; i < 20; i++) {
+		struct seg r = { .sport = (uint16_t)(41000 + i),
+				 .seq = (uint32_t)i + 1, .flags = TCPF_RST };
+
+		send_seg(&r);
+	}
+	poll_at(now_us);
+	assert_int_equal(synq_used(&wk->w_synq), 36);
+	assert_true(wk->w_cookie_mode);
+	syn(43001, 9, NULL);
+	assert_int_equal(wk->w_stats.cookies_sent, 22);
+	assert_int_equal(synq_used(&wk->w_synq), 36);
+	/* Entries expire (no retries): at the low-water mark, stateful. */
 	poll_at(now_us + 200000);
 	drain_tx();
 	assert_int_equal(synq_used(&wk->w_synq), 0);
 	assert_false(wk->w_cookie_mode);
 	syn(44000, 1, NULL);
 	assert_int_equal(synq_used(&wk->w_synq), 1);
-	assert_int_equal(wk->w_stats.cookies_sent, 21);
+	assert_int_equal(wk->w_stats.cookies_sent, 22);
 }
 
 static void
