@@ -63,7 +63,10 @@ cmd_run() {
 
 		MSG
 	) &
-	exec as_root "$BUILD/app/syngated/syngated" "$@"
+	if [ "$(id -u)" -eq 0 ]; then
+		exec "$BUILD/app/syngated/syngated" "$@"
+	fi
+	exec sudo "$BUILD/app/syngated/syngated" "$@"
 }
 
 cmd_test() {
