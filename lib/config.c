@@ -43,14 +43,16 @@ static const enum sg_cookie_mode cookie_modes[] = {
 	SG_COOKIES_AUTO, SG_COOKIES_ALWAYS, SG_COOKIES_NEVER,
 };
 static const char *const w_overflow[] = { "drop", "reset", NULL };
-static const char *const w_service[] = { "accept", NULL };
+static const char *const w_service[] = {
+	"accept", "echo", "discard", "http", NULL,
+};
 
 /* Index = getopt_long val - OPT_BASE. */
 enum {
 	O_CONFIG, O_ADDR, O_LISTEN, O_COOKIES, O_SYNQ_SIZE, O_BACKLOG,
 	O_CONN_MAX, O_SYNACK_RETRIES, O_SYNACK_RTO, O_OVERFLOW, O_RST_RATE,
 	O_MSS, O_IDLE_SLEEP, O_MBUFS, O_RX_DESC, O_TX_DESC, O_APP_THREADS,
-	O_SERVICE, O_STATS, O_HELP, O_COUNT
+	O_SERVICE, O_STATS, O_MSL, O_IDLE_TIMEOUT, O_HELP, O_COUNT
 };
 #define OPT_BASE 256
 
@@ -92,6 +94,10 @@ static const struct opt_desc opts[O_COUNT] = {
 		"built-in service" },
 	[O_STATS] = { "stats", K_UINT, 0, 3600, NULL,
 		"seconds between stats lines (0: only the final one)" },
+	[O_MSL] = { "msl", K_UINT, 1, 600000, NULL,
+		"maximum segment lifetime, ms (TIME-WAIT lasts 2 MSL)" },
+	[O_IDLE_TIMEOUT] = { "idle-timeout", K_UINT, 0, 86400, NULL,
+		"abort a connection silent this many seconds (0: never)" },
 	[O_HELP] = { "help", K_HELP, 0, 0, NULL, "this text" },
 };
 
@@ -104,7 +110,7 @@ sg_params_default(struct sg_params *p)
 	p->cookies = SG_COOKIES_AUTO;
 	p->synq_size = 8192;
 	p->backlog = 4096;	/* Linux net.core.somaxconn */
-	p->conn_max = 65536;
+	p->conn_max = 16384;
 	p->synack_retries = 5;	/* Linux tcp_synack_retries */
 	p->synack_rto_ms = 1000;	/* RFC 6298 initial RTO */
 	p->overflow = SG_OVERFLOW_DROP;
@@ -112,6 +118,8 @@ sg_params_default(struct sg_params *p)
 	p->mss = 1460;
 	p->idle_sleep_us = 200;
 	p->mbufs = 16383;
+	p->msl_ms = 30000;	/* 2 MSL = 60 s, as Linux TCP_TIMEWAIT_LEN */
+	p->idle_timeout_ms = 0;
 	p->rx_desc = 1024;
 	p->tx_desc = 1024;
 }
@@ -297,6 +305,8 @@ apply(struct sg_config *c, unsigned id, const char *val,
 		snprintf(c->service, sizeof(c->service), "%s", val);
 		break;
 	case O_STATS: c->stats_interval = (unsigned)v; break;
+	case O_MSL: c->p.msl_ms = (uint32_t)v; break;
+	case O_IDLE_TIMEOUT: c->p.idle_timeout_ms = (uint32_t)v * 1000; break;
 	}
 	return 0;
 }
@@ -512,10 +522,11 @@ config_usage(FILE *f, const char *prog)
 		"conn-max %u, synack-retries %u, synack-rto %u, overflow "
 		"drop, rst-rate %u, mss %u, idle-sleep %u, mbufs %u, "
 		"rx-desc %u, tx-desc %u, app-threads %u, service %s, "
-		"stats %u\n", d.p.synq_size, d.p.backlog, d.p.conn_max,
+		"stats %u, msl %u, idle-timeout %u\n", d.p.synq_size, d.p.backlog, d.p.conn_max,
 		d.p.synack_retries, d.p.synack_rto_ms, d.p.rst_rate, d.p.mss,
 		d.p.idle_sleep_us, d.p.mbufs, d.p.rx_desc, d.p.tx_desc,
-		d.app_threads, d.service, d.stats_interval);
+		d.app_threads, d.service, d.stats_interval, d.p.msl_ms,
+		d.p.idle_timeout_ms / 1000);
 	fprintf(f, "every option is also a key of section [syngate] in the "
 		"--config file, '-' written '_'\n");
 }

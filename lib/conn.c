@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The application's view of an accepted connection. */
+/*
+ * The application's side of a connection: receive from the rx ring, send
+ * into the tx ring, and commands to the owning worker.  Commands are bits
+ * in c_cmd; the connection goes on the worker's command ring only when its
+ * bits go from none to some, so the ring (conn_max entries) cannot fill.
+ */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_mbuf.h>
@@ -8,6 +14,39 @@
 
 #include "conn.h"
 #include "worker.h"
+
+size_t
+conn_obj_size(void)
+{
+	return RTE_ALIGN_CEIL(sizeof(struct sg_conn), RTE_CACHE_LINE_SIZE) +
+	       (size_t)rte_ring_get_memsize(CONN_RXQ_SLOTS) +
+	       (size_t)rte_ring_get_memsize(CONN_TXQ_SLOTS);
+}
+
+int
+conn_obj_init(struct sg_conn *c)
+{
+	uint8_t *mem = (uint8_t *)c + RTE_ALIGN_CEIL(sizeof(*c),
+						      RTE_CACHE_LINE_SIZE);
+
+	memset(c, 0, sizeof(*c));
+	c->c_rxq = (struct rte_ring *)mem;
+	c->c_txq = (struct rte_ring *)(mem +
+		rte_ring_get_memsize(CONN_RXQ_SLOTS));
+	if (rte_ring_init(c->c_rxq, "sg_rxq", CONN_RXQ_SLOTS,
+			  RING_F_SP_ENQ | RING_F_SC_DEQ) < 0 ||
+	    rte_ring_init(c->c_txq, "sg_txq", CONN_TXQ_SLOTS,
+			  RING_F_SP_ENQ | RING_F_SC_DEQ) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static void
+post_cmd(struct sg_conn *c, uint32_t cmd)
+{
+	if (__atomic_fetch_or(&c->c_cmd, cmd, __ATOMIC_ACQ_REL) == 0)
+		rte_ring_mp_enqueue(c->c_owner->w_cmd, c);
+}
 
 void
 sg_conn_info(const struct sg_conn *c, struct sg_conn_info *info)
@@ -49,10 +88,176 @@ sg_conn_is_reset(const struct sg_conn *c)
 	return __atomic_load_n(&c->c_reset, __ATOMIC_ACQUIRE) != 0;
 }
 
+void *
+sg_conn_user(const struct sg_conn *c)
+{
+	return c->c_user;
+}
+
+/* The application consumed n bytes: publish it, and ask the worker for a
+ * window update when the window had closed to under half. */
+static void
+consumed(struct sg_conn *c, uint64_t n)
+{
+	uint64_t in = __atomic_load_n(&c->c_rx_in, __ATOMIC_ACQUIRE);
+	uint64_t before = in - c->c_app_read;
+
+	c->c_app_read += n;
+	__atomic_store_n(&c->c_rx_read, c->c_app_read, __ATOMIC_RELEASE);
+	if (before > CONN_RCV_BUF / 2 ||
+	    rte_ring_count(c->c_rxq) + 1 >= CONN_RXQ_SLOTS / 2)
+		post_cmd(c, CMD_WINDOW);
+}
+
+/* Nothing to read now: end of stream, reset, or try later. */
+static long
+recv_empty(struct sg_conn *c)
+{
+	if (__atomic_load_n(&c->c_reset, __ATOMIC_ACQUIRE))
+		return -ECONNRESET;
+	/* The worker queues all data before it sets c_peer_fin. */
+	if (__atomic_load_n(&c->c_peer_fin, __ATOMIC_ACQUIRE) &&
+	    rte_ring_count(c->c_rxq) == 0) {
+		c->c_app_eof = true;
+		return 0;
+	}
+	return -EAGAIN;
+}
+
+long
+sg_recv(struct sg_conn *c, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	size_t got = 0;
+
+	while (got < len) {
+		struct rte_mbuf *m = c->c_app_rx;
+		size_t n;
+
+		if (m == NULL) {
+			if (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) != 0)
+				break;
+			c->c_app_rx = m;
+		}
+		n = RTE_MIN(len - got, (size_t)m->data_len);
+		memcpy(out + got, rte_pktmbuf_mtod(m, void *), n);
+		got += n;
+		if (n == m->data_len) {
+			rte_pktmbuf_free(m);
+			c->c_app_rx = NULL;
+		} else {
+			rte_pktmbuf_adj(m, (uint16_t)n);
+		}
+	}
+	if (got == 0)
+		return recv_empty(c);
+	consumed(c, got);
+	return (long)got;
+}
+
+int
+sg_recv_mbufs(struct sg_conn *c, struct rte_mbuf **m, unsigned n)
+{
+	uint64_t bytes = 0;
+	unsigned got = 0, i;
+
+	if (n == 0)
+		return 0;
+	if (c->c_app_rx != NULL) {
+		m[got++] = c->c_app_rx;
+		c->c_app_rx = NULL;
+	}
+	got += rte_ring_sc_dequeue_burst(c->c_rxq, (void **)(m + got),
+					 n - got, NULL);
+	if (got == 0)
+		return (int)recv_empty(c);
+	for (i = 0; i < got; i++)
+		bytes += m[i]->data_len;
+	consumed(c, bytes);
+	return (int)got;
+}
+
+long
+sg_send(struct sg_conn *c, const void *buf, size_t len)
+{
+	const uint8_t *in = buf;
+	size_t sent = 0;
+	int tries;
+
+	if (__atomic_load_n(&c->c_reset, __ATOMIC_ACQUIRE))
+		return -ECONNRESET;
+	if (c->c_app_shut)
+		return -EPIPE;
+	for (tries = 0; tries < 2 && sent == 0; tries++) {
+		uint64_t acked = __atomic_load_n(&c->c_tx_acked,
+						 __ATOMIC_ACQUIRE);
+		uint64_t space = CONN_SND_BUF(c) - (c->c_app_sent - acked);
+
+		while (sent < len && space != 0 &&
+		       rte_ring_free_count(c->c_txq) != 0) {
+			size_t want = RTE_MIN(len - sent, (size_t)c->c_smss);
+			uint16_t n = (uint16_t)RTE_MIN(want, (size_t)space);
+			struct rte_mbuf *m =
+				rte_pktmbuf_alloc(c->c_owner->w_mbufs);
+			char *p;
+
+			if (m == NULL)
+				break;
+			p = rte_pktmbuf_append(m, n);
+			memcpy(p, in + sent, n);
+			rte_ring_sp_enqueue(c->c_txq, m);
+			sent += n;
+			space -= n;
+			c->c_app_sent += n;
+		}
+		if (sent != 0)
+			break;
+		if (rte_ring_free_count(c->c_txq) != 0 && space != 0)
+			return -ENOMEM;	/* no mbuf */
+		/* Full: ask for SG_EV_WRITABLE, then look once more in
+		 * case the worker freed room meanwhile. */
+		__atomic_store_n(&c->c_want_write, 1, __ATOMIC_RELEASE);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
+	if (sent == 0)
+		return -EAGAIN;
+	post_cmd(c, CMD_SEND);
+	return (long)sent;
+}
+
+int
+sg_shutdown(struct sg_conn *c)
+{
+	if (c->c_app_shut)
+		return 0;
+	c->c_app_shut = true;
+	post_cmd(c, CMD_SHUTDOWN);
+	return 0;
+}
+
+static void
+app_release(struct sg_conn *c)
+{
+	/* A partly read mbuf is the application's: give it back. */
+	if (c->c_app_rx != NULL) {
+		rte_pktmbuf_free(c->c_app_rx);
+		c->c_app_rx = NULL;
+	}
+	__atomic_store_n(&c->c_poller, NULL, __ATOMIC_RELEASE);
+}
+
 int
 sg_close(struct sg_conn *c)
 {
-	/* The command ring holds conn_max entries and a connection is
-	 * closed once, so it cannot be full; -EAGAIN is defensive. */
-	return rte_ring_mp_enqueue(c->c_owner->w_cmd, c) == 0 ? 0 : -EAGAIN;
+	app_release(c);
+	post_cmd(c, CMD_CLOSE);
+	return 0;
+}
+
+int
+sg_abort(struct sg_conn *c)
+{
+	app_release(c);
+	post_cmd(c, CMD_ABORT);
+	return 0;
 }

@@ -1,21 +1,32 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * conn — accepted connections.
+ * conn — accepted connections: the worker-side TCP state machine for the
+ * established part of the lifecycle (data both ways, the four-way close,
+ * TIME-WAIT) and the application's view of a connection.
  *
- * A connection is created by its worker when a handshake completes (from a
- * half-open entry or a valid cookie), mapped in the worker's flow table
- * and pushed on the listener's accept ring.  From then on:
- *  - the fields under "fixed at promotion" never change, so application
- *    threads read them freely after sg_accept() (the ring's release/acquire
- *    orders them);
- *  - the fields under "worker" are the owning worker's alone;
- *  - c_reset is the one field both sides touch: the worker sets it, the
- *    application reads it, with atomics.
- * An application gives a connection back with sg_close(), which posts it
- * on the worker's command ring; the worker aborts and frees it.
+ * Ownership.  A connection is created by its worker when a handshake
+ * completes and lives in the worker's flow table.  Fields are grouped by
+ * who writes them:
+ *  - "fixed": written once before the connection is pushed on an accept
+ *    ring (whose release/acquire orders them), read by anyone after;
+ *  - "worker": the owning worker's alone (TCP state, the retransmission
+ *    queue, timers);
+ *  - "app": the application thread using the connection (one at a time);
+ *  - "shared": single-writer counters and flags read by the other side
+ *    with acquire loads, and two atomic bit sets (c_cmd: app -> worker
+ *    commands; c_ev: worker -> app events), each with a rule that puts a
+ *    connection on the command ring / an event ring at most once.
+ * Data moves over two rte_rings embedded in the connection (received
+ * payload mbufs: worker -> app; mbufs to send: app -> worker), both
+ * single-producer single-consumer.
  *
- * Connections come from a per-worker rte_mempool of conn_max objects
- * (single producer / single consumer: only the worker gets and puts).
+ * A connection is freed by its worker once the application has given it
+ * back (sg_close / sg_abort) and the TCP side is CLOSED (after LAST_ACK,
+ * TIME-WAIT, a reset or an abort).  c_gen changes at every reuse so a stale
+ * event naming a freed connection is recognised and skipped.
+ *
+ * The receive path is conn_rx.c, the send path and timers conn_tx.c, the
+ * application API conn.c.
  */
 #ifndef SG_CONN_H
 #define SG_CONN_H
@@ -25,28 +36,71 @@
 
 #include <rte_common.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "pkt.h"
 #include "syngate.h"
 #include "timer.h"
 
 struct worker;
+struct sg_poller;
 
 /* Timer kinds of a connection (see synq.h for TK_SYNACK). */
-#define TK_CONN		2
+#define TK_CONN			2
 
 /* Our window scale shift, offered when the peer offers one (RFC 7323). */
 #define CONN_RCV_WSCALE		7
-/* Receive window we advertise, bytes. */
-#define CONN_RCV_WND		65535u
+/* Receive buffer: what we advertise at most; and the SYN's window. */
+#define CONN_RCV_BUF		65535u
+#define CONN_RCV_WND		CONN_RCV_BUF
+/* Received segments queued for the application (one mbuf each). */
+#define CONN_RXQ_SLOTS		64
+/* Segments the application may queue ahead of the worker. */
+#define CONN_TXQ_SLOTS		32
+/* Retransmission queue: segments sent or about to be, not yet acked. */
+#define CONN_SND_SLOTS		32
+
+/* RFC 6298 2.1 / Linux TCP_RTO_MIN, TCP_RTO_MAX. */
+#define CONN_RTO_INIT_MS	1000u
+#define CONN_RTO_MIN_MS		200u
+#define CONN_RTO_MAX_MS		60000u
+/* Consecutive RTOs before the connection is given up (Linux
+ * tcp_retries2 = 15 is ~15 minutes; a server gives up sooner). */
+#define CONN_MAX_REXMITS	8
+/* Delayed ACK (RFC 9293 3.8.6.3 allows up to 500 ms; Linux 40 ms). */
+#define CONN_DELACK_MS		40u
+/* Challenge ACKs (RFC 5961 10) per second per worker. */
+#define CONN_CHALLENGE_RATE	100u
 
 enum conn_state {
 	CONN_ESTABLISHED = 0,
-	CONN_RESET,		/* peer sent a valid RST; unmapped */
+	CONN_FIN_WAIT_1,	/* we sent FIN first */
+	CONN_FIN_WAIT_2,	/* our FIN is acked, theirs not yet in */
+	CONN_CLOSING,		/* both FINs sent, ours not acked */
+	CONN_TIME_WAIT,		/* 2 MSL before the 4-tuple is reused */
+	CONN_CLOSE_WAIT,	/* peer sent FIN first */
+	CONN_LAST_ACK,		/* our FIN after theirs, awaiting its ACK */
+	CONN_CLOSED,		/* unmapped; waits for the application */
+	CONN_STATE_MAX
 };
 
+/* c_flags (worker) */
+#define CF_FIN_QUEUED	0x01	/* the app shut down writing */
+#define CF_FIN_SENT	0x02
+#define CF_ACK_NOW	0x04	/* send an ACK at the end of this input */
+#define CF_APP_CLOSED	0x08	/* the app gave the connection back */
+#define CF_RTT_TIMING	0x10	/* c_rtt_seq is being timed (no TS) */
+#define CF_UNMAPPED	0x20	/* removed from the flow table */
+
+/* c_cmd (app -> worker), atomic */
+#define CMD_SEND	0x01	/* txq has data */
+#define CMD_WINDOW	0x02	/* the app read: the window may open */
+#define CMD_SHUTDOWN	0x04	/* FIN after the queued data */
+#define CMD_CLOSE	0x08	/* give back: FIN (RST if unread data) */
+#define CMD_ABORT	0x10	/* give back: RST now */
+
 struct sg_conn {
-	/* fixed at promotion */
+	/* ---- fixed at promotion -------------------------------------- */
 	struct flow4 c_flow;
 	uint32_t c_iss;
 	uint32_t c_irs;
@@ -54,21 +108,129 @@ struct sg_conn {
 	uint8_t c_port;			/* index of the worker's port */
 	uint8_t c_worker;
 	uint8_t c_listener;
-	struct worker *c_owner;		/* where sg_close() posts it */
+	uint16_t c_smss;		/* payload bytes per segment we send */
+	struct worker *c_owner;
 	struct sg_tcp_opts c_opts;
-	struct rte_mbuf *c_first;	/* third segment's payload, or NULL */
+	struct rte_mbuf *c_first;	/* copy of the third segment's data */
 	uint32_t c_first_len;
+	struct rte_ring *c_rxq;		/* worker -> app: payload mbufs */
+	struct rte_ring *c_txq;		/* app -> worker: mbufs to send */
 
-	/* worker */
-	uint32_t c_snd_nxt;
-	uint32_t c_rcv_nxt;
-	uint32_t c_snd_wnd;		/* peer's window, scaled */
-	uint32_t c_ts_recent;
+	/* ---- worker ---------------------------------------------------- */
 	uint8_t c_state;
+	uint8_t c_flags;
+	uint8_t c_dupacks;
+	uint8_t c_rexmits;		/* consecutive RTOs / probes */
+	uint8_t c_segs_unacked;		/* full segments since our last ACK */
+	uint8_t c_snd_head;		/* c_snd[] ring of mbufs */
+	uint8_t c_snd_count;
+	uint32_t c_snd_off;		/* bytes of c_snd[head] acked */
+	uint32_t c_snd_bytes;		/* bytes in c_snd[] from snd_una */
+	uint32_t c_snd_una;
+	uint32_t c_snd_nxt;
+	uint32_t c_snd_max;		/* highest snd_nxt so far */
+	uint32_t c_snd_wnd;		/* peer's window, scaled */
+	uint32_t c_snd_wl1, c_snd_wl2;
+	uint32_t c_max_wnd;
+	uint32_t c_cwnd, c_ssthresh;	/* RFC 5681 */
+	uint32_t c_fin_seq;		/* sequence number of our FIN */
+	uint32_t c_rcv_nxt;
+	uint32_t c_rcv_adv;		/* right edge of the window we sent */
+	uint32_t c_ts_recent;
+	uint32_t c_srtt;		/* ms << 3 (RFC 6298, 0 = no sample) */
+	uint32_t c_rttvar;		/* ms << 2 */
+	uint32_t c_rto;			/* ms */
+	uint32_t c_rtt_seq, c_rtt_ms;	/* Karn timing without TS */
+	/* deadlines, ms on the worker clock; 0 = off */
+	uint32_t c_rto_at;		/* retransmission / persist */
+	uint32_t c_dack_at;		/* delayed ACK */
+	uint32_t c_idle_at;		/* idle timeout / FIN_WAIT_2 / TW */
+	uint32_t c_last_rx_ms;
 	struct timer_node c_timer;
+	struct rte_mbuf *c_snd[CONN_SND_SLOTS];
 
-	/* shared: worker writes, application reads (atomics) */
-	uint8_t c_reset;
+	/* ---- app --------------------------------------------------------- */
+	struct rte_mbuf *c_app_rx;	/* partly read mbuf */
+	uint64_t c_app_read;		/* bytes read by the app */
+	uint64_t c_app_sent;		/* bytes queued by the app */
+	bool c_app_eof;			/* sg_recv returned 0 */
+	bool c_app_shut;		/* sg_shutdown called */
+	void *c_user;
+
+	/* ---- shared -------------------------------------------------------- */
+	uint64_t c_rx_in __rte_cache_aligned;	/* worker: bytes queued */
+	uint64_t c_tx_acked;		/* worker: bytes acked and freed */
+	uint8_t c_peer_fin;		/* worker: all data is in rxq */
+	uint8_t c_reset;		/* worker: reset / aborted */
+	uint8_t c_want_write;		/* app: send() hit a full buffer */
+	uint32_t c_cmd;			/* CMD_*, atomic */
+	uint32_t c_ev;			/* SG_EV_*, atomic */
+	uint32_t c_gen;			/* changes at every reuse */
+	struct sg_poller *c_poller;	/* where events go, atomic */
+	uint64_t c_rx_read __rte_cache_aligned;	/* app: bytes consumed */
 } __rte_cache_aligned;
+
+/* Bytes an application may queue with sg_send() beyond what is acked. */
+#define CONN_SND_BUF(c) \
+	((uint32_t)(CONN_TXQ_SLOTS + CONN_SND_SLOTS) * (c)->c_smss)
+
+/* Memory of a connection object: the struct and its two rings. */
+size_t conn_obj_size(void);
+
+/* Set up a connection object's rings (once per mempool object). */
+int conn_obj_init(struct sg_conn *c);
+
+/* Worker: first setup after promotion (TCP state from the handshake). */
+void conn_established(struct worker *w, struct sg_conn *c, uint32_t win);
+
+/*
+ * Worker: a segment for c arrived (conn_rx.c).  Takes m and returns true;
+ * returns false (m untouched, c gone) for a SYN that ended TIME-WAIT: the
+ * caller treats it as a segment for no connection.
+ */
+bool conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
+		  const struct pkt_info *in);
+
+/* Worker: the application posted commands (c_cmd bits). */
+void conn_command(struct worker *w, struct sg_conn *c);
+
+/* Worker: c's timer fired (conn_tx.c). */
+void conn_timer(struct worker *w, struct sg_conn *c);
+
+/* Worker: send what the window allows, FIN, a pending ACK (conn_tx.c). */
+void conn_output(struct worker *w, struct sg_conn *c);
+
+/* Worker: send a bare ACK now. */
+void conn_send_ack(struct worker *w, struct sg_conn *c);
+
+/* Worker: RST the peer (unless it reset us), mark closed, post events. */
+void conn_reset(struct worker *w, struct sg_conn *c, bool send_rst);
+
+/* Worker: move to CLOSED: unmap, stop timers, free if the app is done. */
+void conn_closed(struct worker *w, struct sg_conn *c);
+
+/* Worker: post events to the application (SG_EV_*). */
+void conn_post(struct sg_conn *c, uint32_t ev);
+
+/* Worker: arm the connection's wheel node at its earliest deadline. */
+void conn_rearm(struct worker *w, struct sg_conn *c);
+
+/* Worker: the window we can advertise now, bytes. */
+uint32_t conn_rcv_window(const struct sg_conn *c);
+
+static inline bool
+seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static inline bool
+seq_le(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) <= 0;
+}
+
+/* Name of a state, for logs and tests. */
+const char *conn_state_name(unsigned s);
 
 #endif /* SG_CONN_H */

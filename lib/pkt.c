@@ -410,7 +410,8 @@ pkt_tcp4_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 {
 	uint8_t *ip = buf + PKT_ETH_LEN, *th = ip + PKT_IP4_LEN;
 	unsigned olen = pkt_tcp_opts_write(th + PKT_TCP_LEN, &t->opts);
-	unsigned tcp_len = PKT_TCP_LEN + olen;
+	unsigned hlen = PKT_TCP_LEN + olen;
+	unsigned tcp_len = hlen + t->data_len;
 	uint16_t *ipck = (uint16_t *)(void *)(ip + 10);
 	uint16_t *tck = (uint16_t *)(void *)(th + 16);
 
@@ -433,11 +434,13 @@ pkt_tcp4_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 	memcpy(th + 2, &t->flow.rport, 2);
 	wr32(th + 4, t->seq);
 	wr32(th + 8, t->ack);
-	th[12] = (uint8_t)((tcp_len / 4) << 4);
+	th[12] = (uint8_t)((hlen / 4) << 4);
 	th[13] = t->flags;
 	wr16(th + 14, t->win);
 	*tck = 0;
 	wr16(th + 18, 0);
+	if (t->data_len != 0)
+		memcpy(th + hlen, t->data, t->data_len);
 
 	if (ck_mode == PKT_TX_CK_OFF) {
 		*tck = pkt_tcp4_phdr_cksum(ip, tcp_len);

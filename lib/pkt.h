@@ -144,6 +144,8 @@ struct pkt_tcp_out {
 	uint16_t win;
 	uint8_t flags;		/* TCPF_* */
 	struct pkt_tcp_opts opts;	/* o_present selects what is written */
+	const void *data;	/* payload copied after the header, or NULL */
+	uint16_t data_len;
 };
 
 /* Checksum mode for built segments. */
@@ -151,9 +153,9 @@ struct pkt_tcp_out {
 #define PKT_TX_CK_OFF	1	/* IP cksum 0, TCP cksum = pseudo header only */
 
 /*
- * Build Ethernet + IPv4 (TTL 64, DF) + TCP (+options) into buf, which must
- * hold PKT_ETH_LEN + PKT_IP4_LEN + PKT_TCP_LEN + PKT_TCP_MAXOPT bytes.
- * No payload.  Returns the frame length.
+ * Build Ethernet + IPv4 (TTL 64, DF) + TCP (+options) + t->data_len bytes
+ * of payload into buf, which must hold PKT_TCP4_MAX_HDR + data_len bytes.
+ * Returns the frame length.
  */
 uint32_t pkt_tcp4_build(uint8_t *buf, const struct pkt_tcp_out *t,
 			int ck_mode);

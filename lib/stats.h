@@ -48,9 +48,10 @@
 	X(COOKIE_BAD, "drop_cookie_bad")         /* ACK failed cookie check */ \
 	X(ACCEPT_OVERFLOW, "drop_accept_overflow") /* accept ring full */ \
 	X(CONN_FULL, "drop_conn_full")           /* connection table full */ \
-	X(ESTABLISHED, "drop_established")       /* segment for an accepted \
-						   connection the data path \
-						   does not handle yet */ \
+	X(CONN_SEQ, "drop_conn_seq")             /* outside the receive window */ \
+	X(CONN_ACK, "drop_conn_ack")             /* ACK outside RFC 5961 range */ \
+	X(CONN_RXQ_FULL, "drop_conn_rxq_full")   /* app not reading: no slot */ \
+	X(CONN_STATE, "drop_conn_state")         /* not expected in this state */ \
 	X(NO_MBUF, "drop_no_mbuf")               /* pool empty for a reply */ \
 	X(TX_FULL, "drop_tx_full")               /* TX queue refused */
 
@@ -87,7 +88,18 @@ enum sg_drop {
 	X(rst_out, "rst_out") \
 	X(rst_ratelimited, "rst_ratelimited") \
 	X(conn_reset, "conn_reset")           /* peer RST on accepted conn */ \
-	X(conn_closed, "conn_closed")         /* closed by the application */
+	X(conn_closed, "conn_closed")         /* reached CLOSED */ \
+	X(conn_freed, "conn_freed")           /* returned to the pool */ \
+	X(seg_in, "seg_in")                   /* in-order data segments */ \
+	X(seg_out, "seg_out")                 /* data segments sent */ \
+	X(retransmits, "retransmits")         /* on RTO */ \
+	X(fast_retransmits, "fast_retransmits") /* on 3 duplicate ACKs */ \
+	X(ooo_segs, "ooo_segs")               /* out of order: dup ACK */ \
+	X(challenge_acks, "challenge_acks")   /* RFC 5961 */ \
+	X(window_probes, "window_probes")     /* zero-window persist */ \
+	X(time_wait, "time_wait")             /* entered TIME-WAIT */ \
+	X(time_wait_reacks, "time_wait_reacks") /* FIN re-ACKed in TIME-WAIT */ \
+	X(conn_timeouts, "conn_timeouts")     /* idle / retransmit give-up */
 
 struct sg_counters {
 #define SG_X(f, n) uint64_t f;

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct rte_mbuf;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -65,6 +67,9 @@ struct sg_params {
 	uint16_t mss;			/* MSS we advertise */
 	uint32_t idle_sleep_us;		/* max idle back-off sleep, 0 = spin */
 	uint32_t mbufs;			/* mbufs per worker pool */
+	uint32_t msl_ms;		/* TIME-WAIT lasts 2 * msl_ms */
+	uint32_t idle_timeout_ms;	/* no segment for this long: abort
+					   (0 = never) */
 	uint16_t rx_desc, tx_desc;	/* descriptors per queue */
 };
 
@@ -176,16 +181,94 @@ void sg_conn_info(const struct sg_conn *c, struct sg_conn_info *info);
  */
 size_t sg_conn_first_data(const struct sg_conn *c, void *buf, size_t len);
 
-/* True once the peer reset the connection. */
+/* True once the connection was reset (by the peer, a timeout or abort). */
 bool sg_conn_is_reset(const struct sg_conn *c);
 
+/* The pointer given to sg_poller_add (NULL before). */
+void *sg_conn_user(const struct sg_conn *c);
+
 /*
- * Give the connection back: the owning worker aborts it (RST) and frees
- * it.  The data path with an orderly FIN close is the next milestone; this
- * call keeps its name and meaning.  c must not be used afterwards.
- * Returns 0, or -EAGAIN if the worker's command ring is full (retry).
+ * Data.  One application thread at a time per connection.  None of these
+ * block; none takes a lock.  Bytes move through single-producer single-
+ * consumer rings between the application and the owning worker.
+ */
+
+/*
+ * Copy up to len received bytes into buf.  Returns the count (> 0), 0 at
+ * the end of the stream (the peer closed and everything was read),
+ * -EAGAIN when nothing is waiting, -ECONNRESET after a reset.
+ */
+long sg_recv(struct sg_conn *c, void *buf, size_t len);
+
+/*
+ * Zero-copy receive: up to n mbufs of received payload (data starts at
+ * rte_pktmbuf_mtod, data_len bytes each).  The caller frees them with
+ * rte_pktmbuf_free.  Returns the count, 0 at end of stream, -EAGAIN or
+ * -ECONNRESET as sg_recv.
+ */
+int sg_recv_mbufs(struct sg_conn *c, struct rte_mbuf **m, unsigned n);
+
+/*
+ * Queue up to len bytes for sending (copied; segmented at the negotiated
+ * MSS).  Returns the count queued (> 0), -EAGAIN when the send buffer is
+ * full (an SG_EV_WRITABLE event follows when room frees up), -EPIPE after
+ * sg_shutdown, -ECONNRESET after a reset, -ENOMEM without mbufs.
+ */
+long sg_send(struct sg_conn *c, const void *buf, size_t len);
+
+/* Half-close: FIN after the queued data; receiving goes on. */
+int sg_shutdown(struct sg_conn *c);
+
+/*
+ * Give the connection back.  The worker closes it in order (FIN after
+ * queued data; TIME-WAIT if we close first) -- or with a RST if received
+ * data was left unread, as Linux does -- and frees it when TCP is done.
+ * c must not be used afterwards.  Returns 0.
  */
 int sg_close(struct sg_conn *c);
+
+/* Give the connection back with a RST now. */
+int sg_abort(struct sg_conn *c);
+
+/*
+ * Events: a poller collects them for the connections added to it and lets
+ * one application thread wait for many connections without spinning.
+ */
+#define SG_EV_READABLE		0x01	/* data waiting, or end of stream */
+#define SG_EV_WRITABLE		0x02	/* send space freed after -EAGAIN */
+#define SG_EV_PEER_CLOSED	0x04	/* the peer's FIN is in (no more data
+					   after what is waiting) */
+#define SG_EV_RESET		0x08	/* reset, timed out or aborted */
+
+struct sg_event {
+	struct sg_conn *conn;
+	void *user;
+	uint32_t events;		/* SG_EV_* */
+};
+
+struct sg_poller;
+
+/* A poller for up to `capacity` connections at a time. */
+int sg_poller_create(struct sg_engine *e, unsigned capacity,
+		     struct sg_poller **out);
+void sg_poller_destroy(struct sg_poller *p);
+
+/*
+ * Deliver c's events to p, with `user` in each.  Events that happened
+ * before (data with the handshake, a FIN) are delivered too.
+ */
+int sg_poller_add(struct sg_poller *p, struct sg_conn *c, void *user);
+
+/*
+ * Take up to max events; when none is waiting, sleep up to timeout_ms
+ * (0: return at once; -1: no limit) until one arrives.  Returns the count
+ * (0 on timeout).  Events are edge-triggered: read/write until -EAGAIN.
+ */
+int sg_poller_wait(struct sg_poller *p, struct sg_event *ev, unsigned max,
+		   int timeout_ms);
+
+/* Wake a thread sleeping in sg_poller_wait (returns 0 events). */
+void sg_poller_wake(struct sg_poller *p);
 
 struct sg_counters;
 struct sg_gauges;

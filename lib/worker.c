@@ -67,7 +67,7 @@ params(const struct worker *w)
 static inline uint32_t
 ts_now(const struct worker *w)
 {
-	return w->w_now_ms + w->w_engine->e_ts_offset;
+	return worker_ts_now(w);
 }
 
 static inline bool
@@ -174,9 +174,9 @@ mbuf_set_frame(const struct worker_port *p, struct rte_mbuf *m, uint32_t len,
  * being answered: t holds copies of everything read from it), else into a
  * fresh mbuf.
  */
-static void
-tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	 const struct pkt_tcp_out *t)
+void
+worker_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
+		const struct pkt_tcp_out *t)
 {
 	const struct worker_port *p = &w->w_ports[pi];
 	uint32_t len;
@@ -197,21 +197,26 @@ tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	tx_push(w, pi, m);
 }
 
-static inline void
-tcp_out_init(struct pkt_tcp_out *t, const struct worker_port *p,
-	     const struct flow4 *flow, const uint8_t *peer_mac)
+void
+worker_tcp_out_init(struct pkt_tcp_out *t, const struct worker *w,
+		    unsigned pi, const struct flow4 *flow,
+		    const uint8_t *peer_mac)
 {
+	const struct worker_port *p = &w->w_ports[pi];
+
 	t->flow = *flow;
 	memcpy(t->dst_mac, peer_mac, RTE_ETHER_ADDR_LEN);
 	memcpy(t->src_mac, p->wp_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	t->opts.o_present = 0;
 	t->win = 0;
+	t->data = NULL;
+	t->data_len = 0;
 }
 
 /* Unsolicited RSTs: token bucket of rst_rate per second, burst of a
  * tenth of a second (at least one). */
-static bool
-rst_allowed(struct worker *w)
+bool
+worker_reply_allowed(struct worker *w)
 {
 	uint32_t rate = params(w)->rst_rate;
 	uint64_t cap = ((uint64_t)rate / 10 + 1) * 1000;
@@ -246,13 +251,13 @@ rst_reply(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (limited && !rst_allowed(w)) {
+	if (limited && !worker_reply_allowed(w)) {
 		w->w_stats.rst_ratelimited++;
 		rte_pktmbuf_free(m);
 		return;
 	}
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	tcp_out_init(&t, &w->w_ports[pi], &in->flow, eh->src_addr.addr_bytes);
+	worker_tcp_out_init(&t, w, pi, &in->flow, eh->src_addr.addr_bytes);
 	if (in->tcp_flags & TCPF_ACK) {
 		t.seq = in->ack;
 		t.ack = 0;
@@ -265,7 +270,7 @@ rst_reply(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		t.flags = TCPF_RST | TCPF_ACK;
 	}
 	w->w_stats.rst_out++;
-	tcp_send(w, pi, m, &t);
+	worker_tcp_send(w, pi, m, &t);
 }
 
 /* ---- handshake --------------------------------------------------------- */
@@ -312,7 +317,7 @@ synack_send(struct worker *w, const struct synq_entry *e, struct rte_mbuf *m,
 {
 	struct pkt_tcp_out t;
 
-	tcp_out_init(&t, &w->w_ports[e->se_port], &e->se_flow,
+	worker_tcp_out_init(&t, w, e->se_port, &e->se_flow,
 		     e->se_peer_mac);
 	t.seq = e->se_iss;
 	t.ack = e->se_irs + 1;
@@ -331,7 +336,7 @@ synack_send(struct worker *w, const struct synq_entry *e, struct rte_mbuf *m,
 		t.opts.o_present |= OPT_WSCALE;
 		t.opts.o_wscale = CONN_RCV_WSCALE;
 	}
-	tcp_send(w, e->se_port, m, &t);
+	worker_tcp_send(w, e->se_port, m, &t);
 }
 
 static void
@@ -406,56 +411,29 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		cookie_mode_enter(w);
 }
 
-/* ACK the data that came with the handshake (a fresh mbuf: the received
- * one now holds that data for the application). */
-static void
-conn_send_ack(struct worker *w, const struct sg_conn *c)
-{
-	struct pkt_tcp_out t;
-
-	tcp_out_init(&t, &w->w_ports[c->c_port], &c->c_flow, c->c_peer_mac);
-	t.seq = c->c_snd_nxt;
-	t.ack = c->c_rcv_nxt;
-	t.flags = TCPF_ACK;
-	t.win = (uint16_t)(CONN_RCV_WND >> c->c_opts.rcv_wscale);
-	if (c->c_opts.ts_ok) {
-		t.opts.o_present = OPT_TS;
-		t.opts.o_tsval = ts_now(w);
-		t.opts.o_tsecr = c->c_ts_recent;
-	}
-	tcp_send(w, c->c_port, NULL, &t);
-}
-
-/* Tear a connection down from the worker side: RST unless the peer reset
- * it already, unmap, free. */
-static void
-conn_abort(struct worker *w, struct sg_conn *c)
-{
-	struct pkt_tcp_out t;
-
-	if (c->c_state != CONN_RESET) {
-		tcp_out_init(&t, &w->w_ports[c->c_port], &c->c_flow,
-			     c->c_peer_mac);
-		t.seq = c->c_snd_nxt;
-		t.ack = c->c_rcv_nxt;
-		t.flags = TCPF_RST | TCPF_ACK;
-		w->w_stats.rst_out++;
-		tcp_send(w, c->c_port, NULL, &t);
-		flow_del(&w->w_flows, &c->c_flow,
-			 flow_hash(&w->w_flows, &c->c_flow));
-	}
-	w->w_stats.conn_closed++;
-	worker_conn_free(w, c);
-}
-
 void
 worker_conn_free(struct worker *w, struct sg_conn *c)
 {
+	struct rte_mbuf *m;
+
 	timer_cancel(w->w_wheel, &c->c_timer);
+	while (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	while (rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	while (c->c_snd_count != 0) {
+		rte_pktmbuf_free(c->c_snd[c->c_snd_head]);
+		c->c_snd_head = (uint8_t)((c->c_snd_head + 1) %
+					  CONN_SND_SLOTS);
+		c->c_snd_count--;
+	}
 	rte_pktmbuf_free(c->c_first);
 	c->c_first = NULL;
+	/* Stale events naming c are recognised by the generation. */
+	__atomic_store_n(&c->c_gen, c->c_gen + 1, __ATOMIC_RELEASE);
 	rte_mempool_put(w->w_conns, c);
 	w->w_conns_used--;
+	w->w_stats.conn_freed++;
 }
 
 /* The accept ring or the connection table is full. */
@@ -534,32 +512,42 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	c->c_opts.ts_ok = e->se_flags & SE_TS;
 	c->c_opts.ecn_requested = e->se_flags & SE_ECN;
 	c->c_opts.via_cookie = !in_table;
-	c->c_snd_nxt = e->se_iss + 1;
-	c->c_rcv_nxt = e->se_irs + 1;
-	c->c_snd_wnd = (uint32_t)in->win << c->c_opts.snd_wscale;
-	c->c_ts_recent = (in->opts.o_present & OPT_TS) ? in->opts.o_tsval :
-			 e->se_ts_recent;
-	c->c_state = CONN_ESTABLISHED;
-	c->c_reset = 0;
 	c->c_first = NULL;
 	c->c_first_len = 0;
-	timer_node_init(&c->c_timer, TK_CONN);
+	conn_established(w, c, in->win);
+	c->c_ts_recent = (in->opts.o_present & OPT_TS) ? in->opts.o_tsval :
+			 e->se_ts_recent;
 	if (in_table)
 		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, false);
 
 	if (in->payload_len != 0) {
 		/* RFC 9293 3.10.7.4: data on the completing ACK is
-		 * accepted; the mbuf becomes the connection's first data. */
+		 * accepted: it is the first thing sg_recv returns (and a
+		 * copy stays readable with sg_conn_first_data). */
 		rte_pktmbuf_adj(m, in->payload_off);
 		rte_pktmbuf_trim(m, m->pkt_len - in->payload_len);
-		c->c_first = m;
-		c->c_first_len = in->payload_len;
+		m->ol_flags = 0;
+		c->c_first = rte_pktmbuf_copy(m, w->w_mbufs, 0, UINT32_MAX);
+		c->c_first_len = c->c_first ? in->payload_len : 0;
+		rte_ring_sp_enqueue(c->c_rxq, m);
 		c->c_rcv_nxt += in->payload_len;
+		c->c_rx_in = in->payload_len;
 		w->w_stats.first_data++;
+		w->w_stats.seg_in++;
+		conn_post(c, SG_EV_READABLE);
 		conn_send_ack(w, c);
 	} else {
 		rte_pktmbuf_free(m);
 	}
+	if (in->tcp_flags & TCPF_FIN) {
+		/* A FIN on the third segment: data then end of stream. */
+		c->c_rcv_nxt++;
+		c->c_state = CONN_CLOSE_WAIT;
+		c->c_peer_fin = 1;
+		conn_post(c, SG_EV_READABLE | SG_EV_PEER_CLOSED);
+		conn_send_ack(w, c);
+	}
+	conn_rearm(w, c);
 	/* Room was checked above and only this worker produces. */
 	accept_ring_push(l, w->w_id, c);
 	w->w_stats.accepted++;
@@ -682,25 +670,6 @@ listen_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	rst_reply(w, pi, m, in, SG_DROP_NO_FLOW, true);
 }
 
-/* A segment for an accepted connection.  The data path (next milestone)
- * takes over here; for now only a reset is acted on. */
-static void
-conn_input(struct worker *w, struct rte_mbuf *m, const struct pkt_info *in,
-	   uint32_t sig, struct sg_conn *c, struct rx_mut *mut)
-{
-	if ((in->tcp_flags & TCPF_RST) &&
-	    seq_in_window(in->seq, c->c_rcv_nxt, CONN_RCV_WND)) {
-		c->c_state = CONN_RESET;
-		flow_del(&w->w_flows, &in->flow, sig);
-		mut_note(mut, sig);
-		__atomic_store_n(&c->c_reset, 1, __ATOMIC_RELEASE);
-		w->w_stats.conn_reset++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	drop(w, m, SG_DROP_ESTABLISHED);
-}
-
 /* ---- receive ----------------------------------------------------------- */
 
 static inline unsigned
@@ -812,8 +781,16 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 		else if (flow_is_synq(h))
 			synq_input(w, pi, seg[i], &info[i], sig[i],
 				   synq_untag(h), &mut);
-		else
-			conn_input(w, seg[i], &info[i], sig[i], h, &mut);
+		else if (!conn_segment(w, h, seg[i], &info[i])) {
+			/* TIME-WAIT gave way to a new SYN. */
+			mut_note(&mut, sig[i]);
+			listen_input(w, pi, seg[i], &info[i], sig[i], &mut);
+		} else if (((struct sg_conn *)h)->c_state == CONN_CLOSED) {
+			/* Unmapped (maybe freed: the pool object stays
+			 * readable and keeps CLOSED until reused, which
+			 * cannot happen before this check). */
+			mut_note(&mut, sig[i]);
+		}
 	}
 }
 
@@ -852,6 +829,9 @@ run_timers(struct worker *w)
 			if (ex[i]->tn_kind == TK_SYNACK)
 				synack_timeout(w, container_of(ex[i],
 					struct synq_entry, se_timer));
+			else if (ex[i]->tn_kind == TK_CONN)
+				conn_timer(w, container_of(ex[i],
+					struct sg_conn, c_timer));
 		}
 		if (n < WORKER_TIMER_BATCH)
 			break;
@@ -867,7 +847,7 @@ run_commands(struct worker *w)
 	n = rte_ring_sc_dequeue_burst(w->w_cmd, (void **)c, WORKER_CMD_BATCH,
 				      NULL);
 	for (i = 0; i < n; i++)
-		conn_abort(w, c[i]);
+		conn_command(w, c[i]);
 }
 
 static void
@@ -952,6 +932,16 @@ sg_worker_main(void *arg)
 
 /* ---- setup ------------------------------------------------------------- */
 
+/* Each connection object carries its two rings, set up once here. */
+static void
+conn_obj_init_cb(struct rte_mempool *mp, void *arg, void *obj, unsigned i)
+{
+	(void)mp;
+	(void)arg;
+	(void)i;
+	conn_obj_init(obj);
+}
+
 int
 worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 {
@@ -962,6 +952,7 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	w->w_engine = e;
 	w->w_id = id;
 	w->w_socket = socket;
+	w->w_ts_offset = e->e_ts_offset;
 
 	snprintf(name, sizeof(name), "sg_flows_%u", id);
 	ret = flow_table_init(&w->w_flows, name,
@@ -984,8 +975,8 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	if (w->w_mbufs == NULL)
 		goto err_wheel;
 	snprintf(name, sizeof(name), "sg_conns_%u", id);
-	w->w_conns = rte_mempool_create(name, pp->conn_max,
-		sizeof(struct sg_conn), 0, 0, NULL, NULL, NULL, NULL, socket,
+	w->w_conns = rte_mempool_create(name, pp->conn_max, conn_obj_size(),
+		0, 0, NULL, NULL, conn_obj_init_cb, NULL, socket,
 		RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
 	if (w->w_conns == NULL)
 		goto err_mbufs;

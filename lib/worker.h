@@ -65,6 +65,8 @@ struct worker {
 					   (MP enqueue, SC dequeue) */
 	uint32_t w_conns_used;
 
+	uint32_t w_ts_offset;		/* engine's random TSval base */
+
 	/* time, refreshed once per poll */
 	uint64_t w_now_us;
 	uint32_t w_now_ms;
@@ -104,12 +106,33 @@ void worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts,
 /* Transmit everything buffered. */
 void worker_flush(struct worker *w);
 
+/* TSval to send now (RFC 7323: ms clock from a random base). */
+static inline uint32_t
+worker_ts_now(const struct worker *w)
+{
+	return w->w_now_ms + w->w_ts_offset;
+}
+
+/* Fill the addressing of a segment to the peer of flow on port pi. */
+void worker_tcp_out_init(struct pkt_tcp_out *t, const struct worker *w,
+			 unsigned pi, const struct flow4 *flow,
+			 const uint8_t *peer_mac);
+
+/* Send t on port pi, in m (a frame being answered) or a fresh mbuf. */
+void worker_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
+		     const struct pkt_tcp_out *t);
+
+/* Unsolicited replies (RST, challenge ACK): one token of the per-worker
+ * bucket, or false (counted by the caller). */
+bool worker_reply_allowed(struct worker *w);
+
 /* Set up / tear down a worker's tables (engine.c calls these). */
 int worker_init(struct worker *w, struct sg_engine *e, unsigned id,
 		int socket);
 void worker_fini(struct worker *w);
 
-/* Free a connection without sending anything (engine teardown). */
+/* Return a connection to the pool: drop its queued mbufs, bump its
+ * generation.  Nothing is sent. */
 void worker_conn_free(struct worker *w, struct sg_conn *c);
 
 #endif /* SG_WORKER_H */

@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The receive half of an accepted connection (worker side): segment
+ * acceptability (RFC 9293 3.10.7.4), RST and SYN handling with RFC 5961
+ * challenge ACKs, ACK processing (RFC 6298 RTT, RFC 5681 congestion
+ * window, fast retransmit), in-order data to the application, FIN and the
+ * close states, TIME-WAIT.
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "conn.h"
+#include "engine.h"
+#include "worker.h"
+
+static inline void
+cdrop(struct worker *w, struct rte_mbuf *m, enum sg_drop why)
+{
+	w->w_stats.drops[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* RFC 5961 3.2, 4.2: answer with an ACK, rate-limited. */
+static void
+challenge_ack(struct worker *w, struct sg_conn *c)
+{
+	if (!worker_reply_allowed(w)) {
+		w->w_stats.rst_ratelimited++;
+		return;
+	}
+	w->w_stats.challenge_acks++;
+	conn_send_ack(w, c);
+}
+
+/* RFC 6298 2.2-2.4, with Jacobson's scaled arithmetic. */
+static void
+rtt_sample(struct sg_conn *c, int32_t rtt)
+{
+	int32_t m = rtt < 1 ? 1 : rtt;
+
+	if (c->c_srtt == 0) {
+		c->c_srtt = (uint32_t)m << 3;
+		c->c_rttvar = (uint32_t)m << 1;
+	} else {
+		m -= (int32_t)(c->c_srtt >> 3);
+		c->c_srtt = (uint32_t)((int32_t)c->c_srtt + m);
+		if (m < 0)
+			m = -m;
+		m -= (int32_t)(c->c_rttvar >> 2);
+		c->c_rttvar = (uint32_t)((int32_t)c->c_rttvar + m);
+	}
+	c->c_rto = (c->c_srtt >> 3) + RTE_MAX(c->c_rttvar, 1u);
+	if (c->c_rto < CONN_RTO_MIN_MS)
+		c->c_rto = CONN_RTO_MIN_MS;
+	if (c->c_rto > CONN_RTO_MAX_MS)
+		c->c_rto = CONN_RTO_MAX_MS;
+}
+
+static void
+enter_time_wait(struct worker *w, struct sg_conn *c)
+{
+	c->c_state = CONN_TIME_WAIT;
+	c->c_rto_at = 0;
+	c->c_dack_at = 0;
+	c->c_idle_at = w->w_now_ms + 2 * w->w_engine->e_params.msl_ms;
+	if (c->c_idle_at == 0)
+		c->c_idle_at = 1;
+	w->w_stats.time_wait++;
+}
+
+/* Free acknowledged bytes of the retransmission queue. */
+static uint32_t
+snd_free(struct sg_conn *c, uint32_t bytes)
+{
+	uint32_t freed = 0;
+
+	while (bytes != 0 && c->c_snd_count != 0) {
+		struct rte_mbuf *m = c->c_snd[c->c_snd_head];
+		uint32_t left = m->data_len - c->c_snd_off;
+
+		if (bytes < left) {
+			c->c_snd_off += bytes;
+			c->c_snd_bytes -= bytes;
+			freed += bytes;
+			break;
+		}
+		rte_pktmbuf_free(m);
+		c->c_snd[c->c_snd_head] = NULL;
+		c->c_snd_head = (uint8_t)((c->c_snd_head + 1) %
+					  CONN_SND_SLOTS);
+		c->c_snd_count--;
+		c->c_snd_off = 0;
+		c->c_snd_bytes -= left;
+		bytes -= left;
+		freed += left;
+	}
+	return freed;
+}
+
+/* ACK of new data (and maybe our FIN).  Returns false when c was freed. */
+static bool
+ack_new(struct worker *w, struct sg_conn *c, const struct pkt_info *in)
+{
+	uint32_t acked = in->ack - c->c_snd_una;
+	bool fin_acked = (c->c_flags & CF_FIN_SENT) &&
+			 seq_lt(c->c_fin_seq, in->ack);
+	uint32_t freed;
+
+	freed = snd_free(c, fin_acked ? acked - 1 : acked);
+	if (freed != 0) {
+		__atomic_store_n(&c->c_tx_acked, c->c_tx_acked + freed,
+				 __ATOMIC_RELEASE);
+		if (__atomic_load_n(&c->c_want_write, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&c->c_want_write, 0,
+					 __ATOMIC_RELAXED);
+			conn_post(c, SG_EV_WRITABLE);
+		}
+	}
+	c->c_snd_una = in->ack;
+	if (seq_lt(c->c_snd_nxt, c->c_snd_una))
+		c->c_snd_nxt = c->c_snd_una;
+
+	/* RTT: from the echoed timestamp (RFC 7323 4.1), else Karn's
+	 * single timed segment. */
+	if (c->c_opts.ts_ok && (in->opts.o_present & OPT_TS) &&
+	    in->opts.o_tsecr != 0)
+		rtt_sample(c, (int32_t)(worker_ts_now(w) - in->opts.o_tsecr));
+	else if ((c->c_flags & CF_RTT_TIMING) &&
+		 seq_lt(c->c_rtt_seq, in->ack)) {
+		rtt_sample(c, (int32_t)(w->w_now_ms - c->c_rtt_ms));
+		c->c_flags &= ~CF_RTT_TIMING;
+	}
+	c->c_rexmits = 0;
+
+	/* RFC 5681 3.1 / 3.2: leave fast recovery, or grow. */
+	if (c->c_dupacks >= 3)
+		c->c_cwnd = c->c_ssthresh;
+	else if (c->c_cwnd < c->c_ssthresh)
+		c->c_cwnd += RTE_MIN(acked, (uint32_t)c->c_smss);
+	else
+		c->c_cwnd += RTE_MAX((uint32_t)c->c_smss * c->c_smss /
+				     c->c_cwnd, 1u);
+	c->c_dupacks = 0;
+	c->c_rto_at = c->c_snd_una == c->c_snd_max ? 0 :
+		      w->w_now_ms + c->c_rto;
+
+	if (fin_acked) {
+		switch (c->c_state) {
+		case CONN_FIN_WAIT_1:
+			c->c_state = CONN_FIN_WAIT_2;
+			/* Do not wait forever for the peer's FIN
+			 * (Linux tcp_fin_timeout). */
+			c->c_idle_at = w->w_now_ms +
+				2 * w->w_engine->e_params.msl_ms;
+			break;
+		case CONN_CLOSING:
+			enter_time_wait(w, c);
+			break;
+		case CONN_LAST_ACK: {
+			bool gone = c->c_flags & CF_APP_CLOSED;
+
+			conn_closed(w, c);
+			return !gone;
+		}
+		}
+	}
+	return true;
+}
+
+/* Three duplicate ACKs: RFC 5681 3.2 fast retransmit / recovery. */
+static void
+dup_ack(struct worker *w, struct sg_conn *c)
+{
+	uint32_t flight = c->c_snd_max - c->c_snd_una;
+
+	if (++c->c_dupacks == 3) {
+		c->c_ssthresh = RTE_MAX(flight / 2, 2u * c->c_smss);
+		c->c_cwnd = c->c_ssthresh + 3u * c->c_smss;
+		w->w_stats.fast_retransmits++;
+		/* Resend from snd_una; output then goes on as the window
+		 * allows. */
+		c->c_snd_nxt = c->c_snd_una;
+		c->c_flags &= ~CF_RTT_TIMING;
+	} else if (c->c_dupacks > 3) {
+		c->c_cwnd += c->c_smss;
+	}
+}
+
+/* In-order payload to the application.  Returns false if it had to be
+ * dropped (no slot). */
+static bool
+deliver(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
+	const struct pkt_info *in, uint32_t skip, uint32_t len)
+{
+	rte_pktmbuf_adj(m, (uint16_t)(in->payload_off + skip));
+	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - len));
+	m->ol_flags = 0;
+	if (rte_ring_sp_enqueue(c->c_rxq, m) != 0) {
+		cdrop(w, m, SG_DROP_CONN_RXQ_FULL);
+		return false;
+	}
+	c->c_rcv_nxt += len;
+	__atomic_store_n(&c->c_rx_in, c->c_rx_in + len, __ATOMIC_RELEASE);
+	w->w_stats.seg_in++;
+	conn_post(c, SG_EV_READABLE);
+	/* RFC 9293 3.8.6.3 / RFC 1122: ACK at least every second full
+	 * segment; otherwise within the delayed-ACK time. */
+	if (++c->c_segs_unacked >= 2 || len < c->c_smss)
+		c->c_flags |= CF_ACK_NOW;
+	else if (c->c_dack_at == 0)
+		c->c_dack_at = w->w_now_ms + CONN_DELACK_MS;
+	return true;
+}
+
+static void
+peer_fin(struct worker *w, struct sg_conn *c)
+{
+	c->c_rcv_nxt++;
+	c->c_flags |= CF_ACK_NOW;
+	__atomic_store_n(&c->c_peer_fin, 1, __ATOMIC_RELEASE);
+	conn_post(c, SG_EV_READABLE | SG_EV_PEER_CLOSED);
+	switch (c->c_state) {
+	case CONN_ESTABLISHED:
+		c->c_state = CONN_CLOSE_WAIT;
+		break;
+	case CONN_FIN_WAIT_1:
+		/* Our FIN not acked yet (else we would be in FIN_WAIT_2). */
+		c->c_state = CONN_CLOSING;
+		break;
+	case CONN_FIN_WAIT_2:
+		enter_time_wait(w, c);
+		break;
+	}
+}
+
+/* TIME-WAIT: a retransmitted FIN is ACKed again and restarts the 2 MSL
+ * wait (RFC 9293 3.10.7.4); a new SYN may reuse the 4-tuple (RFC 6191). */
+static bool
+time_wait_input(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
+		const struct pkt_info *in)
+{
+	uint8_t fl = in->tcp_flags;
+
+	if (fl & TCPF_RST) {
+		cdrop(w, m, SG_DROP_CONN_STATE);
+		return true;
+	}
+	if ((fl & TCPF_SYN) && !(fl & TCPF_ACK) &&
+	    seq_lt(c->c_rcv_nxt, in->seq)) {
+		/* A new incarnation: end TIME-WAIT, let the listener
+		 * take the SYN. */
+		conn_closed(w, c);
+		return false;
+	}
+	if (fl & TCPF_FIN) {
+		w->w_stats.time_wait_reacks++;
+		enter_time_wait(w, c);
+		w->w_stats.time_wait--;	/* a restart, not a new entry */
+	}
+	conn_send_ack(w, c);
+	conn_rearm(w, c);
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+/*
+ * A segment for c.  Returns false when it must be handled as a segment
+ * for no connection (a SYN that ended TIME-WAIT): m is then still the
+ * caller's.
+ */
+bool
+conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
+	     const struct pkt_info *in)
+{
+	uint8_t fl = in->tcp_flags;
+	uint32_t wnd = conn_rcv_window(c);
+	uint32_t seq = in->seq, len = in->payload_len, skip = 0;
+	bool has_fin = fl & TCPF_FIN;
+
+	if (c->c_state == CONN_CLOSED) {
+		cdrop(w, m, SG_DROP_CONN_STATE);
+		return true;
+	}
+	if (c->c_state == CONN_TIME_WAIT)
+		return time_wait_input(w, c, m, in);
+	c->c_last_rx_ms = w->w_now_ms;
+
+	/* RST: RFC 5961 3.2 -- exactly at rcv_nxt resets; elsewhere in
+	 * the window draws a challenge ACK; outside it is dropped. */
+	if (fl & TCPF_RST) {
+		if (seq == c->c_rcv_nxt) {
+			w->w_stats.conn_reset++;
+			rte_pktmbuf_free(m);
+			conn_reset(w, c, false);
+			return true;
+		}
+		if (seq_lt(c->c_rcv_nxt, seq) &&
+		    seq_lt(seq, c->c_rcv_nxt + RTE_MAX(wnd, 1u)))
+			challenge_ack(w, c);
+		cdrop(w, m, SG_DROP_CONN_SEQ);
+		return true;
+	}
+	/* SYN on a synchronized connection: RFC 5961 4.2 challenge ACK. */
+	if (fl & TCPF_SYN) {
+		challenge_ack(w, c);
+		cdrop(w, m, SG_DROP_CONN_STATE);
+		return true;
+	}
+	if (!(fl & TCPF_ACK)) {
+		cdrop(w, m, SG_DROP_CONN_STATE);
+		return true;
+	}
+
+	/* Acceptability (RFC 9293 3.10.7.4), trimming what we already have.
+	 * Data beyond rcv_nxt is out of order: no reassembly, a duplicate
+	 * ACK tells the peer where we are (fast retransmit on its side). */
+	if (seq_lt(seq, c->c_rcv_nxt)) {
+		uint32_t old = c->c_rcv_nxt - seq;
+
+		if (old >= len + has_fin) {
+			/* Entirely old (a retransmission): re-ACK. */
+			c->c_flags |= CF_ACK_NOW;
+			len = 0;
+			has_fin = false;
+		} else {
+			skip = RTE_MIN(old, len);
+			len -= skip;
+			seq = c->c_rcv_nxt;
+		}
+	} else if (seq != c->c_rcv_nxt) {
+		if (len != 0 || has_fin) {
+			w->w_stats.ooo_segs++;
+			c->c_flags |= CF_ACK_NOW;
+			len = 0;
+			has_fin = false;
+		}
+		if (!seq_lt(seq, c->c_rcv_nxt + RTE_MAX(wnd, 1u))) {
+			conn_send_ack(w, c);
+			cdrop(w, m, SG_DROP_CONN_SEQ);
+			return true;
+		}
+	}
+	if (len > wnd) {
+		/* Past our window: keep what fits, the FIN cannot. */
+		len = wnd;
+		has_fin = false;
+		c->c_flags |= CF_ACK_NOW;
+	}
+
+	/* ACK: RFC 5961 5.2 -- acceptable in [snd_una - max_wnd, snd_max]. */
+	if (seq_lt(c->c_snd_max, in->ack)) {
+		conn_send_ack(w, c);
+		cdrop(w, m, SG_DROP_CONN_ACK);
+		return true;
+	}
+	if (seq_lt(in->ack, c->c_snd_una - c->c_max_wnd)) {
+		cdrop(w, m, SG_DROP_CONN_ACK);
+		return true;
+	}
+	if ((c->c_opts.ts_ok) && (in->opts.o_present & OPT_TS) &&
+	    seq_le(seq, c->c_rcv_nxt))
+		c->c_ts_recent = in->opts.o_tsval;
+	if (seq_lt(c->c_snd_una, in->ack)) {
+		if (!ack_new(w, c, in)) {
+			rte_pktmbuf_free(m);	/* c was freed */
+			return true;
+		}
+		if (c->c_state == CONN_CLOSED) {
+			rte_pktmbuf_free(m);
+			return true;
+		}
+	} else if (in->ack == c->c_snd_una && in->payload_len == 0 &&
+		   !(fl & TCPF_FIN) && c->c_snd_una != c->c_snd_max &&
+		   ((uint32_t)in->win << c->c_opts.snd_wscale) ==
+		   c->c_snd_wnd) {
+		dup_ack(w, c);
+	}
+	/* Window update (RFC 9293 3.10.7.4, SND.WL1/WL2). */
+	if (seq_lt(c->c_snd_wl1, in->seq) ||
+	    (c->c_snd_wl1 == in->seq && seq_le(c->c_snd_wl2, in->ack))) {
+		c->c_snd_wnd = (uint32_t)in->win << c->c_opts.snd_wscale;
+		c->c_snd_wl1 = in->seq;
+		c->c_snd_wl2 = in->ack;
+		c->c_max_wnd = RTE_MAX(c->c_max_wnd, c->c_snd_wnd);
+	}
+
+	/* Data, then FIN, in order. */
+	if (len != 0) {
+		if (c->c_state == CONN_ESTABLISHED ||
+		    c->c_state == CONN_FIN_WAIT_1 ||
+		    c->c_state == CONN_FIN_WAIT_2) {
+			if (!deliver(w, c, m, in, skip, len))
+				has_fin = false;
+			m = NULL;
+		} else {
+			/* Data after the peer's FIN: RFC 9293 says ignore. */
+			has_fin = false;
+		}
+	}
+	if (has_fin)
+		peer_fin(w, c);
+	rte_pktmbuf_free(m);
+	if (c->c_state != CONN_TIME_WAIT && c->c_state != CONN_FIN_WAIT_2)
+		c->c_idle_at = w->w_engine->e_params.idle_timeout_ms ?
+			w->w_now_ms + w->w_engine->e_params.idle_timeout_ms :
+			0;
+	conn_output(w, c);
+	return true;
+}

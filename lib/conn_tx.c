@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The send half of an accepted connection (worker side): segmentation at
+ * the negotiated MSS within min(peer window, cwnd), the FIN after the
+ * data, ACKs with the window we can offer, the connection's timers
+ * (RTO with back-off, zero-window persist, delayed ACK, idle / FIN_WAIT_2
+ * / TIME-WAIT), the application's commands, reset and teardown.
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "conn.h"
+#include "engine.h"
+#include "flow.h"
+#include "poller.h"
+#include "worker.h"
+
+static const char *const state_names[CONN_STATE_MAX] = {
+	[CONN_ESTABLISHED] = "ESTABLISHED", [CONN_FIN_WAIT_1] = "FIN_WAIT_1",
+	[CONN_FIN_WAIT_2] = "FIN_WAIT_2", [CONN_CLOSING] = "CLOSING",
+	[CONN_TIME_WAIT] = "TIME_WAIT", [CONN_CLOSE_WAIT] = "CLOSE_WAIT",
+	[CONN_LAST_ACK] = "LAST_ACK", [CONN_CLOSED] = "CLOSED",
+};
+
+const char *
+conn_state_name(unsigned s)
+{
+	return s < CONN_STATE_MAX ? state_names[s] : "?";
+}
+
+uint32_t
+conn_rcv_window(const struct sg_conn *c)
+{
+	uint64_t unread = c->c_rx_in -
+		__atomic_load_n(&c->c_rx_read, __ATOMIC_ACQUIRE);
+	uint32_t room = unread >= CONN_RCV_BUF ? 0 :
+			CONN_RCV_BUF - (uint32_t)unread;
+	/* Each queued segment takes a slot whatever its size. */
+	uint32_t slots = rte_ring_free_count(c->c_rxq) * (uint32_t)c->c_smss;
+
+	return RTE_MIN(room, slots);
+}
+
+/* The window field to send, never shrinking the right edge we already
+ * offered (RFC 9293 3.8.6.2.2). */
+static uint16_t
+window_field(struct sg_conn *c)
+{
+	uint32_t wnd = conn_rcv_window(c);
+	uint32_t max = 65535u << c->c_opts.rcv_wscale;
+
+	if (seq_lt(c->c_rcv_nxt + wnd, c->c_rcv_adv))
+		wnd = c->c_rcv_adv - c->c_rcv_nxt;
+	wnd = RTE_MIN(wnd, max);
+	/* Receiver-side silly window avoidance (RFC 1122 4.2.3.3): do not
+	 * open by less than a segment. */
+	if (wnd < c->c_smss && wnd < CONN_RCV_BUF / 2 &&
+	    !seq_lt(c->c_rcv_nxt + wnd, c->c_rcv_adv))
+		wnd = c->c_rcv_adv - c->c_rcv_nxt;
+	c->c_rcv_adv = c->c_rcv_nxt + wnd;
+	return (uint16_t)(wnd >> c->c_opts.rcv_wscale);
+}
+
+static void
+xmit(struct worker *w, struct sg_conn *c, uint32_t seq, uint8_t flags,
+     const void *data, uint16_t len)
+{
+	struct pkt_tcp_out t;
+
+	worker_tcp_out_init(&t, w, c->c_port, &c->c_flow, c->c_peer_mac);
+	t.seq = seq;
+	t.ack = c->c_rcv_nxt;
+	t.flags = flags;
+	t.data = data;
+	t.data_len = len;
+	if (flags & TCPF_ACK)
+		t.win = window_field(c);
+	else
+		t.ack = 0;
+	if (c->c_opts.ts_ok) {
+		t.opts.o_present = OPT_TS;
+		t.opts.o_tsval = worker_ts_now(w);
+		t.opts.o_tsecr = c->c_ts_recent;
+	}
+	worker_tcp_send(w, c->c_port, NULL, &t);
+	if (flags & TCPF_ACK) {
+		c->c_flags &= ~CF_ACK_NOW;
+		c->c_segs_unacked = 0;
+		c->c_dack_at = 0;
+	}
+}
+
+void
+conn_send_ack(struct worker *w, struct sg_conn *c)
+{
+	xmit(w, c, c->c_snd_nxt, TCPF_ACK, NULL, 0);
+}
+
+/* Move what the application queued into the retransmission queue. */
+static void
+pull_txq(struct sg_conn *c)
+{
+	struct rte_mbuf *m;
+
+	while (c->c_snd_count < CONN_SND_SLOTS &&
+	       rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0) {
+		c->c_snd[(c->c_snd_head + c->c_snd_count) % CONN_SND_SLOTS] =
+			m;
+		c->c_snd_count++;
+		c->c_snd_bytes += m->data_len;
+	}
+}
+
+/* Where byte `off` (from snd_una) of the queue is: the mbuf and the
+ * offset in it. */
+static struct rte_mbuf *
+snd_locate(const struct sg_conn *c, uint32_t off, uint32_t *in_mbuf)
+{
+	unsigned i;
+
+	off += c->c_snd_off;
+	for (i = 0; i < c->c_snd_count; i++) {
+		struct rte_mbuf *m =
+			c->c_snd[(c->c_snd_head + i) % CONN_SND_SLOTS];
+
+		if (off < m->data_len) {
+			*in_mbuf = off;
+			return m;
+		}
+		off -= m->data_len;
+	}
+	return NULL;
+}
+
+void
+conn_output(struct worker *w, struct sg_conn *c)
+{
+	bool sent = false;
+
+	if (c->c_state == CONN_CLOSED || c->c_state == CONN_TIME_WAIT) {
+		if (c->c_flags & CF_ACK_NOW)
+			conn_send_ack(w, c);
+		conn_rearm(w, c);
+		return;
+	}
+	pull_txq(c);
+	for (;;) {
+		uint32_t off = c->c_snd_nxt - c->c_snd_una, in_m, len;
+		uint32_t wnd = RTE_MIN(c->c_snd_wnd, c->c_cwnd);
+		struct rte_mbuf *m;
+
+		if (off >= c->c_snd_bytes)
+			break;
+		if (off >= wnd) {
+			/* Zero (or used-up) window with data waiting: the
+			 * persist timer probes until it opens. */
+			if (c->c_rto_at == 0)
+				c->c_rto_at = w->w_now_ms + c->c_rto;
+			break;
+		}
+		m = snd_locate(c, off, &in_m);
+		len = RTE_MIN(m->data_len - in_m, (uint32_t)c->c_smss);
+		len = RTE_MIN(len, wnd - off);
+		len = RTE_MIN(len, c->c_snd_bytes - off);
+		xmit(w, c, c->c_snd_nxt,
+		     TCPF_ACK | (off + len == c->c_snd_bytes ? TCPF_PSH : 0),
+		     rte_pktmbuf_mtod_offset(m, uint8_t *, in_m),
+		     (uint16_t)len);
+		w->w_stats.seg_out++;
+		if (seq_lt(c->c_snd_nxt, c->c_snd_max))
+			w->w_stats.retransmits++;
+		else if (!c->c_opts.ts_ok && !(c->c_flags & CF_RTT_TIMING)) {
+			c->c_flags |= CF_RTT_TIMING;
+			c->c_rtt_seq = c->c_snd_nxt;
+			c->c_rtt_ms = w->w_now_ms;
+		}
+		if (c->c_rto_at == 0)
+			c->c_rto_at = w->w_now_ms + c->c_rto;
+		c->c_snd_nxt += len;
+		if (seq_lt(c->c_snd_max, c->c_snd_nxt))
+			c->c_snd_max = c->c_snd_nxt;
+		sent = true;
+	}
+	/* The FIN goes once every queued byte is sent (and again after an
+	 * RTO rewound snd_nxt to it). */
+	if ((c->c_flags & CF_FIN_QUEUED) &&
+	    c->c_snd_nxt == c->c_snd_una + c->c_snd_bytes &&
+	    rte_ring_count(c->c_txq) == 0 &&
+	    (!(c->c_flags & CF_FIN_SENT) || c->c_snd_nxt == c->c_fin_seq)) {
+		if (!(c->c_flags & CF_FIN_SENT)) {
+			c->c_flags |= CF_FIN_SENT;
+			c->c_fin_seq = c->c_snd_nxt;
+			if (c->c_state == CONN_ESTABLISHED)
+				c->c_state = CONN_FIN_WAIT_1;
+			else if (c->c_state == CONN_CLOSE_WAIT)
+				c->c_state = CONN_LAST_ACK;
+		}
+		xmit(w, c, c->c_snd_nxt, TCPF_FIN | TCPF_ACK, NULL, 0);
+		c->c_snd_nxt++;
+		if (seq_lt(c->c_snd_max, c->c_snd_nxt))
+			c->c_snd_max = c->c_snd_nxt;
+		if (c->c_rto_at == 0)
+			c->c_rto_at = w->w_now_ms + c->c_rto;
+		sent = true;
+	}
+	if (!sent && (c->c_flags & CF_ACK_NOW))
+		conn_send_ack(w, c);
+	conn_rearm(w, c);
+}
+
+void
+conn_rearm(struct worker *w, struct sg_conn *c)
+{
+	uint32_t at = 0, d[3] = { c->c_rto_at, c->c_dack_at, c->c_idle_at };
+	unsigned i;
+
+	for (i = 0; i < 3; i++)
+		if (d[i] != 0 && (at == 0 || seq_lt(d[i], at)))
+			at = d[i];
+	if (at == 0)
+		timer_cancel(w->w_wheel, &c->c_timer);
+	else if (!timer_armed(&c->c_timer) || c->c_timer.tn_expire != at)
+		timer_arm(w->w_wheel, &c->c_timer, at);
+}
+
+void
+conn_post(struct sg_conn *c, uint32_t ev)
+{
+	struct sg_poller *p;
+	uint32_t old = __atomic_load_n(&c->c_ev, __ATOMIC_ACQUIRE);
+
+	/* Already pending: no atomic read-modify-write at all. */
+	if ((old & ev) == ev)
+		return;
+	old = __atomic_fetch_or(&c->c_ev, ev, __ATOMIC_ACQ_REL);
+	if (old != 0)
+		return;		/* queued already, the consumer takes all bits */
+	p = __atomic_load_n(&c->c_poller, __ATOMIC_ACQUIRE);
+	if (p != NULL)
+		poller_push(p, c);
+}
+
+void
+conn_closed(struct worker *w, struct sg_conn *c)
+{
+	struct rte_mbuf *m;
+
+	if (!(c->c_flags & CF_UNMAPPED)) {
+		flow_del(&w->w_flows, &c->c_flow,
+			 flow_hash(&w->w_flows, &c->c_flow));
+		c->c_flags |= CF_UNMAPPED;
+	}
+	if (c->c_state != CONN_CLOSED)
+		w->w_stats.conn_closed++;
+	c->c_state = CONN_CLOSED;
+	c->c_rto_at = c->c_dack_at = c->c_idle_at = 0;
+	timer_cancel(w->w_wheel, &c->c_timer);
+	while (c->c_snd_count != 0) {
+		rte_pktmbuf_free(c->c_snd[c->c_snd_head]);
+		c->c_snd_head = (uint8_t)((c->c_snd_head + 1) %
+					  CONN_SND_SLOTS);
+		c->c_snd_count--;
+	}
+	c->c_snd_bytes = 0;
+	while (rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	/* A reader waiting for more learns there is none. */
+	__atomic_store_n(&c->c_peer_fin, 1, __ATOMIC_RELEASE);
+	conn_post(c, SG_EV_READABLE | SG_EV_PEER_CLOSED);
+	if (c->c_flags & CF_APP_CLOSED)
+		worker_conn_free(w, c);
+}
+
+void
+conn_reset(struct worker *w, struct sg_conn *c, bool send_rst)
+{
+	if (send_rst && c->c_state != CONN_CLOSED) {
+		xmit(w, c, c->c_snd_nxt, TCPF_RST | TCPF_ACK, NULL, 0);
+		w->w_stats.rst_out++;
+	}
+	__atomic_store_n(&c->c_reset, 1, __ATOMIC_RELEASE);
+	conn_post(c, SG_EV_RESET | SG_EV_READABLE);
+	conn_closed(w, c);
+}
+
+/* Unread data left when the application closes: RST, as Linux does
+ * (RFC 2525 2.17). */
+static bool
+unread_data(const struct sg_conn *c)
+{
+	return c->c_rx_in != __atomic_load_n(&c->c_rx_read, __ATOMIC_ACQUIRE)
+	       || rte_ring_count(c->c_rxq) != 0;
+}
+
+void
+conn_command(struct worker *w, struct sg_conn *c)
+{
+	uint32_t cmd = __atomic_exchange_n(&c->c_cmd, 0, __ATOMIC_ACQ_REL);
+
+	if (cmd & (CMD_CLOSE | CMD_ABORT)) {
+		c->c_flags |= CF_APP_CLOSED;
+		if (c->c_state == CONN_CLOSED) {
+			worker_conn_free(w, c);
+			return;
+		}
+		if ((cmd & CMD_ABORT) || unread_data(c)) {
+			conn_reset(w, c, true);
+			return;
+		}
+		cmd |= CMD_SHUTDOWN;
+	}
+	if (c->c_state == CONN_CLOSED)
+		return;
+	if (cmd & CMD_SHUTDOWN)
+		c->c_flags |= CF_FIN_QUEUED;
+	if (cmd & CMD_WINDOW) {
+		/* The application made room: tell the peer if the window
+		 * opened by at least two segments or half the buffer. */
+		uint32_t now = conn_rcv_window(c);
+		uint32_t was = c->c_rcv_adv - c->c_rcv_nxt;
+
+		if (now > was && (now - was >= 2u * c->c_smss ||
+				  now - was >= CONN_RCV_BUF / 2))
+			c->c_flags |= CF_ACK_NOW;
+	}
+	conn_output(w, c);
+}
+
+void
+conn_timer(struct worker *w, struct sg_conn *c)
+{
+	const uint32_t now = w->w_now_ms;
+
+	if (c->c_idle_at != 0 && seq_le(c->c_idle_at, now)) {
+		c->c_idle_at = 0;
+		if (c->c_state == CONN_TIME_WAIT ||
+		    c->c_state == CONN_FIN_WAIT_2) {
+			conn_closed(w, c);	/* may free c */
+			return;
+		}
+		w->w_stats.conn_timeouts++;
+		conn_reset(w, c, true);		/* may free c */
+		return;
+	}
+	if (c->c_dack_at != 0 && seq_le(c->c_dack_at, now)) {
+		c->c_dack_at = 0;
+		c->c_flags |= CF_ACK_NOW;
+	}
+	if (c->c_rto_at != 0 && seq_le(c->c_rto_at, now)) {
+		c->c_rto_at = 0;
+		if (++c->c_rexmits > CONN_MAX_REXMITS) {
+			w->w_stats.conn_timeouts++;
+			conn_reset(w, c, true);	/* may free c */
+			return;
+		}
+		if (c->c_snd_una != c->c_snd_max) {
+			/* RFC 6298 5.4-5.7 and RFC 5681 3.1: back off,
+			 * collapse cwnd, go back to snd_una. */
+			uint32_t flight = c->c_snd_max - c->c_snd_una;
+
+			c->c_ssthresh = RTE_MAX(flight / 2, 2u * c->c_smss);
+			c->c_cwnd = c->c_smss;
+			c->c_rto = RTE_MIN(c->c_rto * 2, CONN_RTO_MAX_MS);
+			c->c_snd_nxt = c->c_snd_una;
+			c->c_dupacks = 0;
+			c->c_flags &= ~CF_RTT_TIMING;
+		} else {
+			/* Persist (RFC 9293 3.8.6.1): probe the closed
+			 * window with an old sequence number; the ACK it
+			 * draws carries the current window. */
+			w->w_stats.window_probes++;
+			xmit(w, c, c->c_snd_una - 1, TCPF_ACK, NULL, 0);
+			c->c_rto_at = now + RTE_MIN(c->c_rto << c->c_rexmits,
+						    CONN_RTO_MAX_MS);
+		}
+	}
+	conn_output(w, c);
+}
+
+void
+conn_established(struct worker *w, struct sg_conn *c, uint32_t win)
+{
+	const struct sg_params *pp = &w->w_engine->e_params;
+	uint32_t mss = RTE_MIN((uint32_t)c->c_opts.mss, (uint32_t)pp->mss);
+
+	/* Our payload per segment: the smaller MSS, less the timestamp
+	 * option we put in every segment (RFC 7323 / Linux). */
+	if (c->c_opts.ts_ok)
+		mss -= 12;
+	c->c_smss = (uint16_t)RTE_MAX(mss, 64u);
+	c->c_state = CONN_ESTABLISHED;
+	c->c_flags = 0;
+	c->c_dupacks = 0;
+	c->c_rexmits = 0;
+	c->c_segs_unacked = 0;
+	c->c_snd_head = 0;
+	c->c_snd_count = 0;
+	c->c_snd_off = 0;
+	c->c_snd_bytes = 0;
+	c->c_snd_una = c->c_iss + 1;
+	c->c_snd_nxt = c->c_snd_una;
+	c->c_snd_max = c->c_snd_una;
+	c->c_snd_wnd = win << c->c_opts.snd_wscale;
+	c->c_snd_wl1 = c->c_irs;
+	c->c_snd_wl2 = c->c_iss;
+	c->c_max_wnd = c->c_snd_wnd;
+	/* RFC 5681 3.1 / RFC 6928: initial window of 10 segments. */
+	c->c_cwnd = 10u * c->c_smss;
+	c->c_ssthresh = UINT32_MAX / 2;
+	c->c_rcv_nxt = c->c_irs + 1;
+	c->c_rcv_adv = c->c_rcv_nxt + CONN_RCV_WND;
+	c->c_srtt = 0;
+	c->c_rttvar = 0;
+	c->c_rto = CONN_RTO_INIT_MS;
+	c->c_rto_at = 0;
+	c->c_dack_at = 0;
+	c->c_idle_at = pp->idle_timeout_ms ? w->w_now_ms + pp->idle_timeout_ms :
+		       0;
+	c->c_last_rx_ms = w->w_now_ms;
+	c->c_app_rx = NULL;
+	c->c_app_read = 0;
+	c->c_app_sent = 0;
+	c->c_app_eof = false;
+	c->c_app_shut = false;
+	c->c_user = NULL;
+	c->c_rx_in = 0;
+	c->c_tx_acked = 0;
+	c->c_peer_fin = 0;
+	c->c_reset = 0;
+	c->c_want_write = 0;
+	c->c_cmd = 0;
+	c->c_ev = 0;
+	c->c_poller = NULL;
+	c->c_rx_read = 0;
+	timer_node_init(&c->c_timer, TK_CONN);
+}
