@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 
 PKGS=(build-essential pkg-config meson ninja-build libdpdk-dev dpdk dpdk-dev
       libnuma-dev libcmocka-dev python3 python3-scapy iproute2 procps
-      iputils-ping
+      iputils-ping curl apache2-utils
       coreutils)
 BUILD=${SG_BUILD:-build}
 ASAN_BUILD=${SG_ASAN_BUILD:-build-asan}

@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_mempool.h>
 
 #include "accept.h"
 #include "conn.h"
@@ -191,6 +192,7 @@ sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
 		g->conns_used += w->w_conns_used;
 		g->conns_cap += e->e_params.conn_max;
 		g->cookie_workers += w->w_cookie_mode;
+		g->mbufs_used += rte_mempool_in_use_count(w->w_mbufs);
 	}
 	for (j = 0; j < e->e_listeners.lt_n; j++)
 		g->accept_queued += sg_accept_pending(e->e_listeners.lt_l[j]);

@@ -116,6 +116,8 @@ struct sg_gauges {
 	uint64_t conns_cap;
 	uint64_t accept_queued; /* on all accept rings */
 	uint64_t cookie_workers;/* workers now answering with cookies */
+	uint64_t mbufs_used;	/* out of the workers' pools (RX rings,
+				   queues, caches included) */
 };
 
 /* Name of a drop reason ("drop_ip_fragment"), or NULL when out of range. */

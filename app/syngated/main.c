@@ -78,7 +78,7 @@ eal_argv(int argc, char **argv, int *eal_argc, bool *defaulted)
 
 static void
 print_stats(struct sg_engine *e, const char *tag, double elapsed,
-	    uint64_t app_accepted)
+	    const struct service *svc)
 {
 	struct sg_counters c;
 	struct sg_gauges g;
@@ -86,8 +86,9 @@ print_stats(struct sg_engine *e, const char *tag, double elapsed,
 
 	sg_engine_stats(e, &c, &g);
 	stats_format(line, sizeof(line), &c, &g);
-	printf("%s elapsed=%.1f app_accepted=%" PRIu64 " %s\n", tag, elapsed,
-	       app_accepted, line);
+	printf("%s elapsed=%.1f app_accepted=%" PRIu64 " app_requests=%"
+	       PRIu64 " %s\n", tag, elapsed, service_accepted(svc),
+	       service_requests(svc), line);
 	fflush(stdout);
 }
 
@@ -207,8 +208,7 @@ main(int argc, char **argv)
 		usleep(100000);
 		now = mono_sec();
 		if (cfg.stats_interval && now >= next_stats) {
-			print_stats(e, "stats", now - start,
-				    service_accepted(svc));
+			print_stats(e, "stats", now - start, svc);
 			next_stats += cfg.stats_interval;
 		}
 		if (now >= next_rotate) {
@@ -221,7 +221,7 @@ main(int argc, char **argv)
 	service_stop(svc);
 	sg_engine_stop(e);
 	rte_eal_mp_wait_lcore();
-	print_stats(e, "final", mono_sec() - start, service_accepted(svc));
+	print_stats(e, "final", mono_sec() - start, svc);
 	service_free(svc);
 	ports_stop();
 	ret = 0;

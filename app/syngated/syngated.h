@@ -29,5 +29,7 @@ void service_stop(struct service *s);
 void service_free(struct service *s);
 /* Connections the service's threads took from the accept rings. */
 uint64_t service_accepted(const struct service *s);
+/* HTTP requests answered. */
+uint64_t service_requests(const struct service *s);
 
 #endif /* SYNGATED_H */

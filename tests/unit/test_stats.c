@@ -93,7 +93,7 @@ test_format(void **state)
 {
 	static char line[8192];
 	struct sg_counters c;
-	struct sg_gauges g = { 1, 2, 3, 4, 5, 6 };
+	struct sg_gauges g = { 1, 2, 3, 4, 5, 6, 7 };
 	unsigned i;
 	int n;
 
@@ -106,6 +106,7 @@ test_format(void **state)
 	assert_int_equal(value_of(line, "syn_in"), (long long)c.syn_in);
 	assert_int_equal(value_of(line, "synq_used"), 1);
 	assert_int_equal(value_of(line, "cookie_workers"), 6);
+	assert_int_equal(value_of(line, "mbufs_used"), 7);
 	for (i = 0; i < SG_DROP_MAX; i++)
 		assert_int_equal(value_of(line,
 			stats_drop_name((enum sg_drop)i)),

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Real clients over established connections: syngated on a net_tap port in
+# a network namespace this script creates (198.18.0.1 served, 198.18.0.2 the
+# kernel side, no default route).
+#   http     curl gets the response; ab -n 20000 -c 200 has no failure and
+#            the kernel's active opens equal the daemon's accepted count;
+#            afterwards (short MSL) connections and mbufs are back to idle
+#   echo     20 MB through echo with a half-close, SHA-256 checked, and
+#            several clients at once
+#   discard  5 MB into discard, the server closes after the client's FIN
+# Usage: kernel_data.sh BUILD_DIR      (exit 77 = skipped)
+set -euo pipefail
+
+BUILD=${1:?usage: kernel_data.sh BUILD_DIR}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SYNGATED=$BUILD/app/syngated/syngated
+PY=/usr/bin/python3
+NS=sgd$$
+IF=sgt0
+SRV=198.18.0.1
+CLI=198.18.0.2
+PORT=8080
+
+if [ "$(id -u)" -ne 0 ]; then echo "SKIP: kernel_data needs root"; exit 77; fi
+if [ ! -c /dev/net/tun ]; then echo "SKIP: /dev/net/tun missing"; exit 77; fi
+for c in ip timeout tail curl ab nstat "$PY"; do
+	command -v "$c" >/dev/null || { echo "SKIP: $c not found"; exit 77; }
+done
+[ -x "$SYNGATED" ] || { echo "FAIL: $SYNGATED not built"; exit 1; }
+
+. "$HERE/netns_lib.sh"
+
+with_t() { local t=$1; shift; T=$t "$@"; }
+
+# Idle mbuf count: the first stats line, before any client.
+idle_mbufs() { get mbufs_used "$(grep -m1 '^stats ' "$log" || true)"; }
+
+wait_stats() { # wait for a stats line after the current one count
+	local n; n=$(grep -c '^stats ' "$log" || true)
+	for _ in $(seq 1 40); do
+		[ "$(grep -c '^stats ' "$log" || true)" -gt "$n" ] && return 0
+		sleep 0.1
+	done
+}
+
+phase_http() {
+	start_daemon --stats 1 --service http --app-threads 2 --msl 500 ||
+		{ bad=1; return; }
+	wait_stats
+	local idle out opens0 opens1 last
+	idle=$(idle_mbufs)
+	out=$(T=10 nsx curl -s -i http://$SRV:$PORT/ || true)
+	echo "$out" | sed 's/^/  | /'
+	want "curl: 200 and the body" grep -q "syngate says hello" <<<"$out"
+	want "curl: status line HTTP/1.1 200" grep -q "^HTTP/1.1 200 OK" <<<"$out"
+	opens0=$(T=5 nsx nstat -az TcpActiveOpens | awk '/TcpActiveOpens/ {print $2}')
+	out=$(T=120 nsx ab -q -n 20000 -c 200 http://$SRV:$PORT/ 2>&1 || true)
+	grep -E "Complete requests|Failed requests|Requests per second" <<<"$out" | sed 's/^/  | /'
+	want "ab: 20000 complete" grep -qE "^Complete requests: +20000" <<<"$out"
+	want "ab: 0 failed" grep -qE "^Failed requests: +0" <<<"$out"
+	opens1=$(T=5 nsx nstat -az TcpActiveOpens | awk '/TcpActiveOpens/ {print $2}')
+	sleep 2	# 2 MSL = 1 s of TIME-WAIT, then a stats line
+	wait_stats
+	last=$(grep '^stats ' "$log" | tail -n 1)
+	stop_daemon
+	want "exit code 0" test "$drc" -eq 0
+	echo "  $final"
+	want "kernel active opens ($((opens1 - opens0))) == accepted in that run ($(( $(get accepted) - 1 )))" \
+		test $((opens1 - opens0)) -eq $(( $(get accepted) - 1 ))
+	want "requests answered $(get app_requests) == 20001" test "$(get app_requests)" -eq 20001
+	want "connections back to 0 (conns_used=$(get conns_used "$last"))" \
+		test "$(get conns_used "$last")" -eq 0
+	want "every connection freed (conn_freed=$(get conn_freed) == accepted)" \
+		test "$(get conn_freed)" -eq "$(get accepted)"
+	want "mbufs back to idle ($(get mbufs_used "$last") <= $idle + 256 cache)" \
+		test "$(get mbufs_used "$last")" -le $((idle + 256))
+}
+
+phase_echo() {
+	start_daemon --stats 1 --service echo --msl 500 || { bad=1; return; }
+	wait_stats
+	local idle last
+	idle=$(idle_mbufs)
+	want "20 MB echo with half-close, checksummed" \
+		with_t 120 nsx "$PY" "$HERE/echo_client.py" --host $SRV --port $PORT \
+		--size $((20 << 20)) --deadline 100
+	local pids=() i rc=0
+	for i in 1 2 3 4; do
+		T=120 nsx "$PY" "$HERE/echo_client.py" --host $SRV --port $PORT \
+			--size $((2 << 20)) --deadline 100 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i" || rc=1; done
+	want "4 parallel 2 MB echoes intact" test $rc -eq 0
+	sleep 1.5
+	wait_stats
+	last=$(grep '^stats ' "$log" | tail -n 1)
+	stop_daemon
+	want "exit code 0" test "$drc" -eq 0
+	echo "  $final"
+	want "connections back to 0" test "$(get conns_used "$last")" -eq 0
+	want "mbufs back to idle ($(get mbufs_used "$last") <= $idle + 256)" \
+		test "$(get mbufs_used "$last")" -le $((idle + 256))
+}
+
+phase_discard() {
+	start_daemon --stats 0 --service discard --msl 500 || { bad=1; return; }
+	want "5 MB discarded, server FIN after ours" \
+		with_t 60 nsx "$PY" "$HERE/echo_client.py" --host $SRV --port $PORT \
+		--size $((5 << 20)) --mode discard --deadline 50
+	stop_daemon
+	want "exit code 0" test "$drc" -eq 0
+	want "data segments received ($(get seg_in) >= 3000)" test "$(get seg_in)" -ge 3000
+}
+
+run "http: curl, ab -n 20000 -c 200, back to idle" phase_http
+run "echo: 20 MB half-close, 4 in parallel" phase_echo
+run "discard: 5 MB" phase_discard
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
