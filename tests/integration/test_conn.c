@@ -1,0 +1,653 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Established connections through the real worker loop over net_ring, the
+ * test playing both the client (frames) and the application (the public
+ * API): data both ways, loss and retransmission, windows, both ways of
+ * closing with every state on the way, TIME-WAIT, resets and RFC 5961
+ * challenge ACKs, pollers.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "conn.h"
+#include "harness.h"
+
+struct cli {
+	uint16_t sport;
+	uint32_t snd;		/* client's next sequence number */
+	uint32_t rcv;		/* next byte expected from the server */
+	struct sg_conn *c;
+	uint32_t iss;
+};
+
+/* Handshake from sport (data on the third segment when given); the
+ * connection is accepted by "the application". */
+static struct cli
+establish(uint16_t sport, const char *data)
+{
+	struct cli k = { .sport = sport, .snd = 1000u * sport };
+	struct pkt_info sa;
+
+	sa = syn(sport, k.snd, NULL);
+	k.iss = sa.seq;
+	k.snd++;
+	k.rcv = sa.seq + 1;
+	ack(sport, k.snd, k.rcv, data, NULL);
+	if (data != NULL)
+		k.snd += (uint32_t)strlen(data);
+	assert_int_equal(sg_accept(lst, &k.c), 0);
+	return k;
+}
+
+/* A client segment: flags, data, window (0 means the default 29200 so
+ * pass win_zero for a zero window). */
+static void
+cseg(struct cli *k, uint8_t flags, const char *data, uint32_t seq,
+     uint32_t a, uint16_t win)
+{
+	struct seg s = { .sport = k->sport, .seq = seq, .ack = a,
+			 .flags = flags, .win = win, .data = data };
+
+	send_seg(&s);
+	poll_at(now_us);
+}
+
+/* The client sends data in order. */
+static void
+cdata(struct cli *k, const char *data)
+{
+	cseg(k, TCPF_ACK | TCPF_PSH, data, k->snd, k->rcv, 0);
+	k->snd += (uint32_t)strlen(data);
+}
+
+static void
+cack(struct cli *k)
+{
+	cseg(k, TCPF_ACK, NULL, k->snd, k->rcv, 0);
+}
+
+static void
+cfin(struct cli *k)
+{
+	cseg(k, TCPF_ACK | TCPF_FIN, NULL, k->snd, k->rcv, 0);
+	k->snd++;
+}
+
+/* The next segment from the server, payload into buf. */
+static struct pkt_info
+next_seg(char *buf, size_t cap, size_t *len)
+{
+	struct pkt_info pi;
+	size_t dummy;
+
+	assert_true(sent_data(&pi, buf, cap, len ? len : &dummy));
+	return pi;
+}
+
+static void
+app_send(struct sg_conn *c, const char *s)
+{
+	assert_int_equal(sg_send(c, s, strlen(s)), (long)strlen(s));
+	poll_at(now_us);
+}
+
+static void
+tune_short_msl(struct sg_params *p)
+{
+	p->msl_ms = 100;	/* TIME-WAIT 200 ms */
+}
+
+/* ---- data ------------------------------------------------------------ */
+
+static void
+test_echo_data_from_third_ack(void **state)
+{
+	char buf[64];
+	struct pkt_info pi;
+	size_t len;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41000, "hello");
+	drain_tx();		/* the ACK of "hello" */
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "hello");
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), -EAGAIN);
+	app_send(k.c, "hello");
+	pi = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(len, 5);
+	assert_memory_equal(buf, "hello", 5);
+	assert_int_equal(pi.seq, k.iss + 1);
+	assert_int_equal(pi.ack, k.snd);
+	assert_true(pi.tcp_flags & TCPF_PSH);
+	assert_int_equal(wk->w_stats.seg_out, 1);
+}
+
+static void
+test_in_order_and_out_of_order(void **state)
+{
+	char buf[64];
+	struct pkt_info pi;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41001, NULL);
+	cdata(&k, "0123456789");
+	/* A segment past a hole: not delivered; a duplicate ACK says where
+	 * we are. */
+	cseg(&k, TCPF_ACK, "XYZ", k.snd + 100, k.rcv, 0);
+	drain_tx();
+	cseg(&k, TCPF_ACK, "XYZ", k.snd + 100, k.rcv, 0);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.ack, k.snd);
+	assert_int_equal(wk->w_stats.ooo_segs, 2);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), 10);
+	assert_string_equal(buf, "0123456789");
+	/* A retransmission of data we have is re-ACKed, not delivered. */
+	drain_tx();
+	cseg(&k, TCPF_ACK, "0123456789", k.snd - 10, k.rcv, 0);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.ack, k.snd);
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), -EAGAIN);
+	/* Overlap: only the new part is delivered. */
+	cseg(&k, TCPF_ACK, "89ab", k.snd - 2, k.rcv, 0);
+	k.snd += 2;
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), 2);
+	assert_memory_equal(buf, "ab", 2);
+}
+
+static void
+test_retransmit_on_rto(void **state)
+{
+	char buf[64];
+	struct pkt_info a, b, c2;
+	size_t len;
+	uint64_t t0;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41002, NULL);
+	t0 = now_us;
+	app_send(k.c, "lost in transit");
+	a = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(len, 15);
+	/* The client never ACKs: after the initial RTO (1 s) the same
+	 * bytes go again, then after 2 s more (back-off). */
+	poll_at(t0 + 999 * 1000);
+	expect_none();
+	poll_at(t0 + 1000 * 1000);
+	b = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(b.seq, a.seq);
+	assert_int_equal(len, 15);
+	assert_memory_equal(buf, "lost in transit", 15);
+	assert_int_equal(wk->w_stats.retransmits, 1);
+	poll_at(t0 + 2999 * 1000);
+	expect_none();
+	poll_at(t0 + 3000 * 1000);
+	c2 = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(c2.seq, a.seq);
+	assert_int_equal(wk->w_stats.retransmits, 2);
+	/* Acknowledged: no more. */
+	k.rcv += 15;
+	cack(&k);
+	poll_at(t0 + 60000 * 1000);
+	expect_none();
+}
+
+static void
+test_fast_retransmit(void **state)
+{
+	static char big[4 * 1460];
+	char buf[1600];
+	struct pkt_info s[4], r;
+	size_t len;
+	unsigned i;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41003, NULL);
+	/* Four full segments (no MSS option in the SYN: 536 bytes). */
+	memset(big, 'a', sizeof(big));
+	assert_int_equal(sg_send(k.c, big, 4u * k.c->c_smss),
+			 4 * (long)k.c->c_smss);
+	poll_at(now_us);
+	for (i = 0; i < 4; i++)
+		s[i] = next_seg(buf, sizeof(buf), &len);
+	expect_none();
+	/* Segment 1 lost: the client ACKs segment 0, then three times the
+	 * same ACK (each for a later segment it holds). */
+	k.rcv = s[1].seq;
+	cack(&k);
+	cack(&k);
+	cack(&k);
+	expect_none();
+	cack(&k);
+	r = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(r.seq, s[1].seq);
+	assert_int_equal(wk->w_stats.fast_retransmits, 1);
+}
+
+static void
+test_zero_window_persist(void **state)
+{
+	char buf[64];
+	struct pkt_info p;
+	size_t len;
+	uint64_t t0;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41004, NULL);
+	/* The client's window closes. */
+	cseg(&k, TCPF_ACK, NULL, k.snd, k.rcv, 0xffff);
+	{
+		struct seg s = { .sport = k.sport, .seq = k.snd, .ack = k.rcv,
+				 .flags = TCPF_ACK, .win = 0 };
+		struct rte_mbuf *m = frame(&s);
+		uint8_t *tcp = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN +
+			       PKT_IP4_LEN;
+		uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN;
+
+		tcp[14] = tcp[15] = 0;	/* window 0 */
+		tcp[16] = tcp[17] = 0;
+		*(uint16_t *)(tcp + 16) = pkt_tcp4_cksum(ip, tcp,
+			m->data_len - PKT_ETH_LEN - PKT_IP4_LEN);
+		inject(m);
+		poll_at(now_us);
+	}
+	assert_int_equal(k.c->c_snd_wnd, 0);
+	t0 = now_us;
+	app_send(k.c, "waiting");
+	expect_none();			/* nothing fits */
+	poll_at(t0 + 1000 * 1000);	/* persist timer: a window probe */
+	p = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(len, 0);
+	assert_int_equal(p.seq, k.rcv - 1);
+	assert_int_equal(wk->w_stats.window_probes, 1);
+	/* The window opens: the data goes. */
+	cack(&k);
+	p = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(len, 7);
+	assert_memory_equal(buf, "waiting", 7);
+}
+
+static void
+test_receive_window_closes_and_reopens(void **state)
+{
+	static char chunk[1401];
+	char buf[2048];
+	struct pkt_info pi;
+	uint32_t last_win = 0xffffffff;
+	unsigned i;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41005, NULL);
+	memset(chunk, 'z', 1400);
+	/* The application does not read: the advertised window shrinks to
+	 * zero (64 KiB receive buffer). */
+	for (i = 0; i < 80 && conn_rcv_window(k.c) != 0; i++) {
+		cseg(&k, TCPF_ACK, chunk, k.snd, k.rcv, 0);
+		k.snd = k.c->c_rcv_nxt;		/* what was taken */
+		while (sent(&pi, NULL))
+			last_win = pi.win;
+	}
+	assert_int_equal(conn_rcv_window(k.c), 0);
+	assert_int_equal(last_win, 0);
+	assert_int_equal(k.c->c_rcv_adv, k.c->c_rcv_nxt);
+	/* More data is outside the window: not taken, the ACK repeats the
+	 * zero window. */
+	cseg(&k, TCPF_ACK, chunk, k.snd, k.rcv, 0);
+	assert_int_equal(k.c->c_rcv_nxt, k.snd);
+	assert_true(sent(&pi, NULL));
+	assert_int_equal(pi.win, 0);
+	drain_tx();
+	/* The application reads everything: a window update goes out. */
+	while (sg_recv(k.c, buf, sizeof(buf)) > 0)
+		;
+	poll_at(now_us);
+	assert_true(sent(&pi, NULL));
+	assert_true(pi.win > 0);
+	assert_int_equal(pi.ack, k.snd);
+}
+
+/* ---- closing ----------------------------------------------------------- */
+
+static void
+test_passive_close(void **state)
+{
+	char buf[16];
+	struct pkt_info pi;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41010, NULL);
+	cfin(&k);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.ack, k.snd);		/* FIN acked */
+	assert_int_equal(k.c->c_state, CONN_CLOSE_WAIT);
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), 0);	/* EOF */
+	/* Half-close: the server may still send. */
+	app_send(k.c, "bye");
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.payload_len, 3);
+	k.rcv += 3;
+	cack(&k);
+	assert_int_equal(sg_close(k.c), 0);
+	poll_at(now_us);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.tcp_flags, TCPF_FIN | TCPF_ACK);
+	assert_int_equal(pi.seq, k.rcv);
+	assert_int_equal(k.c->c_state, CONN_LAST_ACK);
+	assert_int_equal(wk->w_conns_used, 1);
+	k.rcv++;
+	cack(&k);				/* ACK of our FIN: CLOSED */
+	assert_int_equal(wk->w_conns_used, 0);
+	assert_int_equal(wk->w_stats.conn_freed, 1);
+	expect_none();
+}
+
+static void
+test_active_close_time_wait(void **state)
+{
+	char buf[16];
+	struct pkt_info pi;
+	uint64_t t;
+	struct cli k;
+
+	(void)state;
+	engine_up(tune_short_msl);
+	k = establish(41011, NULL);
+	sg_close(k.c);
+	poll_at(now_us);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.tcp_flags, TCPF_FIN | TCPF_ACK);
+	assert_int_equal(k.c->c_state, CONN_FIN_WAIT_1);
+	k.rcv++;
+	cack(&k);
+	assert_int_equal(k.c->c_state, CONN_FIN_WAIT_2);
+	cfin(&k);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.ack, k.snd);
+	assert_int_equal(k.c->c_state, CONN_TIME_WAIT);
+	assert_int_equal(wk->w_stats.time_wait, 1);
+	/* The peer's FIN again (our ACK was lost): re-ACK, restart 2 MSL. */
+	t = now_us + 150 * 1000;
+	poll_at(t);
+	cseg(&k, TCPF_ACK | TCPF_FIN, NULL, k.snd - 1, k.rcv, 0);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.ack, k.snd);
+	assert_int_equal(wk->w_stats.time_wait_reacks, 1);
+	poll_at(t + 199 * 1000);
+	assert_int_equal(wk->w_conns_used, 1);	/* still waiting */
+	poll_at(t + 200 * 1000);
+	assert_int_equal(wk->w_conns_used, 0);	/* 2 MSL after the re-ACK */
+	assert_int_equal(wk->w_stats.conn_freed, 1);
+}
+
+static void
+test_simultaneous_close(void **state)
+{
+	char buf[16];
+	struct pkt_info pi;
+	struct cli k;
+
+	(void)state;
+	engine_up(tune_short_msl);
+	k = establish(41012, NULL);
+	sg_close(k.c);
+	poll_at(now_us);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.tcp_flags, TCPF_FIN | TCPF_ACK);
+	/* The client's FIN crosses ours (it does not ACK ours). */
+	cfin(&k);
+	assert_int_equal(k.c->c_state, CONN_CLOSING);
+	drain_tx();
+	k.rcv++;
+	cack(&k);
+	assert_int_equal(k.c->c_state, CONN_TIME_WAIT);
+	poll_at(now_us + 200 * 1000);
+	assert_int_equal(wk->w_conns_used, 0);
+}
+
+static void
+test_fin_retransmitted_on_rto(void **state)
+{
+	char buf[16];
+	struct pkt_info a, b;
+	uint64_t t0;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41013, NULL);
+	t0 = now_us;
+	sg_close(k.c);
+	poll_at(now_us);
+	a = next_seg(buf, sizeof(buf), NULL);
+	poll_at(t0 + 1000 * 1000);
+	b = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(b.tcp_flags, TCPF_FIN | TCPF_ACK);
+	assert_int_equal(b.seq, a.seq);
+}
+
+static void
+test_time_wait_new_syn(void **state)
+{
+	struct pkt_info sa;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41014, NULL);
+	sg_close(k.c);
+	poll_at(now_us);
+	drain_tx();
+	k.rcv++;
+	cack(&k);
+	cfin(&k);
+	drain_tx();
+	assert_int_equal(wk->w_stats.time_wait, 1);
+	/* RFC 6191: a new SYN above the old sequence space reuses the
+	 * 4-tuple at once. */
+	sa = syn(41014, k.snd + 100000, NULL);
+	assert_int_equal(sa.ack, k.snd + 100001);
+	assert_int_equal(wk->w_stats.synq_added, 2);
+}
+
+/* ---- resets ------------------------------------------------------------ */
+
+static void
+test_rst_exact_and_challenge(void **state)
+{
+	char buf[16];
+	struct pkt_info pi;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41020, NULL);
+	/* In the window but not at rcv_nxt: RFC 5961 challenge ACK. */
+	cseg(&k, TCPF_RST, NULL, k.snd + 10, 0, 0);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.tcp_flags, TCPF_ACK);
+	assert_int_equal(pi.ack, k.snd);
+	assert_int_equal(wk->w_stats.challenge_acks, 1);
+	assert_false(sg_conn_is_reset(k.c));
+	/* Outside the window: ignored. */
+	cseg(&k, TCPF_RST, NULL, k.snd + 1000000, 0, 0);
+	expect_none();
+	assert_false(sg_conn_is_reset(k.c));
+	/* A SYN on the connection: challenge ACK too. */
+	cseg(&k, TCPF_SYN, NULL, k.snd + 5, 0, 0);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.ack, k.snd);
+	assert_int_equal(wk->w_stats.challenge_acks, 2);
+	/* Exactly at rcv_nxt: reset. */
+	cseg(&k, TCPF_RST, NULL, k.snd, 0, 0);
+	expect_none();
+	assert_true(sg_conn_is_reset(k.c));
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), -ECONNRESET);
+	assert_int_equal(sg_send(k.c, "x", 1), -ECONNRESET);
+	sg_close(k.c);
+	poll_at(now_us);
+	assert_int_equal(wk->w_conns_used, 0);
+}
+
+static void
+test_close_with_unread_data_resets(void **state)
+{
+	char buf[16];
+	struct pkt_info pi;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41021, NULL);
+	cdata(&k, "never read");
+	drain_tx();
+	sg_close(k.c);
+	poll_at(now_us);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.tcp_flags, TCPF_RST | TCPF_ACK);
+	assert_int_equal(wk->w_conns_used, 0);
+}
+
+static void
+tune_idle(struct sg_params *p)
+{
+	p->idle_timeout_ms = 2000;
+}
+
+static void
+test_idle_timeout(void **state)
+{
+	char buf[16];
+	struct pkt_info pi;
+	uint64_t t0;
+	struct cli k;
+
+	(void)state;
+	engine_up(tune_idle);
+	k = establish(41022, NULL);
+	t0 = now_us;
+	poll_at(t0 + 1999 * 1000);
+	expect_none();
+	poll_at(t0 + 2000 * 1000);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_true(pi.tcp_flags & TCPF_RST);
+	assert_true(sg_conn_is_reset(k.c));
+	assert_int_equal(wk->w_stats.conn_timeouts, 1);
+	sg_close(k.c);
+	poll_at(now_us);
+	assert_int_equal(wk->w_conns_used, 0);
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static void
+test_poller_events(void **state)
+{
+	struct sg_poller *p;
+	struct sg_event ev[4];
+	char buf[16];
+	int tag, n;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	assert_int_equal(sg_poller_create(eng, 16, &p), 0);
+	k = establish(41030, "early");	/* data before the poller exists */
+	assert_int_equal(sg_poller_add(p, k.c, &tag), 0);
+	n = sg_poller_wait(p, ev, 4, 0);
+	assert_int_equal(n, 1);
+	assert_ptr_equal(ev[0].conn, k.c);
+	assert_ptr_equal(ev[0].user, &tag);
+	assert_true(ev[0].events & SG_EV_READABLE);
+	assert_int_equal(sg_poller_wait(p, ev, 4, 10), 0);	/* timeout */
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), 5);
+	cdata(&k, "more");
+	cfin(&k);
+	n = sg_poller_wait(p, ev, 4, 0);
+	assert_int_equal(n, 1);					/* coalesced */
+	assert_true(ev[0].events & SG_EV_READABLE);
+	assert_true(ev[0].events & SG_EV_PEER_CLOSED);
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), 4);
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), 0);
+	sg_close(k.c);
+	poll_at(now_us);
+	sg_poller_destroy(p);
+}
+
+static void
+test_zero_copy_recv(void **state)
+{
+	struct rte_mbuf *m[4];
+	struct cli k;
+	int n;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41031, NULL);
+	cdata(&k, "abc");
+	cdata(&k, "defg");
+	n = sg_recv_mbufs(k.c, m, 4);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[0]->data_len, 3);
+	assert_memory_equal(rte_pktmbuf_mtod(m[0], char *), "abc", 3);
+	assert_memory_equal(rte_pktmbuf_mtod(m[1], char *), "defg", 4);
+	rte_pktmbuf_free(m[0]);
+	rte_pktmbuf_free(m[1]);
+	assert_int_equal(sg_recv_mbufs(k.c, m, 4), -EAGAIN);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_echo_data_from_third_ack,
+					  engine_down),
+		cmocka_unit_test_teardown(test_in_order_and_out_of_order,
+					  engine_down),
+		cmocka_unit_test_teardown(test_retransmit_on_rto, engine_down),
+		cmocka_unit_test_teardown(test_fast_retransmit, engine_down),
+		cmocka_unit_test_teardown(test_zero_window_persist, engine_down),
+		cmocka_unit_test_teardown(test_receive_window_closes_and_reopens,
+					  engine_down),
+		cmocka_unit_test_teardown(test_passive_close, engine_down),
+		cmocka_unit_test_teardown(test_active_close_time_wait,
+					  engine_down),
+		cmocka_unit_test_teardown(test_simultaneous_close, engine_down),
+		cmocka_unit_test_teardown(test_fin_retransmitted_on_rto,
+					  engine_down),
+		cmocka_unit_test_teardown(test_time_wait_new_syn, engine_down),
+		cmocka_unit_test_teardown(test_rst_exact_and_challenge,
+					  engine_down),
+		cmocka_unit_test_teardown(test_close_with_unread_data_resets,
+					  engine_down),
+		cmocka_unit_test_teardown(test_idle_timeout, engine_down),
+		cmocka_unit_test_teardown(test_poller_events, engine_down),
+		cmocka_unit_test_teardown(test_zero_copy_recv, engine_down),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
