@@ -975,9 +975,12 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	if (w->w_mbufs == NULL)
 		goto err_wheel;
 	snprintf(name, sizeof(name), "sg_conns_%u", id);
+	/* Never DMA'd: objects may cross page boundaries (with 4 KiB pages
+	 * a 2.2 KiB object would otherwise take a page of its own). */
 	w->w_conns = rte_mempool_create(name, pp->conn_max, conn_obj_size(),
 		0, 0, NULL, NULL, conn_obj_init_cb, NULL, socket,
-		RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+		RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET |
+		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	if (w->w_conns == NULL)
 		goto err_mbufs;
 	snprintf(name, sizeof(name), "sg_cmd_%u", id);

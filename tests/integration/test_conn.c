@@ -429,6 +429,30 @@ test_simultaneous_close(void **state)
 	assert_int_equal(wk->w_conns_used, 0);
 }
 
+/* FIN_WAIT_1 straight to TIME_WAIT: the peer's FIN acks ours. */
+static void
+test_fin_wait_1_to_time_wait(void **state)
+{
+	char buf[16];
+	struct pkt_info pi;
+	struct cli k;
+
+	(void)state;
+	engine_up(tune_short_msl);
+	k = establish(41015, NULL);
+	sg_close(k.c);
+	poll_at(now_us);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(k.c->c_state, CONN_FIN_WAIT_1);
+	k.rcv = pi.seq + 1;
+	cfin(&k);
+	assert_int_equal(k.c->c_state, CONN_TIME_WAIT);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.ack, k.snd);
+	poll_at(now_us + 200 * 1000);
+	assert_int_equal(wk->w_conns_used, 0);
+}
+
 static void
 test_fin_retransmitted_on_rto(void **state)
 {
@@ -637,6 +661,8 @@ main(void)
 		cmocka_unit_test_teardown(test_active_close_time_wait,
 					  engine_down),
 		cmocka_unit_test_teardown(test_simultaneous_close, engine_down),
+		cmocka_unit_test_teardown(test_fin_wait_1_to_time_wait,
+					  engine_down),
 		cmocka_unit_test_teardown(test_fin_retransmitted_on_rto,
 					  engine_down),
 		cmocka_unit_test_teardown(test_time_wait_new_syn, engine_down),
