@@ -206,6 +206,10 @@ void conn_send_ack(struct worker *w, struct sg_conn *c);
 /* Worker: RST the peer (unless it reset us), mark closed, post events. */
 void conn_reset(struct worker *w, struct sg_conn *c, bool send_rst);
 
+/* Worker: free everything queued for sending (retransmission queue and
+ * tx ring). */
+void conn_drop_send(struct sg_conn *c);
+
 /* Worker: move to CLOSED: unmap, stop timers, free if the app is done. */
 void conn_closed(struct worker *w, struct sg_conn *c);
 

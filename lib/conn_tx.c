@@ -244,10 +244,24 @@ conn_post(struct sg_conn *c, uint32_t ev)
 }
 
 void
-conn_closed(struct worker *w, struct sg_conn *c)
+conn_drop_send(struct sg_conn *c)
 {
 	struct rte_mbuf *m;
 
+	while (c->c_snd_count != 0) {
+		rte_pktmbuf_free(c->c_snd[c->c_snd_head]);
+		c->c_snd_head = (uint8_t)((c->c_snd_head + 1) %
+					  CONN_SND_SLOTS);
+		c->c_snd_count--;
+	}
+	c->c_snd_bytes = 0;
+	while (rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+}
+
+void
+conn_closed(struct worker *w, struct sg_conn *c)
+{
 	if (!(c->c_flags & CF_UNMAPPED)) {
 		flow_del(&w->w_flows, &c->c_flow,
 			 flow_hash(&w->w_flows, &c->c_flow));
@@ -258,15 +272,7 @@ conn_closed(struct worker *w, struct sg_conn *c)
 	c->c_state = CONN_CLOSED;
 	c->c_rto_at = c->c_dack_at = c->c_idle_at = 0;
 	timer_cancel(w->w_wheel, &c->c_timer);
-	while (c->c_snd_count != 0) {
-		rte_pktmbuf_free(c->c_snd[c->c_snd_head]);
-		c->c_snd_head = (uint8_t)((c->c_snd_head + 1) %
-					  CONN_SND_SLOTS);
-		c->c_snd_count--;
-	}
-	c->c_snd_bytes = 0;
-	while (rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0)
-		rte_pktmbuf_free(m);
+	conn_drop_send(c);
 	/* A reader waiting for more learns there is none. */
 	__atomic_store_n(&c->c_peer_fin, 1, __ATOMIC_RELEASE);
 	conn_post(c, SG_EV_READABLE | SG_EV_PEER_CLOSED);

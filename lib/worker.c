@@ -419,14 +419,7 @@ worker_conn_free(struct worker *w, struct sg_conn *c)
 	timer_cancel(w->w_wheel, &c->c_timer);
 	while (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) == 0)
 		rte_pktmbuf_free(m);
-	while (rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0)
-		rte_pktmbuf_free(m);
-	while (c->c_snd_count != 0) {
-		rte_pktmbuf_free(c->c_snd[c->c_snd_head]);
-		c->c_snd_head = (uint8_t)((c->c_snd_head + 1) %
-					  CONN_SND_SLOTS);
-		c->c_snd_count--;
-	}
+	conn_drop_send(c);
 	rte_pktmbuf_free(c->c_first);
 	c->c_first = NULL;
 	/* Stale events naming c are recognised by the generation. */
