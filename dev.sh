@@ -7,16 +7,18 @@
 #                   hugepages) and print how to connect to it
 #   ./dev.sh test   install what is missing, build, run the whole test suite,
 #                   then the unit and in-process tests again under
-#                   AddressSanitizer + UndefinedBehaviorSanitizer
+#                   AddressSanitizer + UndefinedBehaviorSanitizer, then a
+#                   bounded libFuzzer run of the worker receive path
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PKGS=(build-essential pkg-config meson ninja-build libdpdk-dev dpdk dpdk-dev
       libnuma-dev libcmocka-dev python3 python3-scapy iproute2 procps
-      iputils-ping curl apache2-utils
+      iputils-ping curl apache2-utils clang libclang-rt-14-dev
       coreutils)
 BUILD=${SG_BUILD:-build}
 ASAN_BUILD=${SG_ASAN_BUILD:-build-asan}
+FUZZ_BUILD=${SG_FUZZ_BUILD:-build-fuzz}
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -81,6 +83,18 @@ cmd_test() {
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C "$ASAN_BUILD" --suite fast --print-errorlogs \
 		--num-processes 2 2>&1 | tee -a "$log" || rc=1
+	# The fuzz target (clang, libFuzzer, ASan+UBSan): a bounded run over
+	# the seed corpus, on a copy so the repository's corpus stays as is.
+	local fcorpus
+	CC=clang build "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false
+	fcorpus=$(mktemp -d /tmp/sg-fuzz.XXXXXX)
+	cp tests/fuzz/corpus/* "$fcorpus"/
+	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C "$FUZZ_BUILD" --suite fuzz --print-errorlogs \
+		--test-args="$fcorpus" 2>&1 | tee -a "$log" || rc=1
+	rm -rf "$fcorpus"
 	local ok fail
 	ok=$(awk '/^Ok:/ { n += $2 } END { print n + 0 }' "$log")
 	fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $NF } END { print n + 0 }' "$log")

@@ -116,8 +116,10 @@ port_flush(struct worker *w, struct worker_port *p)
 		bytes += p->wp_tx[i]->pkt_len;
 	/* One retry: a full TX ring usually drains within a burst time. */
 	for (i = 0; i < 2 && sent < n; i++) {
-		k = rte_eth_tx_burst(p->wp_port, p->wp_queue, p->wp_tx + sent,
-				     n - sent);
+		k = p->wp_sink != NULL ?
+			p->wp_sink(p->wp_sink_ctx, p->wp_tx + sent, n - sent) :
+			rte_eth_tx_burst(p->wp_port, p->wp_queue,
+					 p->wp_tx + sent, n - sent);
 		sent += k;
 	}
 	for (i = sent; i < n; i++) {
@@ -859,31 +861,68 @@ refresh_keys(struct worker *w)
 	w->w_ckeys_seq = sn;
 }
 
+int
+worker_attach_sink(struct worker *w, const uint8_t mac[6],
+		   worker_sink_t sink, void *ctx)
+{
+	struct worker_port *p;
+
+	if (w->w_nports == SG_MAX_PORTS)
+		return -ENOSPC;
+	p = &w->w_ports[w->w_nports++];
+	memset(p, 0, sizeof(*p));
+	memcpy(p->wp_mac.addr_bytes, mac, RTE_ETHER_ADDR_LEN);
+	p->wp_sink = sink;
+	p->wp_sink_ctx = ctx;
+	return 0;
+}
+
+static void
+clock_set(struct worker *w, uint64_t now_us)
+{
+	w->w_now_us = now_us;
+	w->w_now_ms = (uint32_t)(now_us / 1000);
+	w->w_now_sec = now_us / 1000000;
+	refresh_keys(w);
+}
+
+/* What follows receiving in every poll. */
+static void
+after_rx(struct worker *w)
+{
+	run_timers(w);
+	run_commands(w);
+	if (w->w_cookie_mode && synq_used(&w->w_synq) <= w->w_synq_low)
+		w->w_cookie_mode = false;
+	worker_flush(w);
+}
+
+void
+worker_tick(struct worker *w, uint64_t now_us)
+{
+	clock_set(w, now_us);
+	after_rx(w);
+}
+
 unsigned
 worker_poll(struct worker *w, uint64_t now_us)
 {
 	struct rte_mbuf *pkts[WORKER_BURST];
 	unsigned i, n, total = 0;
 
-	w->w_now_us = now_us;
-	w->w_now_ms = (uint32_t)(now_us / 1000);
-	w->w_now_sec = now_us / 1000000;
-	refresh_keys(w);
-
+	clock_set(w, now_us);
 	for (i = 0; i < w->w_nports; i++) {
 		struct worker_port *p = &w->w_ports[i];
 
+		if (p->wp_sink != NULL)
+			continue;
 		n = rte_eth_rx_burst(p->wp_port, p->wp_queue, pkts,
 				     WORKER_BURST);
 		if (n != 0)
 			worker_rx(w, i, pkts, n);
 		total += n;
 	}
-	run_timers(w);
-	run_commands(w);
-	if (w->w_cookie_mode && synq_used(&w->w_synq) <= w->w_synq_low)
-		w->w_cookie_mode = false;
-	worker_flush(w);
+	after_rx(w);
 	return total;
 }
 

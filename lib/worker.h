@@ -40,7 +40,14 @@
 
 struct sg_engine;
 
+/* Where a port's frames go instead of rte_eth_tx_burst (test harnesses
+ * such as the fuzzer); returns how many it took (it owns those). */
+typedef uint16_t (*worker_sink_t)(void *ctx, struct rte_mbuf **m,
+				  uint16_t n);
+
 struct worker_port {
+	worker_sink_t wp_sink;		/* NULL: the ethdev port */
+	void *wp_sink_ctx;
 	uint16_t wp_port;		/* ethdev port id */
 	uint16_t wp_queue;		/* our RX and TX queue on it */
 	bool wp_ck_off;			/* TX checksum offload */
@@ -99,6 +106,10 @@ struct worker {
  */
 unsigned worker_poll(struct worker *w, uint64_t now_us);
 
+/* The non-receive half of worker_poll: set the clock, run timers and
+ * application commands, transmit. */
+void worker_tick(struct worker *w, uint64_t now_us);
+
 /* Process n received frames that arrived on port index pi (no RX call). */
 void worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts,
 	       unsigned n);
@@ -125,6 +136,12 @@ void worker_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
 /* Unsolicited replies (RST, challenge ACK): one token of the per-worker
  * bucket, or false (counted by the caller). */
 bool worker_reply_allowed(struct worker *w);
+
+/* Give worker w a port with no ethdev behind it: frames it sends go to
+ * sink.  For harnesses that drive worker_rx() directly.  Returns 0 or
+ * -ENOSPC. */
+int worker_attach_sink(struct worker *w, const uint8_t mac[6],
+		       worker_sink_t sink, void *ctx);
 
 /* Set up / tear down a worker's tables (engine.c calls these). */
 int worker_init(struct worker *w, struct sg_engine *e, unsigned id,
