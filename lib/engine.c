@@ -191,7 +191,7 @@ sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
 		g->synq_cap += w->w_synq.sq_cap;
 		g->conns_used += w->w_conns_used;
 		g->conns_cap += e->e_params.conn_max;
-		g->cookie_workers += w->w_cookie_mode;
+		g->flood_workers += w->w_flood;
 		g->mbufs_used += rte_mempool_in_use_count(w->w_mbufs);
 	}
 	for (j = 0; j < e->e_listeners.lt_n; j++)

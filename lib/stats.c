@@ -70,7 +70,7 @@ stats_format(char *buf, size_t len, const struct sg_counters *c,
 		off = put(buf, len, off, "conns_used", g->conns_used);
 		off = put(buf, len, off, "conns_cap", g->conns_cap);
 		off = put(buf, len, off, "accept_queued", g->accept_queued);
-		off = put(buf, len, off, "cookie_workers", g->cookie_workers);
+		off = put(buf, len, off, "flood_workers", g->flood_workers);
 		off = put(buf, len, off, "mbufs_used", g->mbufs_used);
 	}
 	for (i = 0; i < SG_DROP_MAX; i++)

@@ -81,6 +81,9 @@ enum sg_drop {
 	X(cookies_ok, "cookies_ok") \
 	X(cookies_failed, "cookies_failed") \
 	X(cookie_mode_on, "cookie_mode_on")   /* auto: entered cookie mode */ \
+	X(flood_on, "flood_on")               /* table pressure began */ \
+	X(synq_pruned, "synq_pruned")         /* dropped at first timeout \
+						 under pressure */ \
 	X(accepted, "accepted")               /* pushed on an accept ring */ \
 	X(first_data, "first_data")           /* handshakes that carried data */ \
 	X(overflow_drop, "overflow_drop") \
@@ -115,7 +118,8 @@ struct sg_gauges {
 	uint64_t conns_used;    /* accepted, not yet closed */
 	uint64_t conns_cap;
 	uint64_t accept_queued; /* on all accept rings */
-	uint64_t cookie_workers;/* workers now answering with cookies */
+	uint64_t flood_workers;	/* workers whose half-open table is under
+				   pressure (cookies in auto mode) */
 	uint64_t mbufs_used;	/* out of the workers' pools (RX rings,
 				   queues, caches included) */
 };

@@ -32,6 +32,7 @@
 #define SE_ECN		0x08	/* peer asked for ECN */
 #define SE_COOKIE	0x10	/* describes a cookie handshake (never in
 				   the table, built on the stack) */
+#define SE_MSS		0x20	/* peer sent an MSS option */
 
 /* Timer kinds (tn_kind) on a worker's wheel. */
 #define TK_SYNACK	1

@@ -294,7 +294,11 @@ synq_fill(struct synq_entry *e, unsigned pi, const struct rte_mbuf *m,
 	e->se_port = (uint8_t)pi;
 	e->se_retries = 0;
 	e->se_flags = 0;
-	e->se_mss = (o->o_present & OPT_MSS) ? o->o_mss : TCP_DEFAULT_MSS;
+	e->se_mss = TCP_DEFAULT_MSS;
+	if (o->o_present & OPT_MSS) {
+		e->se_flags |= SE_MSS;
+		e->se_mss = o->o_mss;
+	}
 	e->se_wscale = 0;
 	e->se_ts_recent = 0;
 	if (o->o_present & OPT_WSCALE) {
@@ -325,8 +329,14 @@ synack_send(struct worker *w, const struct synq_entry *e, struct rte_mbuf *m,
 	t.ack = e->se_irs + 1;
 	t.flags = TCPF_SYN | TCPF_ACK;
 	t.win = CONN_RCV_WND;	/* RFC 7323 2.2: a SYN's window is unscaled */
-	t.opts.o_present = OPT_MSS;
-	t.opts.o_mss = params(w)->mss;
+	/* Only options the SYN had (MSS included: without it the peer
+	 * assumes 536), so a SYN-ACK is never longer than its SYN and the
+	 * acceptor never amplifies a flood in bytes. */
+	t.opts.o_present = 0;
+	if (e->se_flags & SE_MSS) {
+		t.opts.o_present |= OPT_MSS;
+		t.opts.o_mss = params(w)->mss;
+	}
 	if (e->se_flags & SE_SACK)
 		t.opts.o_present |= OPT_SACKOK;
 	if (e->se_flags & SE_TS) {
@@ -341,12 +351,17 @@ synack_send(struct worker *w, const struct synq_entry *e, struct rte_mbuf *m,
 	worker_tcp_send(w, e->se_port, m, &t);
 }
 
+/* The half-open table is under pressure (past its high-water mark, or
+ * full): cookies take over in `auto`, and unanswered SYN-ACKs are no
+ * longer retransmitted (synack_timeout). */
 static void
-cookie_mode_enter(struct worker *w)
+flood_enter(struct worker *w)
 {
-	if (!w->w_cookie_mode) {
-		w->w_cookie_mode = true;
-		w->w_stats.cookie_mode_on++;
+	if (!w->w_flood) {
+		w->w_flood = true;
+		w->w_stats.flood_on++;
+		if (params(w)->cookies == SG_COOKIES_AUTO)
+			w->w_stats.cookie_mode_on++;
 	}
 }
 
@@ -384,20 +399,20 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 
 	w->w_stats.syn_in++;
 	if (pp->cookies == SG_COOKIES_ALWAYS ||
-	    (pp->cookies == SG_COOKIES_AUTO && w->w_cookie_mode)) {
+	    (pp->cookies == SG_COOKIES_AUTO && w->w_flood)) {
 		cookie_synack(w, pi, m, in, l);
 		return;
 	}
 	e = synq_insert(&w->w_synq, &w->w_flows, &in->flow, sig, &err);
 	if (e == NULL) {
+		/* Full: flood mode.  A refused bucket (-EBUSY) only
+		 * diverts this one SYN. */
+		if (err == -ENOSPC)
+			flood_enter(w);
 		if (pp->cookies == SG_COOKIES_NEVER) {
 			drop(w, m, SG_DROP_SYNQ_FULL);
 			return;
 		}
-		/* Full: flood mode.  A refused bucket (-EBUSY) only
-		 * diverts this one SYN. */
-		if (err == -ENOSPC)
-			cookie_mode_enter(w);
 		cookie_synack(w, pi, m, in, l);
 		return;
 	}
@@ -408,9 +423,8 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	w->w_stats.synq_added++;
 	w->w_stats.synack_out++;
 	synack_send(w, e, m, ts_now(w));
-	if (pp->cookies == SG_COOKIES_AUTO &&
-	    synq_used(&w->w_synq) >= w->w_synq_high)
-		cookie_mode_enter(w);
+	if (synq_used(&w->w_synq) >= w->w_synq_high)
+		flood_enter(w);
 }
 
 void
@@ -802,6 +816,16 @@ synack_timeout(struct worker *w, struct synq_entry *e)
 		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, true);
 		return;
 	}
+	if (w->w_flood) {
+		/* Under a flood most entries are spoofed: retransmitting to
+		 * them would multiply the flood and keep the table full.
+		 * Drop the entry at its first timeout instead; a real client
+		 * retransmits its SYN and is answered again (RFC 4987 3.4
+		 * reduced SYN-RECEIVED timer). */
+		w->w_stats.synq_pruned++;
+		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, true);
+		return;
+	}
 	e->se_retries++;
 	w->w_stats.synack_retrans++;
 	synack_send(w, e, NULL, ts_now(w));
@@ -892,8 +916,8 @@ after_rx(struct worker *w)
 {
 	run_timers(w);
 	run_commands(w);
-	if (w->w_cookie_mode && synq_used(&w->w_synq) <= w->w_synq_low)
-		w->w_cookie_mode = false;
+	if (w->w_flood && synq_used(&w->w_synq) <= w->w_synq_low)
+		w->w_flood = false;
 	worker_flush(w);
 }
 

@@ -82,7 +82,7 @@ struct worker {
 	/* cookies */
 	struct cookie_keys w_ckeys;	/* private copy of the engine's */
 	uint32_t w_ckeys_seq;		/* seqlock count it was copied at */
-	bool w_cookie_mode;		/* auto: answering with cookies */
+	bool w_flood;			/* half-open table under pressure */
 	uint32_t w_synq_high;		/* enter cookie mode at this use */
 	uint32_t w_synq_low;		/* leave it at this use */
 	uint32_t w_cookie_last_ms[SG_MAX_LISTENERS];	/* last cookie sent */

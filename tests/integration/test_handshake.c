@@ -254,7 +254,7 @@ test_cookie_auto_hysteresis(void **state)
 	for (i = 0; i < 56; i++)
 		syn((uint16_t)(41000 + i), i, NULL);
 	assert_int_equal(synq_used(&wk->w_synq), 56);
-	assert_true(wk->w_cookie_mode);
+	assert_true(wk->w_flood);
 	assert_int_equal(wk->w_stats.cookie_mode_on, 1);
 	assert_int_equal(wk->w_stats.cookies_sent, 0);
 	/* ...then cookies, without state. */
@@ -276,7 +276,7 @@ test_cookie_auto_hysteresis(void **state)
 	}
 	poll_at(now_us);
 	assert_int_equal(synq_used(&wk->w_synq), 36);
-	assert_true(wk->w_cookie_mode);
+	assert_true(wk->w_flood);
 	syn(43001, 9, NULL);
 	assert_int_equal(wk->w_stats.cookies_sent, 22);
 	assert_int_equal(synq_used(&wk->w_synq), 36);
@@ -284,7 +284,7 @@ test_cookie_auto_hysteresis(void **state)
 	poll_at(now_us + 200000);
 	drain_tx();
 	assert_int_equal(synq_used(&wk->w_synq), 0);
-	assert_false(wk->w_cookie_mode);
+	assert_false(wk->w_flood);
 	syn(44000, 1, NULL);
 	assert_int_equal(synq_used(&wk->w_synq), 1);
 	assert_int_equal(wk->w_stats.cookies_sent, 22);

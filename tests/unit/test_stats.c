@@ -105,7 +105,7 @@ test_format(void **state)
 		assert_int_equal(value_of(line, counter_names[i]), 100 + i);
 	assert_int_equal(value_of(line, "syn_in"), (long long)c.syn_in);
 	assert_int_equal(value_of(line, "synq_used"), 1);
-	assert_int_equal(value_of(line, "cookie_workers"), 6);
+	assert_int_equal(value_of(line, "flood_workers"), 6);
 	assert_int_equal(value_of(line, "mbufs_used"), 7);
 	for (i = 0; i < SG_DROP_MAX; i++)
 		assert_int_equal(value_of(line,
