@@ -8,6 +8,7 @@
  * packets and bytes received, unsolicited RSTs stay under their rate, and
  * afterwards the tables and the mbuf pool are back at idle.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -436,6 +437,122 @@ test_mix(void **state)
 	run_case(F_MIX);
 }
 
+/* ---- resource limits: refusal counted, no crash, recovery ------------- */
+
+static void
+tune_small_pool(struct sg_params *p)
+{
+	p->mbufs = 1024;
+	p->conn_max = 64;
+}
+
+/* A zero-window ACK from the client (the harness builds a 29200 one). */
+static void
+zero_window_ack(uint16_t sport, uint32_t seq, uint32_t ackn)
+{
+	struct rte_mbuf *m = tcp_frame(CLI_IP, sport, LPORT, seq, ackn,
+				       TCPF_ACK, 0);
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN;
+	uint8_t *tcp = ip + PKT_IP4_LEN;
+
+	tcp[14] = tcp[15] = 0;
+	tcp[16] = tcp[17] = 0;
+	*(uint16_t *)(tcp + 16) = pkt_tcp4_cksum(ip, tcp, PKT_TCP_LEN);
+	inject(m);
+}
+
+/* The application queues more than the worker's mbuf pool holds (the
+ * peers' windows are closed): sg_send reports -ENOMEM, the worker counts
+ * replies it could not build, and everything comes back afterwards. */
+static void
+test_mbuf_pool_exhaustion(void **state)
+{
+	static const char blob[1400];
+	struct sg_conn *c[40];
+	struct pkt_info sa[40];
+	struct sg_counters st;
+	struct sg_gauges g;
+	unsigned i, n = 40, idle;
+	bool nomem = false;
+	long r;
+
+	(void)state;
+	engine_up(tune_small_pool);
+	idle = rte_mempool_in_use_count(sg_engine_pktmbuf_pool(eng, 0));
+	for (i = 0; i < n; i++) {
+		sa[i] = syn((uint16_t)(30000 + i), 1000 * i, NULL);
+		zero_window_ack((uint16_t)(30000 + i), 1000 * i + 1,
+				sa[i].seq + 1);
+		poll_at(now_us);
+		assert_int_equal(sg_accept(lst, &c[i]), 0);
+	}
+	for (i = 0; i < n; i++) {
+		while ((r = sg_send(c[i], blob, sizeof(blob))) > 0)
+			;
+		if (r == -ENOMEM)
+			nomem = true;
+		else
+			assert_int_equal(r, -EAGAIN);
+	}
+	assert_true(nomem);
+	poll_at(now_us);
+	/* The pool is empty: a timer wants to send (persist probes need no
+	 * mbuf of the app's, but do need one): refusals are counted. */
+	poll_at(now_us + 2000000);
+	poll_at(now_us + 5000000);
+	drain_tx();
+	st = wk->w_stats;
+	assert_true(st.drops[SG_DROP_NO_MBUF] > 0);
+	/* Recovery: the application gives up; everything returns. */
+	for (i = 0; i < n; i++)
+		sg_abort(c[i]);
+	poll_at(now_us);
+	for (i = 0; i < 5; i++)
+		poll_at(now_us + 30000000);
+	drain_tx();
+	sg_engine_stats(eng, &st, &g);
+	assert_int_equal(g.conns_used, 0);
+	assert_int_equal(rte_mempool_in_use_count(
+		sg_engine_pktmbuf_pool(eng, 0)), idle);
+	/* And the engine serves again. */
+	sa[0] = syn(31000, 5, NULL);
+	ack(31000, 6, sa[0].seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c[0]), 0);
+}
+
+static void
+tune_conn2(struct sg_params *p)
+{
+	p->conn_max = 2;
+}
+
+/* Connection table full: refused and counted; room again once one is
+ * closed. */
+static void
+test_conn_table_recovery(void **state)
+{
+	struct sg_conn *c[3];
+	struct pkt_info a;
+	uint16_t i;
+
+	(void)state;
+	engine_up(tune_conn2);
+	for (i = 0; i < 3; i++) {
+		a = syn((uint16_t)(32000 + i), i * 100u, NULL);
+		ack((uint16_t)(32000 + i), i * 100u + 1, a.seq + 1, NULL,
+		    NULL);
+	}
+	assert_int_equal(wk->w_stats.drops[SG_DROP_CONN_FULL], 1);
+	assert_int_equal(sg_accept(lst, &c[0]), 0);
+	assert_int_equal(sg_accept(lst, &c[1]), 0);
+	sg_abort(c[0]);
+	poll_at(now_us);
+	drain_tx();
+	a = syn(32003, 300, NULL);
+	ack(32003, 301, a.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c[2]), 0);
+}
+
 int
 main(void)
 {
@@ -453,6 +570,10 @@ main(void)
 		cmocka_unit_test_teardown(test_every_option_combination,
 					  engine_down),
 		cmocka_unit_test_teardown(test_mix, engine_down),
+		cmocka_unit_test_teardown(test_mbuf_pool_exhaustion,
+					  engine_down),
+		cmocka_unit_test_teardown(test_conn_table_recovery,
+					  engine_down),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
