@@ -9,6 +9,8 @@
 #   echo     20 MB through echo with a half-close, SHA-256 checked, and
 #            several clients at once
 #   discard  5 MB into discard, the server closes after the client's FIN
+#   soak     SG_SOAK_SECONDS (120) of spoofed SYNs and HTTP clients, then
+#            every table and pool back to idle
 # Usage: kernel_data.sh BUILD_DIR      (exit 77 = skipped)
 set -euo pipefail
 
@@ -114,8 +116,64 @@ phase_discard() {
 	want "data segments received ($(get seg_in) >= 3000)" test "$(get seg_in)" -ge 3000
 }
 
+# Soak: SOAK seconds of spoofed SYNs (scapy) while Linux clients keep
+# making HTTP requests -- ab (the server closes first: TIME-WAIT) and curl
+# keep-alive sessions (the client closes first) -- then everything must
+# settle back to idle: no half-open entry, no connection, no queued
+# accept, mbufs at their idle count.
+SOAK=${SG_SOAK_SECONDS:-120}
+phase_soak() {
+	start_daemon --stats 1 --service http --app-threads 2 --msl 300 \
+		--synq-size 512 --synack-retries 1 --synack-rto 200 ||
+		{ bad=1; return; }
+	wait_stats
+	local idle mac spid2 end rounds=0 fails=0 out last
+	idle=$(idle_mbufs)
+	T=10 nsx curl -s http://$SRV:$PORT/ >/dev/null || true
+	mac=$(timeout 5 ip -n "$NS" neigh show $SRV dev $IF | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p')
+	T=$((SOAK + 30)) nsx "$PY" "$HERE/spoof_syn.py" --iface $IF --dst $SRV \
+		--dport $PORT --src-ip $CLI --src-net 198.18.128.0/17 \
+		--count $((SOAK * 800)) --rate 800 --max-seconds "$SOAK" \
+		${mac:+--dst-mac "$mac"} >"$tmp/soak-spoof.log" 2>&1 &
+	spid2=$!
+	end=$((SECONDS + SOAK))
+	while [ $SECONDS -lt $end ]; do
+		out=$(T=60 nsx ab -q -n 2000 -c 50 http://$SRV:$PORT/ 2>&1 || true)
+		grep -qE "^Failed requests: +0" <<<"$out" || fails=$((fails + 1))
+		grep -qE "^Complete requests: +2000" <<<"$out" || fails=$((fails + 1))
+		T=20 nsx curl -s -o /dev/null -o /dev/null -o /dev/null \
+			http://$SRV:$PORT/a http://$SRV:$PORT/b http://$SRV:$PORT/c ||
+			fails=$((fails + 1))
+		rounds=$((rounds + 1))
+	done
+	wait "$spid2" || true
+	sed 's/^/  /' "$tmp/soak-spoof.log" | tail -n 2
+	echo "  $rounds rounds of ab -n 2000 -c 50 + a 3-request curl session"
+	want "every round without a failed request ($fails failures)" test "$fails" -eq 0
+	sleep 3
+	wait_stats
+	last=$(grep '^stats ' "$log" | tail -n 1)
+	stop_daemon
+	want "exit code 0" test "$drc" -eq 0
+	echo "  syn_in=$(get syn_in) cookies_sent=$(get cookies_sent) synq_pruned=$(get synq_pruned) accepted=$(get accepted) app_requests=$(get app_requests) time_wait=$(get time_wait)"
+	want "the flood was met (syn_in $(get syn_in) > accepted $(get accepted))" \
+		test "$(get syn_in)" -gt "$(get accepted)"
+	want "half-open table back to 0 ($(get synq_used "$last"))" test "$(get synq_used "$last")" -eq 0
+	want "connections back to 0 ($(get conns_used "$last"))" test "$(get conns_used "$last")" -eq 0
+	want "accept rings empty ($(get accept_queued "$last"))" test "$(get accept_queued "$last")" -eq 0
+	want "every connection freed ($(get conn_freed) == $(get accepted))" \
+		test "$(get conn_freed)" -eq "$(get accepted)"
+	want "mbufs back to idle ($(get mbufs_used "$last") <= $idle + 256)" \
+		test "$(get mbufs_used "$last")" -le $((idle + 256))
+}
+
 run "http: curl, ab -n 20000 -c 200, back to idle" phase_http
 run "echo: 20 MB half-close, 4 in parallel" phase_echo
 run "discard: 5 MB" phase_discard
+if timeout 30 "$PY" -c 'import scapy.all' >/dev/null 2>&1; then
+	run "soak: ${SOAK} s of spoofed SYNs with HTTP clients, back to idle" phase_soak
+else
+	echo "SKIP: soak (python3-scapy not importable)"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
