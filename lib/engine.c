@@ -197,3 +197,60 @@ sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
 	for (j = 0; j < e->e_listeners.lt_n; j++)
 		g->accept_queued += sg_accept_pending(e->e_listeners.lt_l[j]);
 }
+
+unsigned
+sg_engine_workers(const struct sg_engine *e)
+{
+	return e->e_nworkers;
+}
+
+const struct sg_params *
+sg_engine_params(const struct sg_engine *e)
+{
+	return &e->e_params;
+}
+
+int
+sg_engine_worker_stats(const struct sg_engine *e, unsigned wi,
+		       struct sg_counters *c, struct sg_gauges *g,
+		       struct sg_worker_info *info)
+{
+	const struct worker *w;
+	uint64_t now_ms;
+
+	if (wi >= e->e_nworkers)
+		return -EINVAL;
+	w = e->e_workers[wi];
+	memset(g, 0, sizeof(*g));
+	*c = w->w_stats;
+	g->synq_used = synq_used(&w->w_synq);
+	g->synq_cap = w->w_synq.sq_cap;
+	g->conns_used = w->w_conns_used;
+	g->conns_cap = e->e_params.conn_max;
+	g->flood_workers = w->w_flood;
+	g->mbufs_used = rte_mempool_in_use_count(w->w_mbufs);
+	now_ms = engine_now_us(e) / 1000;
+	info->flood = w->w_flood;
+	info->flood_changed_ms = (uint32_t)((uint32_t)now_ms -
+					    w->w_flood_changed_ms);
+	return 0;
+}
+
+int
+sg_engine_listener_info(const struct sg_engine *e, unsigned i,
+			struct sg_listener_info *li)
+{
+	const struct sg_listener *l;
+	unsigned w;
+
+	if (i >= e->e_listeners.lt_n)
+		return -ENOENT;
+	l = e->e_listeners.lt_l[i];
+	li->port = l->l_port;
+	li->backlog = l->l_backlog;
+	li->queued = sg_accept_pending(l);
+	li->overflows = 0;
+	for (w = 0; w < e->e_nworkers; w++)
+		li->overflows += e->e_workers[w]->w_listen_overflow[l->l_id];
+	return 0;
+}

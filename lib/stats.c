@@ -40,40 +40,55 @@ stats_drops_total(const struct sg_counters *c)
 	return t;
 }
 
-/* Append "name=value" (with a leading space after the first pair),
- * keeping snprintf's return convention: the length that was needed. */
-static size_t
-put(char *buf, size_t len, size_t off, const char *name, uint64_t v)
+void
+stats_foreach(const struct sg_counters *c, const struct sg_gauges *g,
+	      void (*cb)(void *arg, const char *name, uint64_t v), void *arg)
 {
-	int n = snprintf(off < len ? buf + off : NULL,
-			 off < len ? len - off : 0, "%s%s=%" PRIu64,
-			 off ? " " : "", name, v);
+	unsigned i;
 
-	return off + (n > 0 ? (size_t)n : 0);
+#define SG_X(f, n) cb(arg, n, c->f);
+	SG_COUNTERS(SG_X)
+#undef SG_X
+	if (g != NULL) {
+		cb(arg, "synq_used", g->synq_used);
+		cb(arg, "synq_cap", g->synq_cap);
+		cb(arg, "conns_used", g->conns_used);
+		cb(arg, "conns_cap", g->conns_cap);
+		cb(arg, "accept_queued", g->accept_queued);
+		cb(arg, "flood_workers", g->flood_workers);
+		cb(arg, "mbufs_used", g->mbufs_used);
+	}
+	for (i = 0; i < SG_DROP_MAX; i++)
+		cb(arg, drop_names[i], c->drops[i]);
+}
+
+struct fmt {
+	char *buf;
+	size_t len;
+	size_t off;
+};
+
+/* Append "name=value" (space-separated), keeping snprintf's convention:
+ * off is the length that was needed. */
+static void
+put(void *arg, const char *name, uint64_t v)
+{
+	struct fmt *f = arg;
+	int n = snprintf(f->off < f->len ? f->buf + f->off : NULL,
+			 f->off < f->len ? f->len - f->off : 0, "%s%s=%" PRIu64,
+			 f->off ? " " : "", name, v);
+
+	f->off += n > 0 ? (size_t)n : 0;
 }
 
 int
 stats_format(char *buf, size_t len, const struct sg_counters *c,
 	     const struct sg_gauges *g)
 {
-	size_t off = 0;
-	unsigned i;
+	struct fmt f = { buf, len, 0 };
 
 	if (len)
 		buf[0] = '\0';
-#define SG_X(f, n) off = put(buf, len, off, n, c->f);
-	SG_COUNTERS(SG_X)
-#undef SG_X
-	if (g != NULL) {
-		off = put(buf, len, off, "synq_used", g->synq_used);
-		off = put(buf, len, off, "synq_cap", g->synq_cap);
-		off = put(buf, len, off, "conns_used", g->conns_used);
-		off = put(buf, len, off, "conns_cap", g->conns_cap);
-		off = put(buf, len, off, "accept_queued", g->accept_queued);
-		off = put(buf, len, off, "flood_workers", g->flood_workers);
-		off = put(buf, len, off, "mbufs_used", g->mbufs_used);
-	}
-	for (i = 0; i < SG_DROP_MAX; i++)
-		off = put(buf, len, off, drop_names[i], c->drops[i]);
-	return (int)off;
+	stats_foreach(c, g, put, &f);
+	return (int)f.off;
 }

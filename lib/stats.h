@@ -133,6 +133,12 @@ void stats_add(struct sg_counters *dst, const struct sg_counters *src);
 /* Total of all drop reasons. */
 uint64_t stats_drops_total(const struct sg_counters *c);
 
+/* Call cb for every counter, then every gauge (if g), then every drop
+ * reason, in the stats-line order, with its stable name. */
+void stats_foreach(const struct sg_counters *c, const struct sg_gauges *g,
+		   void (*cb)(void *arg, const char *name, uint64_t v),
+		   void *arg);
+
 /*
  * Format one stats line: "name=value name=value ...", counters first, then
  * gauges, then every drop reason (zeros included, so the set of names is

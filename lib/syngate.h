@@ -276,6 +276,35 @@ struct sg_gauges;
 void sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
 		     struct sg_gauges *g);
 
+/* One worker's state, for operators (telemetry). */
+struct sg_worker_info {
+	bool flood;			/* half-open table under pressure
+					   (cookies in auto mode) */
+	uint64_t flood_changed_ms;	/* ms since that last changed */
+};
+
+/* Counters, gauges and state of worker w.  Returns 0 or -EINVAL. */
+int sg_engine_worker_stats(const struct sg_engine *e, unsigned w,
+			   struct sg_counters *c, struct sg_gauges *g,
+			   struct sg_worker_info *wi);
+
+/* Workers of the engine. */
+unsigned sg_engine_workers(const struct sg_engine *e);
+
+struct sg_listener_info {
+	uint16_t port;			/* host order */
+	uint32_t backlog;		/* per worker ring */
+	uint32_t queued;		/* waiting on its rings now */
+	uint64_t overflows;		/* handshakes refused: ring full */
+};
+
+/* Listener number i (0..), or -ENOENT past the last. */
+int sg_engine_listener_info(const struct sg_engine *e, unsigned i,
+			    struct sg_listener_info *li);
+
+/* The parameters in force. */
+const struct sg_params *sg_engine_params(const struct sg_engine *e);
+
 #ifdef __cplusplus
 }
 #endif

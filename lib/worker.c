@@ -359,6 +359,7 @@ flood_enter(struct worker *w)
 {
 	if (!w->w_flood) {
 		w->w_flood = true;
+		w->w_flood_changed_ms = w->w_now_ms;
 		w->w_stats.flood_on++;
 		if (params(w)->cookies == SG_COOKIES_AUTO)
 			w->w_stats.cookie_mode_on++;
@@ -453,6 +454,8 @@ overflow(struct worker *w, unsigned pi, struct rte_mbuf *m,
 {
 	bool in_table = !(e->se_flags & SE_COOKIE);
 
+	if (why == SG_DROP_ACCEPT_OVERFLOW)
+		w->w_listen_overflow[e->se_listener]++;
 	if (params(w)->overflow == SG_OVERFLOW_DROP) {
 		/* Like Linux without tcp_abort_on_overflow: ignore the ACK;
 		 * the entry stays and the client's retransmission (or our
@@ -916,8 +919,10 @@ after_rx(struct worker *w)
 {
 	run_timers(w);
 	run_commands(w);
-	if (w->w_flood && synq_used(&w->w_synq) <= w->w_synq_low)
+	if (w->w_flood && synq_used(&w->w_synq) <= w->w_synq_low) {
 		w->w_flood = false;
+		w->w_flood_changed_ms = w->w_now_ms;
+	}
 	worker_flush(w);
 }
 

@@ -83,6 +83,8 @@ struct worker {
 	struct cookie_keys w_ckeys;	/* private copy of the engine's */
 	uint32_t w_ckeys_seq;		/* seqlock count it was copied at */
 	bool w_flood;			/* half-open table under pressure */
+	uint32_t w_flood_changed_ms;	/* when w_flood last changed */
+	uint64_t w_listen_overflow[SG_MAX_LISTENERS];	/* ring full */
 	uint32_t w_synq_high;		/* enter cookie mode at this use */
 	uint32_t w_synq_low;		/* leave it at this use */
 	uint32_t w_cookie_last_ms[SG_MAX_LISTENERS];	/* last cookie sent */

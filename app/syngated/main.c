@@ -170,6 +170,8 @@ main(int argc, char **argv)
 	ret = ports_setup(e, &cfg, n_workers);
 	if (ret < 0)
 		goto out_engine;
+	if (telemetry_register(e, &cfg) < 0)
+		SGD_LOG(WARNING, "telemetry commands not registered\n");
 
 	inet_ntop(AF_INET, &cfg.p.addr, addr, sizeof(addr));
 	printf("syngated: serving %s/%u, tcp port", addr, cfg.p.prefix);
@@ -222,6 +224,7 @@ main(int argc, char **argv)
 	sg_engine_stop(e);
 	rte_eal_mp_wait_lcore();
 	print_stats(e, "final", mono_sec() - start, svc);
+	telemetry_stop();
 	service_free(svc);
 	ports_stop();
 	ret = 0;

@@ -32,4 +32,10 @@ uint64_t service_accepted(const struct service *s);
 /* HTTP requests answered. */
 uint64_t service_requests(const struct service *s);
 
+/* Register the /syngate/ telemetry commands (engine and cfg must
+ * outlive the EAL).  Returns 0 or -EINVAL. */
+int telemetry_register(struct sg_engine *e, const struct sg_config *cfg);
+/* Stop answering (before the engine is destroyed). */
+void telemetry_stop(void);
+
 #endif /* SYNGATED_H */
