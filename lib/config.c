@@ -6,6 +6,7 @@
  * and --help cannot drift apart.
  */
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -27,6 +28,7 @@ enum opt_kind {
 	K_LISTEN,	/* port, repeatable */
 	K_STRING,	/* service name, checked against words[] */
 	K_CONFIG,	/* --config (command line only) */
+	K_PATH,		/* a file name */
 	K_HELP,
 };
 
@@ -52,7 +54,7 @@ enum {
 	O_CONFIG, O_ADDR, O_LISTEN, O_COOKIES, O_SYNQ_SIZE, O_BACKLOG,
 	O_CONN_MAX, O_SYNACK_RETRIES, O_SYNACK_RTO, O_OVERFLOW, O_RST_RATE,
 	O_MSS, O_IDLE_SLEEP, O_MBUFS, O_RX_DESC, O_TX_DESC, O_APP_THREADS,
-	O_SERVICE, O_STATS, O_MSL, O_IDLE_TIMEOUT, O_HELP, O_COUNT
+	O_SERVICE, O_STATS, O_MSL, O_IDLE_TIMEOUT, O_KEY_FILE, O_HELP, O_COUNT
 };
 #define OPT_BASE 256
 
@@ -98,6 +100,9 @@ static const struct opt_desc opts[O_COUNT] = {
 		"maximum segment lifetime, ms (TIME-WAIT lasts 2 MSL)" },
 	[O_IDLE_TIMEOUT] = { "idle-timeout", K_UINT, 0, 86400, NULL,
 		"abort a connection silent this many seconds (0: never)" },
+	[O_KEY_FILE] = { "cookie-key-file", K_PATH, 0, 0, NULL,
+		"SYN cookie secret shared by a fleet (mode 600; reloaded on "
+		"SIGHUP)" },
 	[O_HELP] = { "help", K_HELP, 0, 0, NULL, "this text" },
 };
 
@@ -279,6 +284,16 @@ apply(struct sg_config *c, unsigned id, const char *val,
 			return -1;
 		}
 		return add_listen(c, v, o, val, err, len);
+	case K_PATH:
+		if (val == NULL || *val == '\0' ||
+		    strlen(val) >= sizeof(c->cookie_key_file)) {
+			seterr(err, len, o, d->name, "'%s' is not valid; "
+			       "accepted: a file path", val ? val : "");
+			return -1;
+		}
+		snprintf(c->cookie_key_file, sizeof(c->cookie_key_file), "%s",
+			 val);
+		return 0;
 	case K_CONFIG:
 	case K_HELP:
 		return 0;
@@ -461,6 +476,91 @@ config_parse_args(struct sg_config *c, int argc, char **argv, char *err,
 	if (c->n_listen == 0)
 		c->listen_ports[c->n_listen++] = 8080;
 	return 0;
+}
+
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int
+config_load_secret(const char *path, uint8_t secret[32], char *err,
+		   size_t len)
+{
+	char line[256];
+	struct stat st;
+	bool found = false;
+	FILE *f;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, len, "--cookie-key-file: cannot read '%s'; "
+			 "accepted: a regular file", path);
+		return -1;
+	}
+	if (st.st_mode & (S_IROTH | S_IWOTH)) {
+		snprintf(err, len, "--cookie-key-file: '%s' is accessible to "
+			 "other users (mode %04o); accepted: a file only its "
+			 "owner and group can read (chmod 600)", path,
+			 (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, len, "--cookie-key-file: cannot open '%s'", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *p = line, *eq;
+		unsigned i;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '#' || *p == '\n' || *p == '\0')
+			continue;
+		eq = strchr(p, '=');
+		if (eq != NULL) {
+			if (strncmp(p, "secret", 6) != 0)
+				goto bad;
+			p = eq + 1;
+			while (*p == ' ' || *p == '\t')
+				p++;
+		}
+		if (found)
+			goto bad;
+		for (i = 0; i < 32; i++) {
+			int hi = hexval(p[2 * i]), lo = hexval(p[2 * i + 1]);
+
+			if (hi < 0 || lo < 0)
+				goto bad;
+			secret[i] = (uint8_t)(hi << 4 | lo);
+		}
+		p += 64;
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (*p != '\0')
+			goto bad;
+		found = true;
+	}
+	fclose(f);
+	if (!found) {
+		snprintf(err, len, "--cookie-key-file: '%s' has no secret; "
+			 "accepted: 64 hex digits (32 bytes)", path);
+		return -1;
+	}
+	return 0;
+bad:
+	fclose(f);
+	snprintf(err, len, "--cookie-key-file: '%s' is not valid; accepted: "
+		 "one line of 64 hex digits, or 'secret = <64 hex digits>'",
+		 path);
+	return -1;
 }
 
 int

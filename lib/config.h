@@ -27,6 +27,7 @@ struct sg_config {
 	char service[SG_MAX_SERVICES_NAME];	/* --service: "accept" */
 	unsigned stats_interval;	/* --stats SECONDS, 0 = off */
 	char config_file[256];		/* --config, "" = none */
+	char cookie_key_file[256];	/* --cookie-key-file, "" = random */
 	bool help;			/* --help given */
 };
 
@@ -48,6 +49,15 @@ int config_load_file(struct sg_config *c, const char *path,
  */
 int config_parse_args(struct sg_config *c, int argc, char **argv,
 		      char *err, size_t errlen);
+
+/*
+ * Read a cookie key file: a 32-byte secret as 64 hex digits, on a line of
+ * its own or as "secret = HEX"; blank lines and '#' comments allowed.
+ * Refused when others may read or write it (mode & 006) or it is not a
+ * regular file.  Returns 0, or -1 with a message in err naming the file.
+ */
+int config_load_secret(const char *path, uint8_t secret[32], char *err,
+		       size_t errlen);
 
 /* Write the --help text. */
 void config_usage(FILE *f, const char *prog);

@@ -127,8 +127,17 @@ cookie_check(const struct cookie_keys *k, const struct flow4 *flow,
 		return false;
 	t = t_now - age;
 	if (cookie_mac(k, flow, irs, t, mss_idx, parity, opts) !=
-	    cookie >> (32 - COOKIE_MAC_BITS))
-		return false;
+	    cookie >> (32 - COOKIE_MAC_BITS)) {
+		/* Minted with a key a reload has just replaced? */
+		struct cookie_keys g;
+
+		if (!k->ck_grace_valid || k->ck_grace_parity != parity)
+			return false;
+		g.ck_key[parity] = k->ck_grace;
+		if (cookie_mac(&g, flow, irs, t, mss_idx, parity, opts) !=
+		    cookie >> (32 - COOKIE_MAC_BITS))
+			return false;
+	}
 	memset(o, 0, sizeof(*o));
 	o->mss = cookie_mss_table[mss_idx];
 	if (has_ts) {
@@ -151,6 +160,7 @@ cookie_keys_init(struct cookie_keys *k)
 	if (ret == 0)
 		ret = siphash_key_random(&k->ck_key[1]);
 	k->ck_gen = 0;
+	k->ck_grace_valid = false;
 	return ret;
 }
 
@@ -161,5 +171,45 @@ cookie_keys_rotate(struct cookie_keys *k)
 
 	if (ret == 0)
 		k->ck_gen++;
+	k->ck_grace_valid = false;
 	return ret;
+}
+
+void
+cookie_key_derive(const uint8_t secret[COOKIE_SECRET_LEN], uint64_t epoch,
+		  struct siphash_key *out)
+{
+	struct siphash_key k;
+	uint64_t x0, x1;
+
+	/* Secret bytes 0..15 key the PRF, 16..31 are mixed into its input:
+	 * all 256 bits matter.  "cookie" separates this use. */
+	memcpy(&k, secret, sizeof(k));
+	memcpy(&x0, secret + 16, sizeof(x0));
+	memcpy(&x1, secret + 24, sizeof(x1));
+	out->k0 = siphash24_3u64(&k, 0x65696b6f6f63ULL, epoch, x0);
+	out->k1 = siphash24_3u64(&k, 0x65696b6f6f63ULL | 1ULL << 56, epoch,
+				 x1);
+}
+
+void
+cookie_keys_set_epoch(struct cookie_keys *k,
+		      const uint8_t secret[COOKIE_SECRET_LEN], uint64_t epoch)
+{
+	cookie_key_derive(secret, epoch, &k->ck_key[epoch & 1]);
+	cookie_key_derive(secret, epoch - 1, &k->ck_key[(epoch - 1) & 1]);
+	k->ck_gen = (uint32_t)epoch;
+	k->ck_grace_valid = false;
+}
+
+void
+cookie_keys_reload(struct cookie_keys *k,
+		   const uint8_t secret[COOKIE_SECRET_LEN], uint64_t epoch)
+{
+	struct siphash_key old = k->ck_key[epoch & 1];
+
+	cookie_keys_set_epoch(k, secret, epoch);
+	k->ck_grace = old;
+	k->ck_grace_parity = (uint8_t)(epoch & 1);
+	k->ck_grace_valid = true;
 }

@@ -37,8 +37,32 @@ extern const uint16_t cookie_mss_table[COOKIE_MSS_COUNT];
  */
 struct cookie_keys {
 	struct siphash_key ck_key[2];
+	struct siphash_key ck_grace;	/* a current key replaced by a reload,
+					   accepted until the next rotation */
 	uint32_t ck_gen;	/* current slot = ck_gen & 1 */
+	uint8_t ck_grace_parity;
+	bool ck_grace_valid;
 };
+
+/* Fleet mode: the key of time epoch n (now_sec / COOKIE_TICK_SEC) is
+ * derived from a 32-byte secret the fleet shares, so every host holds the
+ * same pair at the same time without talking to the others. */
+#define COOKIE_SECRET_LEN	32
+void cookie_key_derive(const uint8_t secret[COOKIE_SECRET_LEN],
+		       uint64_t epoch, struct siphash_key *out);
+
+/* Fleet mode: the pair for epoch n -- current slot (n & 1) = key(n),
+ * previous = key(n - 1) -- and no grace key. */
+void cookie_keys_set_epoch(struct cookie_keys *k,
+			   const uint8_t secret[COOKIE_SECRET_LEN],
+			   uint64_t epoch);
+
+/* Fleet mode: a new secret at epoch n.  As cookie_keys_set_epoch, and the
+ * current key it replaces stays accepted (grace) until the next epoch, so
+ * cookies in flight still validate. */
+void cookie_keys_reload(struct cookie_keys *k,
+			const uint8_t secret[COOKIE_SECRET_LEN],
+			uint64_t epoch);
 
 /* What a SYN asked for, carried through the cookie. */
 struct cookie_opts {

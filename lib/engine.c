@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -13,6 +14,8 @@
 #include "accept.h"
 #include "conn.h"
 #include "engine.h"
+
+static unsigned engine_seq;
 
 uint64_t
 engine_now_us(const struct sg_engine *e)
@@ -39,12 +42,16 @@ sg_engine_create(const struct sg_params *p, unsigned n_workers,
 	if (e == NULL)
 		return -ENOMEM;
 	e->e_params = *p;
+	e->e_id = __atomic_fetch_add(&engine_seq, 1, __ATOMIC_RELAXED);
 	e->e_tsc_hz = rte_get_tsc_hz();
 	e->e_start_tsc = rte_rdtsc();
+	e->e_unix_base = (uint64_t)time(NULL);
+	e->e_key_epoch = e->e_unix_base / COOKIE_TICK_SEC;
 	rte_seqlock_init(&e->e_ckeys_lock);
 	ret = siphash_key_random(&e->e_isn_key);
 	if (ret == 0)
 		ret = cookie_keys_init(&e->e_ckeys);
+	e->e_ckeys.ck_gen = (uint32_t)e->e_key_epoch;
 	if (ret == 0 && getrandom(&e->e_ts_offset, sizeof(e->e_ts_offset),
 				  0) != sizeof(e->e_ts_offset))
 		ret = -EIO;
@@ -140,7 +147,8 @@ sg_listen(struct sg_engine *e, uint16_t port, uint32_t backlog,
 {
 	return listener_create(&e->e_listeners, port,
 			       backlog ? backlog : e->e_params.backlog,
-			       e->e_nworkers, (int)rte_socket_id(), out);
+			       e->e_nworkers, (int)rte_socket_id(), e->e_id,
+			       out);
 }
 
 void *
@@ -161,17 +169,64 @@ sg_engine_stopping(const struct sg_engine *e)
 	return __atomic_load_n(&e->e_stop, __ATOMIC_RELAXED) != 0;
 }
 
-int
-sg_engine_rotate_keys(struct sg_engine *e)
+static void
+publish_keys(struct sg_engine *e, const struct cookie_keys *k)
 {
-	struct cookie_keys k = e->e_ckeys;
-	int ret = cookie_keys_rotate(&k);
+	rte_seqlock_write_lock(&e->e_ckeys_lock);
+	e->e_ckeys = *k;
+	rte_seqlock_write_unlock(&e->e_ckeys_lock);
+}
 
+int
+sg_engine_update_keys(struct sg_engine *e, uint64_t unix_sec)
+{
+	uint64_t n = unix_sec / COOKIE_TICK_SEC;
+	struct cookie_keys k = e->e_ckeys;
+	int ret = 0;
+
+	if (n == e->e_key_epoch)
+		return 0;
+	if (e->e_have_secret) {
+		cookie_keys_set_epoch(&k, e->e_secret, n);
+	} else {
+		/* Random keys: a fresh one for the new epoch; after a gap
+		 * of more than one epoch the previous one is fresh too. */
+		ret = siphash_key_random(&k.ck_key[n & 1]);
+		if (ret == 0 && n != e->e_key_epoch + 1)
+			ret = siphash_key_random(&k.ck_key[(n - 1) & 1]);
+		k.ck_gen = (uint32_t)n;
+		k.ck_grace_valid = false;
+	}
 	if (ret < 0)
 		return ret;
-	rte_seqlock_write_lock(&e->e_ckeys_lock);
-	e->e_ckeys = k;
-	rte_seqlock_write_unlock(&e->e_ckeys_lock);
+	e->e_key_epoch = n;
+	publish_keys(e, &k);
+	return 0;
+}
+
+int
+sg_engine_set_secret(struct sg_engine *e, const uint8_t *secret,
+		     uint64_t unix_sec)
+{
+	uint64_t n = unix_sec / COOKIE_TICK_SEC;
+	struct cookie_keys k = e->e_ckeys;
+	bool first = !e->e_have_secret;
+
+	memcpy(e->e_secret, secret, COOKIE_SECRET_LEN);
+	e->e_have_secret = true;
+	if (first) {
+		/* Before the workers run: the ISN secret comes from the
+		 * same file (it is not changed by a reload). */
+		struct siphash_key isn;
+
+		cookie_key_derive(secret, UINT64_MAX, &isn);
+		e->e_isn_key = isn;
+		cookie_keys_set_epoch(&k, secret, n);
+	} else {
+		cookie_keys_reload(&k, secret, n);
+	}
+	e->e_key_epoch = n;
+	publish_keys(e, &k);
 	return 0;
 }
 
@@ -253,4 +308,18 @@ sg_engine_listener_info(const struct sg_engine *e, unsigned i,
 	for (w = 0; w < e->e_nworkers; w++)
 		li->overflows += e->e_workers[w]->w_listen_overflow[l->l_id];
 	return 0;
+}
+
+void
+sg_engine_update_params(struct sg_engine *e, const struct sg_params *p)
+{
+	/* Workers read these with plain loads once per use; each is one
+	 * aligned word, so a worker sees the old or the new value. */
+	__atomic_store_n(&e->e_params.cookies, p->cookies, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->e_params.synack_retries, p->synack_retries,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&e->e_params.synack_rto_ms, p->synack_rto_ms,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&e->e_params.overflow, p->overflow,
+			 __ATOMIC_RELAXED);
 }

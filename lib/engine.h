@@ -31,6 +31,12 @@ struct sg_engine {
 
 	rte_seqlock_t e_ckeys_lock;	/* main writes, workers copy */
 	struct cookie_keys e_ckeys;
+	uint64_t e_key_epoch;		/* epoch of the pair in e_ckeys */
+	bool e_have_secret;		/* fleet mode: keys from e_secret */
+	uint8_t e_secret[COOKIE_SECRET_LEN];
+	uint64_t e_unix_base;		/* CLOCK_REALTIME s at start: cookie
+					   time is wall time, as a fleet's */
+	unsigned e_id;			/* instance, for DPDK object names */
 
 	volatile int e_stop;
 };

@@ -10,7 +10,8 @@
 
 int
 listener_create(struct listener_table *lt, uint16_t port, uint32_t backlog,
-		unsigned n_workers, int socket, struct sg_listener **out)
+		unsigned n_workers, int socket, unsigned inst,
+		struct sg_listener **out)
 {
 	char name[RTE_RING_NAMESIZE];
 	struct sg_listener *l;
@@ -31,7 +32,7 @@ listener_create(struct listener_table *lt, uint16_t port, uint32_t backlog,
 	l->l_id = (uint8_t)lt->lt_n;
 	l->l_backlog = backlog;
 	for (w = 0; w < n_workers; w++) {
-		snprintf(name, sizeof(name), "sg_acc_%u_%u", port, w);
+		snprintf(name, sizeof(name), "sg%u_acc_%u_%u", inst, port, w);
 		/* Worker: the single producer.  Apps: many consumers. */
 		l->l_ring[w] = rte_ring_create(name, backlog, socket,
 					       RING_F_SP_ENQ | RING_F_EXACT_SZ);

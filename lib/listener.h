@@ -49,10 +49,11 @@ listener_lookup(const struct listener_table *lt, uint16_t port_be)
 	return i ? lt->lt_l[i - 1] : NULL;
 }
 
-/* Create a listener with n_workers rings.  Returns 0 or -errno. */
+/* Create a listener with n_workers rings (named after engine instance
+ * `inst`).  Returns 0 or -errno. */
 int listener_create(struct listener_table *lt, uint16_t port,
 		    uint32_t backlog, unsigned n_workers, int socket,
-		    struct sg_listener **out);
+		    unsigned inst, struct sg_listener **out);
 
 /* Free all listeners and their rings; conn_free is called on every
  * connection still queued. */

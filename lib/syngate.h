@@ -17,7 +17,8 @@
  *    sg_engine_destroy): the main thread, while no worker runs;
  *  - sg_worker_main: an EAL lcore, once per worker;
  *  - sg_accept*, sg_conn_*, sg_close: any application thread, concurrently;
- *  - sg_engine_stats, sg_engine_stop, sg_engine_rotate_keys: the main thread
+ *  - sg_engine_stats, sg_engine_stop, sg_engine_update_keys,
+ *    sg_engine_set_secret: the main thread
  *    while workers run.
  */
 #ifndef SYNGATE_H
@@ -156,8 +157,23 @@ void *sg_engine_worker(struct sg_engine *e, unsigned w);
 void sg_engine_stop(struct sg_engine *e);
 bool sg_engine_stopping(const struct sg_engine *e);
 
-/* Rotate the SYN cookie key (the previous key stays valid). */
-int sg_engine_rotate_keys(struct sg_engine *e);
+/*
+ * SYN cookie keys change with the wall-clock epoch (unix_sec / 64): call
+ * at least once per epoch (the daemon does, from its main loop).  The key
+ * of the previous epoch stays valid.  Without a secret the keys are
+ * random (getrandom(2)); with one, derived from it.  Returns 0 or -errno.
+ */
+int sg_engine_update_keys(struct sg_engine *e, uint64_t unix_sec);
+
+/*
+ * Fleet mode: derive cookie keys from a 32-byte secret shared by every
+ * host behind one load balancer, so a cookie minted by one validates on
+ * any.  The first call (before workers start) also sets the RFC 6528 ISN
+ * secret; a later call is a reload: the replaced current key stays valid
+ * until the next epoch.  Returns 0.
+ */
+int sg_engine_set_secret(struct sg_engine *e, const uint8_t *secret,
+			 uint64_t unix_sec);
 
 /*
  * Take one completed connection from l's accept rings.  Never blocks.
@@ -301,6 +317,13 @@ struct sg_listener_info {
 /* Listener number i (0..), or -ENOENT past the last. */
 int sg_engine_listener_info(const struct sg_engine *e, unsigned i,
 			    struct sg_listener_info *li);
+
+/*
+ * Change what may change while workers run: cookies, synack_retries,
+ * synack_rto_ms, overflow (main thread).  The rest of p is ignored: it
+ * can only change at start.
+ */
+void sg_engine_update_params(struct sg_engine *e, const struct sg_params *p);
 
 /* The parameters in force. */
 const struct sg_params *sg_engine_params(const struct sg_engine *e);

@@ -909,7 +909,7 @@ clock_set(struct worker *w, uint64_t now_us)
 {
 	w->w_now_us = now_us;
 	w->w_now_ms = (uint32_t)(now_us / 1000);
-	w->w_now_sec = now_us / 1000000;
+	w->w_now_sec = w->w_unix_base + now_us / 1000000;
 	refresh_keys(w);
 }
 
@@ -1014,8 +1014,9 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	w->w_id = id;
 	w->w_socket = socket;
 	w->w_ts_offset = e->e_ts_offset;
+	w->w_unix_base = e->e_unix_base;
 
-	snprintf(name, sizeof(name), "sg_flows_%u", id);
+	snprintf(name, sizeof(name), "sg%u_flows_%u", e->e_id, id);
 	ret = flow_table_init(&w->w_flows, name,
 			      2 * (pp->synq_size + pp->conn_max), socket);
 	if (ret < 0)
@@ -1029,13 +1030,13 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	if (w->w_wheel == NULL)
 		goto err_synq;
 	timer_wheel_init(w->w_wheel, 0);
-	snprintf(name, sizeof(name), "sg_mbufs_%u", id);
+	snprintf(name, sizeof(name), "sg%u_mbufs_%u", e->e_id, id);
 	w->w_mbufs = rte_pktmbuf_pool_create(name, pp->mbufs,
 		RTE_MIN(256u, pp->mbufs / 8), 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 		socket);
 	if (w->w_mbufs == NULL)
 		goto err_wheel;
-	snprintf(name, sizeof(name), "sg_conns_%u", id);
+	snprintf(name, sizeof(name), "sg%u_conns_%u", e->e_id, id);
 	/* Never DMA'd: objects may cross page boundaries (with 4 KiB pages
 	 * a 2.2 KiB object would otherwise take a page of its own). */
 	w->w_conns = rte_mempool_create(name, pp->conn_max, conn_obj_size(),
@@ -1044,7 +1045,7 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	if (w->w_conns == NULL)
 		goto err_mbufs;
-	snprintf(name, sizeof(name), "sg_cmd_%u", id);
+	snprintf(name, sizeof(name), "sg%u_cmd_%u", e->e_id, id);
 	w->w_cmd = rte_ring_create(name, pp->conn_max, socket,
 				   RING_F_SC_DEQ | RING_F_EXACT_SZ);
 	if (w->w_cmd == NULL)

@@ -73,6 +73,7 @@ struct worker {
 	uint32_t w_conns_used;
 
 	uint32_t w_ts_offset;		/* engine's random TSval base */
+	uint64_t w_unix_base;		/* engine's wall-clock base, s */
 
 	/* time, refreshed once per poll */
 	uint64_t w_now_us;

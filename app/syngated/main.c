@@ -32,11 +32,65 @@
 int sgd_logtype;
 
 static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_hup;
 
 static void
 on_signal(int sig)
 {
 	got_signal = sig;
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	got_hup = 1;
+}
+
+/*
+ * SIGHUP: read the options again (command line over --config file), load
+ * the cookie key file again, and apply what can change at run time:
+ * cookie policy, SYN-ACK retries and RTO, overflow policy, stats interval.
+ * The rest only changes at start (--help says which).
+ */
+static void
+reload(struct sg_engine *e, struct sg_config *cfg, int argc, char **argv)
+{
+	struct sg_config n;
+	uint8_t secret[32];
+	char err[512];
+
+	config_defaults(&n);
+	if (config_parse_args(&n, argc, argv, err, sizeof(err)) < 0 ||
+	    config_validate(&n, err, sizeof(err)) < 0) {
+		SGD_LOG(ERR, "reload refused: %s\n", err);
+		return;
+	}
+	if (n.cookie_key_file[0] != '\0') {
+		if (config_load_secret(n.cookie_key_file, secret, err,
+				       sizeof(err)) < 0) {
+			SGD_LOG(ERR, "reload refused: %s\n", err);
+			return;
+		}
+		sg_engine_set_secret(e, secret, (uint64_t)time(NULL));
+		memset(secret, 0, sizeof(secret));
+	}
+	sg_engine_update_params(e, &n.p);
+	cfg->p.cookies = n.p.cookies;
+	cfg->p.synack_retries = n.p.synack_retries;
+	cfg->p.synack_rto_ms = n.p.synack_rto_ms;
+	cfg->p.overflow = n.p.overflow;
+	cfg->stats_interval = n.stats_interval;
+	if (memcmp(&n.p, &cfg->p, sizeof(n.p)) != 0 ||
+	    n.n_listen != cfg->n_listen || n.app_threads != cfg->app_threads ||
+	    strcmp(n.service, cfg->service) != 0)
+		SGD_LOG(WARNING, "reload: settings other than cookies, "
+			"synack-retries, synack-rto, overflow, stats and the "
+			"cookie key change only at start\n");
+	SGD_LOG(INFO, "reloaded%s\n", n.cookie_key_file[0] ?
+		" (cookie key file too)" : "");
+	printf("syngated: reloaded\n");
+	fflush(stdout);
 }
 
 /* The embedded default EAL arguments (used when none are given). */
@@ -108,6 +162,7 @@ main(int argc, char **argv)
 	struct service *svc = NULL;
 	struct sg_engine *e = NULL;
 	struct sg_config cfg;
+	uint8_t secret[32];
 	char err[512], addr[INET_ADDRSTRLEN];
 	unsigned n_workers, w, lcore, i;
 	double start, next_stats, next_rotate, now;
@@ -135,6 +190,9 @@ main(int argc, char **argv)
 	}
 	if (ret == 0)
 		ret = config_validate(&cfg, err, sizeof(err));
+	if (ret == 0 && cfg.cookie_key_file[0] != '\0')
+		ret = config_load_secret(cfg.cookie_key_file, secret, err,
+					 sizeof(err));
 	if (ret < 0) {
 		fprintf(stderr, "syngated: %s\n", err);
 		rte_eal_cleanup();
@@ -167,6 +225,10 @@ main(int argc, char **argv)
 			goto out_engine;
 		}
 	}
+	if (cfg.cookie_key_file[0] != '\0') {
+		sg_engine_set_secret(e, secret, (uint64_t)time(NULL));
+		memset(secret, 0, sizeof(secret));
+	}
 	ret = ports_setup(e, &cfg, n_workers);
 	if (ret < 0)
 		goto out_engine;
@@ -186,6 +248,7 @@ main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_hup);
 
 	w = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore) {
@@ -203,19 +266,24 @@ main(int argc, char **argv)
 
 	start = mono_sec();
 	next_stats = start + cfg.stats_interval;
-	/* Rotate the cookie key once per cookie time tick: a cookie stays
-	 * valid for at least one rotation (see lib/cookie.c). */
-	next_rotate = start + 64;
+	/* Cookie keys follow the wall-clock epoch (64 s); checked 10 times
+	 * a second, so a fleet's hosts switch within 100 ms of each other. */
+	next_rotate = start;
 	while (!got_signal && !sg_engine_stopping(e)) {
 		usleep(100000);
 		now = mono_sec();
+		if (got_hup) {
+			got_hup = 0;
+			reload(e, &cfg, eargc - n, eargv + n);
+			next_stats = now + cfg.stats_interval;
+		}
 		if (cfg.stats_interval && now >= next_stats) {
 			print_stats(e, "stats", now - start, svc);
 			next_stats += cfg.stats_interval;
 		}
 		if (now >= next_rotate) {
-			sg_engine_rotate_keys(e);
-			next_rotate += 64;
+			sg_engine_update_keys(e, (uint64_t)time(NULL));
+			next_rotate = now;
 		}
 	}
 	if (got_signal)

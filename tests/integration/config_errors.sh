@@ -28,6 +28,14 @@ check "--listen" -- --listen 70000
 check "--service" "accept" -- --service ftp
 check "unknown option" -- --frobnicate
 check "--config" -- --config /nonexistent/syngated.ini
+keyf=$(mktemp /tmp/sg-key.XXXXXX)
+printf 'secret = %s\n' 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff >"$keyf"
+chmod 644 "$keyf"
+check "--cookie-key-file" "chmod 600" -- --cookie-key-file "$keyf"
+chmod 600 "$keyf"
+echo 'secret = 0011' >"$keyf"
+check "--cookie-key-file" "64 hex digits" -- --cookie-key-file "$keyf"
+rm -f "$keyf"
 
 out=$(timeout 30 "$SYNGATED" "${EAL[@]}" -- --help 2>&1); rc=$?
 if [ $rc -eq 0 ] && grep -q -- "--synack-retries" <<<"$out"; then

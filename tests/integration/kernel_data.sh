@@ -123,9 +123,9 @@ phase_discard() {
 # accept, mbufs at their idle count.
 SOAK=${SG_SOAK_SECONDS:-120}
 phase_soak() {
-	start_daemon --stats 1 --service http --app-threads 2 --msl 300 \
-		--synq-size 512 --synack-retries 1 --synack-rto 200 ||
-		{ bad=1; return; }
+	DAEMON_MAX_SECONDS=$((SOAK + 90)) start_daemon --stats 1 \
+		--service http --app-threads 2 --msl 300 --synq-size 512 \
+		--synack-retries 1 --synack-rto 200 || { bad=1; return; }
 	wait_stats
 	local idle mac spid2 end rounds=0 fails=0 out last
 	idle=$(idle_mbufs)

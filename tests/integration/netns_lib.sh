@@ -33,10 +33,11 @@ start_daemon() {
 	timeout 10 ip -n "$NS" link set lo up || return 1
 	# Keep IPv6 chatter (RS, MLD, DAD) off the port.
 	T=10 nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || true
-	# The daemon is bounded too (timeout ends it after 120 s even if this
+	# The daemon is bounded too (timeout ends it after DAEMON_MAX_SECONDS,
+	# 120 by default, even if this
 	# script dies); it is stopped by its own PID ($sgpid, timeout's child).
 	# (--in-memory is refused with --no-huge on DPDK 22.11: legacy-mem.)
-	timeout -k 10 120 ip netns exec "$NS" "$SYNGATED" -l 0,1 --no-huge -m 512 \
+	timeout -k 10 "${DAEMON_MAX_SECONDS:-120}" ip netns exec "$NS" "$SYNGATED" -l 0,1 --no-huge -m 512 \
 		--no-shconf --file-prefix "$NS" --no-pci --vdev=net_tap0,iface=$IF \
 		--log-level=lib.eal:warning -- \
 		--addr $SRV/24 --listen $PORT "$@" >"$log" 2>&1 &

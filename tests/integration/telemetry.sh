@@ -69,6 +69,35 @@ phase() {
 	want "exit code 0" test "$drc" -eq 0
 }
 
+# SIGHUP: the config file and the key file are read again; what may
+# change at run time changes (seen through /syngate/config).
+phase_reload() {
+	local conf key before after
+	conf=$tmp/reload.ini key=$tmp/key
+	printf '[syngate]\ncookies = auto\nsynack_retries = 5\noverflow = drop\n' >"$conf"
+	printf 'secret = %064d\n' 7 >"$key"
+	chmod 600 "$key"
+	start_daemon --stats 0 --config "$conf" --cookie-key-file "$key" ||
+		{ bad=1; return; }
+	for _ in $(seq 1 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
+	before=$(tel /syngate/config)
+	want "before: cookies auto" test "$(tel_get "$before" 'd["/syngate/config"]["/syngate/config"]["cookies"]')" = auto
+	printf '[syngate]\ncookies = always\nsynack_retries = 2\noverflow = reset\n' >"$conf"
+	printf 'secret = %064d\n' 8 >"$key"
+	kill -HUP "${sgpid:-$dpid}"
+	for _ in $(seq 1 50); do grep -q '^syngated: reloaded' "$log" && break; sleep 0.1; done
+	after=$(tel /syngate/config)
+	want "reloaded (log line)" grep -q '^syngated: reloaded' "$log"
+	want "after SIGHUP: cookies always, synack_retries 2, overflow reset" \
+		test "$(tel_get "$after" '(d["/syngate/config"]["/syngate/config"]["cookies"], d["/syngate/config"]["/syngate/config"]["synack_retries"], d["/syngate/config"]["/syngate/config"]["overflow"])')" = "('always', 2, 'reset')"
+	want "the new policy is used: cookies for every SYN" \
+		env T=30 bash -c 'ip netns exec '"$NS"' '"$PY"' '"$HERE"'/tcp_clients.py --host '"$SRV"' --port '"$PORT"' --src '"$CLI"' -n 5 -p 1 --timeout 5 --deadline 20 >/dev/null'
+	stop_daemon
+	want "cookies_sent=$(get cookies_sent) >= 5 after the reload" test "$(get cookies_sent)" -ge 5
+	want "exit code 0" test "$drc" -eq 0
+}
+
 run "telemetry: /syngate/ commands, figures move with traffic" phase
+run "reload: SIGHUP applies config and key file" phase_reload
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -65,16 +65,16 @@ test_listener_table(void **state)
 
 	(void)state;
 	memset(&lt, 0, sizeof(lt));
-	assert_int_equal(listener_create(&lt, 0, 8, 1, 0, &l), -EINVAL);
-	assert_int_equal(listener_create(&lt, 8080, 8, 1, 0, &l), 0);
-	assert_int_equal(listener_create(&lt, 8080, 8, 1, 0, &m), -EEXIST);
+	assert_int_equal(listener_create(&lt, 0, 8, 1, 0, 0, &l), -EINVAL);
+	assert_int_equal(listener_create(&lt, 8080, 8, 1, 0, 0, &l), 0);
+	assert_int_equal(listener_create(&lt, 8080, 8, 1, 0, 0, &m), -EEXIST);
 	assert_ptr_equal(listener_lookup(&lt, RTE_BE16(8080)), l);
 	assert_null(listener_lookup(&lt, RTE_BE16(8081)));
 	assert_null(listener_lookup(&lt, 8080));	/* host order: no */
 	for (i = 1; i < SG_MAX_LISTENERS; i++)
 		assert_int_equal(listener_create(&lt, (uint16_t)(9000 + i), 1,
-						 1, 0, &m), 0);
-	assert_int_equal(listener_create(&lt, 100, 1, 1, 0, &m), -ENOSPC);
+						 1, 0, 0, &m), 0);
+	assert_int_equal(listener_create(&lt, 100, 1, 1, 0, 0, &m), -ENOSPC);
 	assert_int_equal(sg_listener_id(m), SG_MAX_LISTENERS - 1);
 	listener_table_fini(&lt, count_free, NULL);
 	assert_null(listener_lookup(&lt, RTE_BE16(8080)));
@@ -90,7 +90,7 @@ test_exact_backlog_fifo(void **state)
 
 	(void)state;
 	memset(&lt, 0, sizeof(lt));
-	assert_int_equal(listener_create(&lt, 80, 5, 1, 0, &l), 0);
+	assert_int_equal(listener_create(&lt, 80, 5, 1, 0, 0, &l), 0);
 	for (i = 0; i < 5; i++) {
 		assert_true(accept_ring_has_room(l, 0));
 		assert_int_equal(accept_ring_push(l, 0, fake(i)), 0);
@@ -119,7 +119,7 @@ test_all_workers_rings_drained(void **state)
 
 	(void)state;
 	memset(&lt, 0, sizeof(lt));
-	assert_int_equal(listener_create(&lt, 80, 4, 4, 0, &l), 0);
+	assert_int_equal(listener_create(&lt, 80, 4, 4, 0, 0, &l), 0);
 	accept_ring_push(l, 3, fake(3));
 	assert_int_equal(sg_accept_burst(l, c, 8), 1);
 	assert_ptr_equal(c[0], fake(3));
@@ -195,7 +195,7 @@ test_many_consumers(void **state)
 	(void)state;
 	memset(&lt, 0, sizeof(lt));
 	memset(mc_seen, 0, sizeof(mc_seen));
-	assert_int_equal(listener_create(&lt, 80, 512, 1, 0, &mc_l), 0);
+	assert_int_equal(listener_create(&lt, 80, 512, 1, 0, 0, &mc_l), 0);
 	for (t = 0; t < MC_THREADS; t++)
 		pthread_create(&c[t], NULL, consumer, mc_seen[t]);
 	pthread_create(&p, NULL, producer, NULL);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 
 #include <cmocka.h>
@@ -259,6 +260,67 @@ test_shipped_file_is_default(void **state)
 	assert_memory_equal(&c, &d, sizeof(c));
 }
 
+static void
+test_cookie_key_file(void **state)
+{
+	static const char hex[] = "00112233445566778899aabbccddeeff"
+				  "0123456789ABCDEF0123456789abcdef";
+	uint8_t secret[32];
+	struct sg_config c;
+	const char *args[] = { "--cookie-key-file", path, NULL };
+	char text[256];
+
+	(void)state;
+	snprintf(text, sizeof(text), "# fleet key\n\nsecret = %s\n", hex);
+	write_file(text);
+	chmod(path, 0600);
+	assert_int_equal(parse(&c, args), 0);
+	assert_string_equal(c.cookie_key_file, path);
+	assert_int_equal(config_load_secret(path, secret, err, sizeof(err)),
+			 0);
+	assert_int_equal(secret[0], 0x00);
+	assert_int_equal(secret[1], 0x11);
+	assert_int_equal(secret[15], 0xff);
+	assert_int_equal(secret[16], 0x01);
+	assert_int_equal(secret[23], 0xef);
+	assert_int_equal(secret[31], 0xef);
+	/* Readable by others: refused, with the mode and the remedy. */
+	chmod(path, 0644);
+	assert_int_equal(config_load_secret(path, secret, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "--cookie-key-file"));
+	assert_non_null(strstr(err, "0644"));
+	assert_non_null(strstr(err, "chmod 600"));
+	unlink(path);
+	/* Bare hex line is fine; short, non-hex, two secrets are not. */
+	snprintf(text, sizeof(text), "%s\n", hex);
+	write_file(text);
+	chmod(path, 0600);
+	assert_int_equal(config_load_secret(path, secret, err, sizeof(err)),
+			 0);
+	unlink(path);
+	write_file("secret = 0011\n");
+	chmod(path, 0600);
+	assert_int_equal(config_load_secret(path, secret, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "64 hex digits"));
+	unlink(path);
+	snprintf(text, sizeof(text), "%s\n%s\n", hex, hex);
+	write_file(text);
+	chmod(path, 0600);
+	assert_int_equal(config_load_secret(path, secret, err, sizeof(err)),
+			 -1);
+	unlink(path);
+	write_file("# nothing\n");
+	chmod(path, 0600);
+	assert_int_equal(config_load_secret(path, secret, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "no secret"));
+	unlink(path);
+	assert_int_equal(config_load_secret("/nonexistent/key", secret, err,
+					    sizeof(err)), -1);
+}
+
 int
 main(void)
 {
@@ -268,6 +330,7 @@ main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_shipped_file_is_default),
+		cmocka_unit_test(test_cookie_key_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -185,6 +185,77 @@ test_forgery_rate(void **state)
 	assert_true(ok <= 3);
 }
 
+static const uint8_t secret1[COOKIE_SECRET_LEN] = "fleet secret one, 32 bytes long";
+static const uint8_t secret2[COOKIE_SECRET_LEN] = "fleet secret two, 32 bytes long";
+
+static void
+test_derive(void **state)
+{
+	struct siphash_key a, b, c, d;
+	uint8_t s3[COOKIE_SECRET_LEN];
+
+	(void)state;
+	cookie_key_derive(secret1, 100, &a);
+	cookie_key_derive(secret1, 100, &b);
+	cookie_key_derive(secret1, 101, &c);
+	cookie_key_derive(secret2, 100, &d);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_memory_not_equal(&a, &c, sizeof(a));
+	assert_memory_not_equal(&a, &d, sizeof(a));
+	/* The second half of the secret counts too. */
+	memcpy(s3, secret1, sizeof(s3));
+	s3[31] ^= 1;
+	cookie_key_derive(s3, 100, &d);
+	assert_memory_not_equal(&a, &d, sizeof(a));
+}
+
+/* Two hosts with the same secret: a cookie from one validates on the
+ * other, in the same epoch and in the next one. */
+static void
+test_fleet_hosts(void **state)
+{
+	struct cookie_keys a, b;
+	struct cookie_opts o = { .mss = 1460 }, d;
+	uint32_t isn, ts;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	cookie_keys_set_epoch(&a, secret1, 5000);
+	cookie_keys_set_epoch(&b, secret1, 5000);
+	isn = cookie_make(&a, &flow, 41, T0, &o, 1, &ts);
+	assert_true(cookie_check(&b, &flow, 42, isn + 1, T0, false, 0, &d));
+	cookie_keys_set_epoch(&b, secret1, 5001);
+	assert_true(cookie_check(&b, &flow, 42, isn + 1, T0, false, 0, &d));
+	cookie_keys_set_epoch(&b, secret1, 5002);
+	assert_false(cookie_check(&b, &flow, 42, isn + 1, T0, false, 0, &d));
+	/* Another fleet's secret: no. */
+	cookie_keys_set_epoch(&b, secret2, 5000);
+	assert_false(cookie_check(&b, &flow, 42, isn + 1, T0, false, 0, &d));
+}
+
+/* A reload keeps the replaced key until the next rotation. */
+static void
+test_reload_grace(void **state)
+{
+	struct cookie_keys k;
+	struct cookie_opts o = { .mss = 1460 }, d;
+	uint32_t old, fresh, ts;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	cookie_keys_set_epoch(&k, secret1, 7000);
+	old = cookie_make(&k, &flow, 41, T0, &o, 1, &ts);
+	cookie_keys_reload(&k, secret2, 7000);
+	fresh = cookie_make(&k, &flow, 41, T0, &o, 1, &ts);
+	assert_int_not_equal(old, fresh);
+	assert_true(cookie_check(&k, &flow, 42, old + 1, T0, false, 0, &d));
+	assert_true(cookie_check(&k, &flow, 42, fresh + 1, T0, false, 0, &d));
+	cookie_keys_set_epoch(&k, secret2, 7001);	/* rotation */
+	assert_false(cookie_check(&k, &flow, 42, old + 1, T0, false, 0, &d));
+	assert_true(cookie_check(&k, &flow, 42, fresh + 1, T0, false, 0, &d));
+}
+
 int
 main(void)
 {
@@ -195,6 +266,9 @@ main(void)
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_key_rotation),
 		cmocka_unit_test(test_forgery_rate),
+		cmocka_unit_test(test_derive),
+		cmocka_unit_test(test_fleet_hosts),
+		cmocka_unit_test(test_reload_grace),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
