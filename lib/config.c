@@ -628,5 +628,8 @@ config_usage(FILE *f, const char *prog)
 		d.app_threads, d.service, d.stats_interval, d.p.msl_ms,
 		d.p.idle_timeout_ms / 1000);
 	fprintf(f, "every option is also a key of section [syngate] in the "
-		"--config file, '-' written '_'\n");
+		"--config file, '-' written '_'\n"
+		"SIGHUP re-reads the options and the key file; cookies, "
+		"synack-retries, synack-rto, overflow, stats and the cookie "
+		"key change at run time, everything else only at start\n");
 }
