@@ -23,6 +23,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
+#include <rte_pdump.h>
 
 #include "config.h"
 #include "stats.h"
@@ -181,6 +182,11 @@ main(int argc, char **argv)
 	}
 	sgd_logtype = rte_log_register_type_and_pick_level("syngate.main",
 							   RTE_LOG_INFO);
+	/* Packet capture by dpdk-dumpcap (a secondary process): needs a
+	 * shared, hugepage-backed primary; without one it is simply off. */
+	if (rte_pdump_init() < 0)
+		SGD_LOG(INFO, "pdump unavailable (no multi-process: "
+			"--no-shconf or --no-huge)\n");
 	config_defaults(&cfg);
 	ret = config_parse_args(&cfg, eargc - n, eargv + n, err, sizeof(err));
 	if (ret == 0 && cfg.help) {
@@ -292,6 +298,7 @@ main(int argc, char **argv)
 	sg_engine_stop(e);
 	rte_eal_mp_wait_lcore();
 	print_stats(e, "final", mono_sec() - start, svc);
+	rte_pdump_uninit();
 	telemetry_stop();
 	service_free(svc);
 	ports_stop();

@@ -37,8 +37,12 @@ start_daemon() {
 	# 120 by default, even if this
 	# script dies); it is stopped by its own PID ($sgpid, timeout's child).
 	# (--in-memory is refused with --no-huge on DPDK 22.11: legacy-mem.)
-	timeout -k 10 "${DAEMON_MAX_SECONDS:-120}" ip netns exec "$NS" "$SYNGATED" -l 0,1 --no-huge -m 512 \
-		--no-shconf --file-prefix "$NS" --no-pci --vdev=net_tap0,iface=$IF \
+	# EAL_MEM: hugepage-less by default; the pdump test wants hugepages
+	# and multi-process.
+	# shellcheck disable=SC2086
+	timeout -k 10 "${DAEMON_MAX_SECONDS:-120}" ip netns exec "$NS" "$SYNGATED" -l 0,1 \
+		${EAL_MEM:---no-huge -m 512 --no-shconf} \
+		--file-prefix "$NS" --no-pci --vdev=net_tap0,iface=$IF \
 		--log-level=lib.eal:warning -- \
 		--addr $SRV/24 --listen $PORT "$@" >"$log" 2>&1 &
 	dpid=$! sgpid=''
