@@ -95,17 +95,14 @@ sg_conn_user(const struct sg_conn *c)
 }
 
 /* The application consumed n bytes: publish it, and ask the worker for a
- * window update when the window had closed to under half. */
+ * window update while the window it last offered is small (it decides
+ * whether the update is worth a segment). */
 static void
 consumed(struct sg_conn *c, uint64_t n)
 {
-	uint64_t in = __atomic_load_n(&c->c_rx_in, __ATOMIC_ACQUIRE);
-	uint64_t before = in - c->c_app_read;
-
 	c->c_app_read += n;
 	__atomic_store_n(&c->c_rx_read, c->c_app_read, __ATOMIC_RELEASE);
-	if (before > CONN_RCV_BUF / 2 ||
-	    rte_ring_count(c->c_rxq) + 1 >= CONN_RXQ_SLOTS / 2)
+	if (__atomic_load_n(&c->c_wnd_small, __ATOMIC_ACQUIRE))
 		post_cmd(c, CMD_WINDOW);
 }
 

@@ -163,6 +163,9 @@ struct sg_conn {
 	uint8_t c_peer_fin;		/* worker: all data is in rxq */
 	uint8_t c_reset;		/* worker: reset / aborted */
 	uint8_t c_want_write;		/* app: send() hit a full buffer */
+	uint8_t c_wnd_small;		/* worker: the window it offered is
+					   under half the buffer: reads must
+					   tell it (CMD_WINDOW) */
 	uint32_t c_cmd;			/* CMD_*, atomic */
 	uint32_t c_ev;			/* SG_EV_*, atomic */
 	uint32_t c_gen;			/* changes at every reuse */

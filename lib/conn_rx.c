@@ -377,6 +377,10 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 		   c->c_snd_wnd) {
 		dup_ack(w, c);
 	}
+	/* A peer that answers our zero-window probes is alive: keep
+	 * probing, never give up on it (Linux resets probes_out so). */
+	if (c->c_snd_una == c->c_snd_max)
+		c->c_rexmits = 0;
 	/* Window update (RFC 9293 3.10.7.4, SND.WL1/WL2). */
 	if (seq_lt(c->c_snd_wl1, in->seq) ||
 	    (c->c_snd_wl1 == in->seq && seq_le(c->c_snd_wl2, in->ack))) {

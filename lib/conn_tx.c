@@ -61,6 +61,11 @@ window_field(struct sg_conn *c)
 	    !seq_lt(c->c_rcv_nxt + wnd, c->c_rcv_adv))
 		wnd = c->c_rcv_adv - c->c_rcv_nxt;
 	c->c_rcv_adv = c->c_rcv_nxt + wnd;
+	/* Below half the buffer the peer may soon stall on our window:
+	 * from now on every read by the application asks for an update
+	 * (conn.c), until one has gone out. */
+	__atomic_store_n(&c->c_wnd_small, wnd < CONN_RCV_BUF / 2,
+			 __ATOMIC_RELEASE);
 	return (uint16_t)(wnd >> c->c_opts.rcv_wscale);
 }
 
@@ -324,12 +329,14 @@ conn_command(struct worker *w, struct sg_conn *c)
 		c->c_flags |= CF_FIN_QUEUED;
 	if (cmd & CMD_WINDOW) {
 		/* The application made room: tell the peer if the window
-		 * opened by at least two segments or half the buffer. */
+		 * opened by two segments or half the buffer, or from under
+		 * a segment to at least one (RFC 1122 4.2.3.3). */
 		uint32_t now = conn_rcv_window(c);
 		uint32_t was = c->c_rcv_adv - c->c_rcv_nxt;
 
 		if (now > was && (now - was >= 2u * c->c_smss ||
-				  now - was >= CONN_RCV_BUF / 2))
+				  now - was >= CONN_RCV_BUF / 2 ||
+				  (was < c->c_smss && now >= c->c_smss)))
 			c->c_flags |= CF_ACK_NOW;
 	}
 	conn_output(w, c);
@@ -437,6 +444,7 @@ conn_established(struct worker *w, struct sg_conn *c, uint32_t win)
 	c->c_peer_fin = 0;
 	c->c_reset = 0;
 	c->c_want_write = 0;
+	c->c_wnd_small = 0;
 	c->c_cmd = 0;
 	c->c_ev = 0;
 	c->c_poller = NULL;
