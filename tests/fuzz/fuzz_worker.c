@@ -19,7 +19,8 @@
  *   op % 8 == 5     the application accepts what is waiting
  *   op % 8 == 6     the application acts on a held connection:
  *                   recv, send, shutdown, close, abort
- *   op % 8 == 7     rotate the cookie keys
+ *   op % 8 == 7     rotate the cookie keys to the next epoch, or
+ *                   (op & 8) reload a fleet secret
  * Frames of consecutive ops are delivered as one burst (up to 32), so the
  * in-burst flow-table bookkeeping is exercised too.
  *
@@ -57,6 +58,7 @@ static struct worker *wk;
 static struct rte_mempool *pool;
 static unsigned idle_mbufs;
 static uint64_t now_us = 1000000;
+static uint64_t key_epoch = 1000;
 
 struct client {
 	uint32_t snd;		/* next client sequence number */
@@ -371,9 +373,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_app(&p, end);
 			worker_tick(wk, now_us);
 			break;
-		case 7:
-			sg_engine_rotate_keys(eng);
+		case 7: {
+			/* op & 8: a reload with one of 16 fleet secrets
+			 * (grace key); else the next key epoch. */
+			uint8_t secret[32];
+
+			if (op & 8) {
+				memset(secret, op >> 4, sizeof(secret));
+				sg_engine_set_secret(eng, secret, key_epoch * 64);
+			} else {
+				key_epoch++;
+				sg_engine_update_keys(eng, key_epoch * 64);
+			}
 			break;
+		}
 		}
 	}
 	settle_and_check();
