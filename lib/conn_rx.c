@@ -34,23 +34,30 @@ challenge_ack(struct worker *w, struct sg_conn *c)
 	conn_send_ack(w, c);
 }
 
-/* RFC 6298 2.2-2.4, with Jacobson's scaled arithmetic. */
+/* RFC 6298 2.2-2.4, with Jacobson's scaled arithmetic.  The sample comes
+ * from the peer's TSecr, which it chooses: one that is negative or longer
+ * than the largest RTO is not a measurement and is ignored (RFC 7323 4.1
+ * lets a sender discard implausible samples). */
 static void
 rtt_sample(struct sg_conn *c, int32_t rtt)
 {
-	int32_t m = rtt < 1 ? 1 : rtt;
+	int64_t m = rtt < 1 ? 1 : rtt, srtt = c->c_srtt, rttvar = c->c_rttvar;
 
-	if (c->c_srtt == 0) {
-		c->c_srtt = (uint32_t)m << 3;
-		c->c_rttvar = (uint32_t)m << 1;
+	if (rtt < 0 || rtt > (int32_t)CONN_RTO_MAX_MS)
+		return;
+	if (srtt == 0) {
+		srtt = m << 3;
+		rttvar = m << 1;
 	} else {
-		m -= (int32_t)(c->c_srtt >> 3);
-		c->c_srtt = (uint32_t)((int32_t)c->c_srtt + m);
+		m -= srtt >> 3;
+		srtt += m;
 		if (m < 0)
 			m = -m;
-		m -= (int32_t)(c->c_rttvar >> 2);
-		c->c_rttvar = (uint32_t)((int32_t)c->c_rttvar + m);
+		m -= rttvar >> 2;
+		rttvar += m;
 	}
+	c->c_srtt = (uint32_t)srtt;
+	c->c_rttvar = (uint32_t)rttvar;
 	c->c_rto = (c->c_srtt >> 3) + RTE_MAX(c->c_rttvar, 1u);
 	if (c->c_rto < CONN_RTO_MIN_MS)
 		c->c_rto = CONN_RTO_MIN_MS;

@@ -124,6 +124,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	wk = sg_engine_worker(eng, 0);
 	if (worker_attach_sink(wk, srv_mac, sink, NULL) < 0)
 		abort();
+	/* Fixed secrets and TSval base: an input replays the same ISNs,
+	 * cookies and timestamps in every run. */
+	{
+		static const uint8_t secret[32] = "syngate fuzzing: fixed secret";
+
+		sg_engine_set_secret(eng, secret, 64000);
+		eng->e_ts_offset = 0x10000;
+		wk->w_ts_offset = 0x10000;
+	}
 	pool = sg_engine_pktmbuf_pool(eng, 0);
 	idle_mbufs = rte_mempool_in_use_count(pool);
 	return 0;
@@ -332,14 +341,35 @@ settle_and_check(void)
 	}
 }
 
+/* Every input starts from the same state (the previous one left the
+ * engine idle; see settle_and_check), so a crash replays from its input
+ * alone: the same clock, an empty wheel at that time, no cookie
+ * outstanding, a full RST bucket, no flood, the same key epoch. */
+static void
+reset_state(void)
+{
+	now_us = 1000000;
+	key_epoch = 1000;
+	timer_wheel_init(wk->w_wheel, (uint32_t)(now_us / 1000));
+	memset(wk->w_cookie_sent, 0, sizeof(wk->w_cookie_sent));
+	memset(wk->w_cookie_last_ms, 0, sizeof(wk->w_cookie_last_ms));
+	wk->w_rst_tokens = ((uint64_t)eng->e_params.rst_rate / 10 + 1) * 1000;
+	wk->w_rst_last_ms = (uint32_t)(now_us / 1000);
+	wk->w_flood = false;
+	eng->e_key_epoch = 0;
+	sg_engine_update_keys(eng, key_epoch * 64);
+	worker_tick(wk, now_us);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *p = data, *end = data + size;
 	unsigned k;
 
+	reset_state();
 	for (k = 0; k < NCLI; k++) {
-		cli[k].snd = 1000u * (k + 1) + (uint32_t)(now_us >> 10);
+		cli[k].snd = 1000u * (k + 1);
 		cli[k].srv = 0;
 	}
 	while (p < end) {

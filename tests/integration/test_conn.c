@@ -329,6 +329,65 @@ test_receive_window_closes_and_reopens(void **state)
 	assert_int_equal(pi.ack, k.snd);
 }
 
+/* A TSecr the peer made up (found by the fuzzer: it overflowed the RTT
+ * arithmetic) is not an RTT sample. */
+static void
+test_bogus_tsecr_ignored(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct pkt_info sa, d;
+	char buf[64];
+	struct sg_conn *c;
+	struct seg s;
+	unsigned i;
+
+	(void)state;
+	engine_up(NULL);
+	sa = syn(41040, 5000, &o);
+	o.o_present = OPT_TS;
+	o.o_tsval = 2000;
+	o.o_tsecr = sa.opts.o_tsval;
+	ack(41040, 5001, sa.seq + 1, NULL, &o);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	assert_true(c->c_opts.ts_ok);
+	for (i = 0; i < 3; i++) {
+		static const uint32_t bogus[] = {
+			0x7fff0000u, 0x80000001u, 12345u,
+		};
+
+		app_send(c, "x");
+		d = next_seg(buf, sizeof(buf), NULL);
+		memset(&s, 0, sizeof(s));
+		s.sport = 41040;
+		s.seq = 5001;
+		s.ack = d.seq + 1;
+		s.flags = TCPF_ACK;
+		s.opts.o_present = OPT_TS;
+		s.opts.o_tsval = 2001 + i;
+		/* far in the future, far in the past, nonsense */
+		s.opts.o_tsecr = d.opts.o_tsval + bogus[i];
+		send_seg(&s);
+		poll_at(now_us);
+	}
+	assert_int_equal(c->c_srtt, 0);		/* no sample taken */
+	assert_int_equal(c->c_rto, CONN_RTO_INIT_MS);
+	/* An honest echo, 30 ms later, is one. */
+	app_send(c, "y");
+	d = next_seg(buf, sizeof(buf), NULL);
+	poll_at(now_us + 30000);
+	memset(&s, 0, sizeof(s));
+	s.sport = 41040;
+	s.seq = 5001;
+	s.ack = d.seq + 1;
+	s.flags = TCPF_ACK;
+	s.opts.o_present = OPT_TS;
+	s.opts.o_tsval = 2010;
+	s.opts.o_tsecr = d.opts.o_tsval;
+	send_seg(&s);
+	poll_at(now_us);
+	assert_int_equal(c->c_srtt >> 3, 30);
+}
+
 /* ---- closing ----------------------------------------------------------- */
 
 static void
@@ -655,6 +714,7 @@ main(void)
 		cmocka_unit_test_teardown(test_retransmit_on_rto, engine_down),
 		cmocka_unit_test_teardown(test_fast_retransmit, engine_down),
 		cmocka_unit_test_teardown(test_zero_window_persist, engine_down),
+		cmocka_unit_test_teardown(test_bogus_tsecr_ignored, engine_down),
 		cmocka_unit_test_teardown(test_receive_window_closes_and_reopens,
 					  engine_down),
 		cmocka_unit_test_teardown(test_passive_close, engine_down),
