@@ -111,6 +111,10 @@ drain(struct sg_poller *p, struct sg_event *ev, unsigned max)
 			if (__atomic_load_n(&c->c_gen, __ATOMIC_ACQUIRE) !=
 			    it[i].gen)
 				continue;	/* freed since */
+			/* Given back (sg_close/sg_abort clear c_poller) or
+			 * moved: its state (c_user) is not ours any more. */
+			if (__atomic_load_n(&c->c_poller, __ATOMIC_ACQUIRE) != p)
+				continue;
 			bits = __atomic_exchange_n(&c->c_ev, 0,
 						   __ATOMIC_ACQ_REL);
 			if (bits == 0)

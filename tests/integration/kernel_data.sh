@@ -66,7 +66,7 @@ phase_http() {
 	wait_stats
 	last=$(grep '^stats ' "$log" | tail -n 1)
 	stop_daemon
-	want "exit code 0" test "$drc" -eq 0
+	want "exit code 0 (got $drc)" test "$drc" -eq 0
 	echo "  $final"
 	want "kernel active opens ($((opens1 - opens0))) == accepted in that run ($(( $(get accepted) - 1 )))" \
 		test $((opens1 - opens0)) -eq $(( $(get accepted) - 1 ))
@@ -99,7 +99,7 @@ phase_echo() {
 	wait_stats
 	last=$(grep '^stats ' "$log" | tail -n 1)
 	stop_daemon
-	want "exit code 0" test "$drc" -eq 0
+	want "exit code 0 (got $drc)" test "$drc" -eq 0
 	echo "  $final"
 	want "connections back to 0" test "$(get conns_used "$last")" -eq 0
 	want "mbufs back to idle ($(get mbufs_used "$last") <= $idle + 256)" \
@@ -112,7 +112,7 @@ phase_discard() {
 		with_t 60 nsx "$PY" "$HERE/echo_client.py" --host $SRV --port $PORT \
 		--size $((5 << 20)) --mode discard --deadline 50
 	stop_daemon
-	want "exit code 0" test "$drc" -eq 0
+	want "exit code 0 (got $drc)" test "$drc" -eq 0
 	want "data segments received ($(get seg_in) >= 3000)" test "$(get seg_in)" -ge 3000
 }
 
@@ -154,7 +154,7 @@ phase_soak() {
 	wait_stats
 	last=$(grep '^stats ' "$log" | tail -n 1)
 	stop_daemon
-	want "exit code 0" test "$drc" -eq 0
+	want "exit code 0 (got $drc)" test "$drc" -eq 0
 	echo "  syn_in=$(get syn_in) cookies_sent=$(get cookies_sent) synq_pruned=$(get synq_pruned) accepted=$(get accepted) app_requests=$(get app_requests) time_wait=$(get time_wait)"
 	want "the flood was met (syn_in $(get syn_in) > accepted $(get accepted))" \
 		test "$(get syn_in)" -gt "$(get accepted)"

@@ -53,7 +53,7 @@ phase() {
 	wait "$cpid" || true
 	sed 's/^/  | /' "$tmp/dumpcap.log"
 	stop_daemon
-	want "exit code 0" test "$drc" -eq 0
+	want "exit code 0 (got $drc)" test "$drc" -eq 0
 	out=$("$PY" - "$cap" <<'PY'
 import sys
 from scapy.all import rdpcap, TCP

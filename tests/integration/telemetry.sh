@@ -66,7 +66,7 @@ phase() {
 			grep -q '"syn_in"' <<<"$out"
 	fi
 	stop_daemon
-	want "exit code 0" test "$drc" -eq 0
+	want "exit code 0 (got $drc)" test "$drc" -eq 0
 }
 
 # SIGHUP: the config file and the key file are read again; what may
@@ -94,7 +94,7 @@ phase_reload() {
 		env T=30 bash -c 'ip netns exec '"$NS"' '"$PY"' '"$HERE"'/tcp_clients.py --host '"$SRV"' --port '"$PORT"' --src '"$CLI"' -n 5 -p 1 --timeout 5 --deadline 20 >/dev/null'
 	stop_daemon
 	want "cookies_sent=$(get cookies_sent) >= 5 after the reload" test "$(get cookies_sent)" -ge 5
-	want "exit code 0" test "$drc" -eq 0
+	want "exit code 0 (got $drc)" test "$drc" -eq 0
 }
 
 run "telemetry: /syngate/ commands, figures move with traffic" phase

@@ -681,6 +681,33 @@ test_poller_events(void **state)
 	sg_poller_destroy(p);
 }
 
+/* An event queued before sg_close must not come out after it (the
+ * application's per-connection state is gone by then).  Found as a crash
+ * of the echo service under load. */
+static void
+test_no_event_after_close(void **state)
+{
+	struct sg_poller *p;
+	struct sg_event ev[4];
+	char buf[16];
+	int tag;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	assert_int_equal(sg_poller_create(eng, 16, &p), 0);
+	k = establish(41032, NULL);
+	assert_int_equal(sg_poller_add(p, k.c, &tag), 0);
+	cdata(&k, "one");
+	assert_int_equal(sg_poller_wait(p, ev, 4, 0), 1);
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), 3);
+	cdata(&k, "two");		/* queues a new event... */
+	sg_close(k.c);			/* ...that the close must void */
+	assert_int_equal(sg_poller_wait(p, ev, 4, 0), 0);
+	poll_at(now_us);
+	sg_poller_destroy(p);
+}
+
 static void
 test_zero_copy_recv(void **state)
 {
@@ -732,6 +759,7 @@ main(void)
 					  engine_down),
 		cmocka_unit_test_teardown(test_idle_timeout, engine_down),
 		cmocka_unit_test_teardown(test_poller_events, engine_down),
+		cmocka_unit_test_teardown(test_no_event_after_close, engine_down),
 		cmocka_unit_test_teardown(test_zero_copy_recv, engine_down),
 	};
 
