@@ -83,6 +83,12 @@ cmd_test() {
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C "$ASAN_BUILD" --suite fast --print-errorlogs \
 		--num-processes 2 2>&1 | tee -a "$log" || rc=1
+	# The daemon itself under ASan+UBSan with leak checking, serving the
+	# Linux clients (a shorter soak).
+	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 SG_SOAK_SECONDS=20 \
+		meson test -C "$ASAN_BUILD" --print-errorlogs kernel_clients \
+		kernel_data telemetry 2>&1 | tee -a "$log" || rc=1
 	# The fuzz target (clang, libFuzzer, ASan+UBSan): a bounded run over
 	# the seed corpus, on a copy so the repository's corpus stays as is.
 	local fcorpus
