@@ -14,30 +14,13 @@
 
 #include <rte_byteorder.h>
 #include <rte_eal.h>
+
+#include "eal_group.h"
 #include <rte_pause.h>
 
 #include "accept.h"
 #include "conn.h"
 #include "listener.h"
-
-static int
-group_setup(void **state)
-{
-	char *argv[] = { "test", "--no-huge", "-m", "256", "--no-shconf",
-			 "--no-pci", "-l", "0", "--log-level=lib.*:error",
-			 "--no-telemetry" };
-
-	(void)state;
-	return rte_eal_init((int)RTE_DIM(argv), argv) < 0 ? -1 : 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	rte_eal_cleanup();
-	return 0;
-}
 
 static unsigned freed;
 
@@ -222,5 +205,6 @@ main(void)
 		cmocka_unit_test(test_many_consumers),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, eal_group_setup,
+				      eal_group_teardown);
 }

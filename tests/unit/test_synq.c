@@ -12,30 +12,13 @@
 
 #include <rte_byteorder.h>
 #include <rte_eal.h>
+
+#include "eal_group.h"
 #include <rte_lcore.h>
 
 #include "flow.h"
 #include "synq.h"
 #include "timer.h"
-
-static int
-group_setup(void **state)
-{
-	char *argv[] = { "test", "--no-huge", "-m", "256", "--no-shconf",
-			 "--no-pci", "-l", "0", "--log-level=lib.*:error",
-			 "--no-telemetry" };
-
-	(void)state;
-	return rte_eal_init((int)RTE_DIM(argv), argv) < 0 ? -1 : 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	rte_eal_cleanup();
-	return 0;
-}
 
 static struct flow4
 flow_n(uint32_t n)
@@ -253,5 +236,6 @@ main(void)
 		cmocka_unit_test(test_many_flows),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, eal_group_setup,
+				      eal_group_teardown);
 }
