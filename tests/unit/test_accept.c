@@ -14,12 +14,12 @@
 
 #include <rte_byteorder.h>
 #include <rte_eal.h>
-
-#include "eal_group.h"
 #include <rte_pause.h>
 
 #include "accept.h"
 #include "conn.h"
+#include "eal_group.h"
+
 #include "listener.h"
 
 static unsigned freed;
