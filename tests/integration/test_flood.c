@@ -553,6 +553,101 @@ test_conn_table_recovery(void **state)
 	assert_int_equal(sg_accept(lst, &c[2]), 0);
 }
 
+/* The NIC's TX ring is full (nobody drains it): replies are dropped and
+ * counted, the mbufs come back, and service resumes once it drains. */
+static void
+test_tx_ring_full(void **state)
+{
+	struct pkt_info a;
+	unsigned i, n = 0;
+
+	(void)state;
+	engine_up(tune_flood);
+	/* The harness's TX ring holds 1023; send more SYNs than that
+	 * without reading it. */
+	for (i = 0; i < 1100; i++) {
+		inject(tcp_frame(spoofed_src(), (uint16_t)(2000 + i), LPORT,
+				 i, 0, TCPF_SYN, 0x01));
+		if (i % 32 == 31)
+			poll_at(now_us + 100);
+	}
+	poll_at(now_us + 100);
+	assert_true(wk->w_stats.drops[SG_DROP_TX_FULL] >= 1100 - 1023);
+	assert_int_equal(wk->w_stats.tx_pkts +
+			 wk->w_stats.drops[SG_DROP_TX_FULL], 1100);
+	while (rte_ring_count(txr) != 0) {
+		struct rte_mbuf *m = NULL;
+
+		if (rte_ring_dequeue(txr, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		n++;
+	}
+	assert_int_equal(n, wk->w_stats.tx_pkts);
+	a = syn(41050, 1, NULL);		/* and it answers again */
+	assert_int_equal(a.ack, 2);
+}
+
+/* A peer that sends one-byte segments would fill the connection's 63
+ * receive slots long before its bytes fill the window: the window taken
+ * counts free slots, so the 64th byte is refused (not acknowledged, and
+ * the slots never overflow); once the application reads, the
+ * retransmission is taken. */
+static void
+test_rx_slots_full(void **state)
+{
+	struct sg_conn *c;
+	struct pkt_info sa, p;
+	char buf[256];
+	uint32_t seq;
+	unsigned i;
+
+	(void)state;
+	engine_up(tune_flood);
+	sa = syn(41051, 100, NULL);
+	ack(41051, 101, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	seq = 101;
+	for (i = 0; i < 70; i++) {
+		struct seg s = { .sport = 41051, .seq = seq + i,
+				 .ack = sa.seq + 1, .flags = TCPF_ACK,
+				 .data = "x" };
+
+		send_seg(&s);
+		poll_at(now_us);
+	}
+	assert_int_equal(c->c_rcv_nxt, seq + 63);
+	assert_int_equal(conn_rcv_window(c), 0);
+	assert_int_equal(wk->w_stats.drops[SG_DROP_CONN_RXQ_FULL], 0);
+	{
+		unsigned acks = 0;
+
+		/* Every answer acknowledges exactly the 63 bytes taken. */
+		while (sent(&p, NULL)) {
+			if (p.ack != seq + 63)
+				assert_true(seq_lt(p.ack, seq + 63));
+			acks += p.ack == seq + 63;
+		}
+		assert_true(acks >= 1);
+	}
+	/* The application reads: room again; the peer's retransmission of
+	 * the 64th byte is taken and acknowledged. */
+	assert_int_equal(sg_recv(c, buf, sizeof(buf)), 63);
+	poll_at(now_us);
+	drain_tx();
+	{
+		struct seg s = { .sport = 41051, .seq = seq + 63,
+				 .ack = sa.seq + 1, .flags = TCPF_ACK,
+				 .data = "y" };
+
+		send_seg(&s);
+		poll_at(now_us + 50000);	/* past the delayed ACK */
+	}
+	assert_true(sent(&p, NULL));
+	assert_int_equal(p.ack, seq + 64);
+	assert_int_equal(sg_recv(c, buf, sizeof(buf)), 1);
+	sg_abort(c);
+}
+
 int
 main(void)
 {
@@ -574,6 +669,8 @@ main(void)
 					  engine_down),
 		cmocka_unit_test_teardown(test_conn_table_recovery,
 					  engine_down),
+		cmocka_unit_test_teardown(test_tx_ring_full, engine_down),
+		cmocka_unit_test_teardown(test_rx_slots_full, engine_down),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
