@@ -8,6 +8,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 
@@ -16,6 +17,11 @@
 #include "engine.h"
 
 static unsigned engine_seq;
+
+/* The library's own log type (the daemon has syngate.main). */
+RTE_LOG_REGISTER(sg_engine_logtype, syngate.engine, INFO);
+#define ENG_LOG(level, ...) \
+	rte_log(RTE_LOG_ ## level, sg_engine_logtype, "syngate: " __VA_ARGS__)
 
 uint64_t
 engine_now_us(const struct sg_engine *e)
@@ -67,6 +73,10 @@ sg_engine_create(const struct sg_params *p, unsigned n_workers,
 		}
 		ret = worker_init(w, e, i, (int)rte_socket_id());
 		if (ret < 0) {
+			ENG_LOG(ERR, "worker %u: tables of %u half-open entries "
+				"and %u connections: %s (give EAL more memory, "
+				"-m, or lower --synq-size/--conn-max/--mbufs)\n",
+				i, p->synq_size, p->conn_max, strerror(-ret));
 			rte_free(w);
 			goto err_workers;
 		}
