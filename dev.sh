@@ -90,12 +90,13 @@ cmd_test() {
 		meson test -C "$ASAN_BUILD" --print-errorlogs kernel_clients \
 		kernel_data telemetry 2>&1 | tee -a "$log" || rc=1
 	# The fuzz target (clang, libFuzzer, ASan+UBSan): a bounded run over
-	# the seed corpus, on a copy so the repository's corpus stays as is.
+	# the seeds and the corpus grown by the long runs, on a copy so the
+	# repository's stays as is.
 	local fcorpus
 	CC=clang build "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined \
 		-Db_lundef=false
 	fcorpus=$(mktemp -d /tmp/sg-fuzz.XXXXXX)
-	cp tests/fuzz/corpus/* "$fcorpus"/
+	cp tests/fuzz/corpus/* tests/fuzz/grown/* "$fcorpus"/
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C "$FUZZ_BUILD" --suite fuzz --print-errorlogs \
