@@ -108,7 +108,7 @@ build(struct frame *f, unsigned k, uint8_t flags, uint32_t seq, uint32_t ack,
 	t.opts.o_mss = 1460;
 	t.opts.o_wscale = 7;
 	t.opts.o_tsval = 1;
-	f->len = (uint16_t)pkt_tcp4_build(f->b, &t, PKT_TX_CK_SW);
+	f->len = (uint16_t)pkt_tcp_build(f->b, &t, PKT_TX_CK_SW);
 }
 
 /* Feed frames[0..n) through w (or, with w NULL, only through the mbuf
@@ -182,7 +182,6 @@ engine(struct sg_engine **e, enum sg_cookie_mode mode, uint32_t synq)
 	struct worker *w;
 
 	sg_params_default(&p);
-	p.addr = SRV_IP;
 	p.cookies = mode;
 	p.synq_size = synq;
 	p.conn_max = 65536;

@@ -24,7 +24,7 @@ enum opt_kind {
 	K_UINT,		/* decimal in [min, max] */
 	K_POW2,		/* K_UINT and a power of two */
 	K_WORD,		/* one of words[] -> its index */
-	K_ADDR,		/* IPv4/prefix */
+	K_ADDR,		/* IPv4 or IPv6 address/prefix, repeatable */
 	K_LISTEN,	/* port, repeatable */
 	K_STRING,	/* service name, checked against words[] */
 	K_CONFIG,	/* --config (command line only) */
@@ -62,7 +62,8 @@ static const struct opt_desc opts[O_COUNT] = {
 	[O_CONFIG] = { "config", K_CONFIG, 0, 0, NULL,
 		"INI file with the same keys ('-' written '_')" },
 	[O_ADDR] = { "addr", K_ADDR, 0, 0, NULL,
-		"IPv4 address served on the ports, IP/PREFIX" },
+		"address served on the ports, IPv4 or IPv6, ADDR/PREFIX "
+		"(repeatable, both families at once)" },
 	[O_LISTEN] = { "listen", K_LISTEN, 1, 65535, NULL,
 		"TCP port to accept on (repeatable)" },
 	[O_COOKIES] = { "cookies", K_WORD, 0, 0, w_cookies,
@@ -110,8 +111,7 @@ void
 sg_params_default(struct sg_params *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->addr = htonl(0xc6120001);	/* 198.18.0.1 */
-	p->prefix = 24;
+	(void)sg_params_add_addr(p, "198.18.0.1/24");
 	p->cookies = SG_COOKIES_AUTO;
 	p->synq_size = 8192;
 	p->backlog = 4096;	/* Linux net.core.somaxconn */
@@ -211,25 +211,102 @@ add_listen(struct sg_config *c, unsigned long port, const struct origin *o,
 	return 0;
 }
 
-static int
-parse_addr(struct sg_config *c, const char *val)
+int
+sg_params_add_addr(struct sg_params *p, const char *cidr)
 {
 	char buf[64], *slash;
 	unsigned long prefix;
-	struct in_addr a;
+	struct sg_addr a;
+	unsigned i;
 
-	if (snprintf(buf, sizeof(buf), "%s", val) >= (int)sizeof(buf))
-		return -1;
+	memset(&a, 0, sizeof(a));
+	if (cidr == NULL ||
+	    snprintf(buf, sizeof(buf), "%s", cidr) >= (int)sizeof(buf))
+		return -EINVAL;
 	slash = strchr(buf, '/');
-	if (slash == NULL)
-		return -1;
+	if (slash == NULL || parse_ulong(slash + 1, &prefix) < 0)
+		return -EINVAL;
 	*slash = '\0';
-	if (inet_pton(AF_INET, buf, &a) != 1 ||
-	    parse_ulong(slash + 1, &prefix) < 0 || prefix < 1 || prefix > 32)
-		return -1;
-	c->p.addr = a.s_addr;
-	c->p.prefix = (uint8_t)prefix;
+	if (inet_pton(AF_INET, buf, a.bytes) == 1)
+		a.family = 4;
+	else if (inet_pton(AF_INET6, buf, a.bytes) == 1)
+		a.family = 6;
+	else
+		return -EINVAL;
+	if (prefix < 1 || prefix > (a.family == 4 ? 32u : 128u))
+		return -EINVAL;
+	/* Only unicast addresses can be served. */
+	if ((a.family == 4 && (a.bytes[0] == 0 || a.bytes[0] == 127 ||
+			       a.bytes[0] >= 224)) ||
+	    (a.family == 6 && (a.bytes[0] == 0xff ||
+			       (a.bytes[0] == 0 && a.bytes[1] == 0))))
+		return -EINVAL;
+	a.prefix = (uint8_t)prefix;
+	for (i = 0; i < p->n_addrs; i++)
+		if (p->addrs[i].family == a.family &&
+		    memcmp(p->addrs[i].bytes, a.bytes, 16) == 0)
+			return -EEXIST;
+	if (p->n_addrs == SG_MAX_ADDRS)
+		return -ENOSPC;
+	p->addrs[p->n_addrs++] = a;
 	return 0;
+}
+
+char *
+sg_addr_str(const struct sg_addr *a, char *buf, size_t len)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->bytes, s,
+		      sizeof(s)) == NULL)
+		s[0] = '\0';
+	snprintf(buf, len, "%s/%u", s, a->prefix);
+	return buf;
+}
+
+char *
+sg_params_addrs_str(const struct sg_params *p, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN + 5];
+	size_t off = 0;
+	unsigned i;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < p->n_addrs && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i ? "," : "",
+					sg_addr_str(&p->addrs[i], a,
+						    sizeof(a)));
+	return buf;
+}
+
+/* The first --addr of the file replaces the default, the first of the
+ * command line replaces the file's. */
+static int
+add_addr(struct sg_config *c, const char *val, const struct origin *o,
+	 char *err, size_t len)
+{
+	unsigned level = o->file == NULL ? 2 : 1;
+	int ret;
+
+	if (c->addr_origin < level) {
+		c->p.n_addrs = 0;
+		c->addr_origin = level;
+	}
+	ret = sg_params_add_addr(&c->p, val);
+	if (ret == -EEXIST)
+		seterr(err, len, o, "addr", "'%s' given twice", val);
+	else if (ret == -ENOSPC)
+		seterr(err, len, o, "addr", "more than %d addresses",
+		       SG_MAX_ADDRS);
+	else if (ret < 0)
+		seterr(err, len, o, "addr", "'%s' is not valid; accepted: a "
+		       "unicast IPv4 address with a prefix length 1..32 "
+		       "(e.g. 198.18.0.1/24) or IPv6 with 1..128 (e.g. "
+		       "2001:db8::1/64)", val ? val : "");
+	return ret < 0 ? -1 : 0;
 }
 
 /* Store the value of option id into c.  Returns 0 or -1 with err set. */
@@ -269,14 +346,7 @@ apply(struct sg_config *c, unsigned id, const char *val,
 		v = i;
 		break;
 	case K_ADDR:
-		if (val == NULL || parse_addr(c, val) < 0) {
-			seterr(err, len, o, d->name, "'%s' is not valid; "
-			       "accepted: an IPv4 address with a prefix "
-			       "length 1..32, e.g. 198.18.0.1/24",
-			       val ? val : "");
-			return -1;
-		}
-		return 0;
+		return add_addr(c, val, o, err, len);
 	case K_LISTEN:
 		if (parse_ulong(val, &v) < 0 || v < d->min || v > d->max) {
 			seterr(err, len, o, d->name, "'%s' is not a valid "
@@ -392,7 +462,7 @@ config_load_file(struct sg_config *c, const char *path, char *err,
 				 "config/syngated.ini", path, ent[i].name);
 			goto out;
 		}
-		if (id == O_LISTEN) {
+		if (id == O_LISTEN || id == O_ADDR) {
 			/* A comma/space separated list. */
 			char *save = NULL, *tok;
 

@@ -29,6 +29,8 @@ struct sg_config {
 	char config_file[256];		/* --config, "" = none */
 	char cookie_key_file[256];	/* --cookie-key-file, "" = random */
 	bool help;			/* --help given */
+	unsigned addr_origin;		/* addrs from: 0 default, 1 file,
+					   2 command line */
 };
 
 /* Fill with the built-in defaults (also documented in --help). */

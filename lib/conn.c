@@ -52,9 +52,14 @@ void
 sg_conn_info(const struct sg_conn *c, struct sg_conn_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	info->flow.family = 4;
-	info->flow.laddr.v4 = c->c_flow.laddr;
-	info->flow.raddr.v4 = c->c_flow.raddr;
+	info->flow.family = c->c_family;
+	if (c->c_family == 6) {
+		memcpy(info->flow.laddr.v6, c->c_flow6.laddr, 16);
+		memcpy(info->flow.raddr.v6, c->c_flow6.raddr, 16);
+	} else {
+		info->flow.laddr.v4 = c->c_flow.laddr;
+		info->flow.raddr.v4 = c->c_flow.raddr;
+	}
 	info->flow.lport = c->c_flow.lport;
 	info->flow.rport = c->c_flow.rport;
 	info->opts = c->c_opts;

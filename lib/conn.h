@@ -101,7 +101,9 @@ enum conn_state {
 
 struct sg_conn {
 	/* ---- fixed at promotion -------------------------------------- */
-	struct flow4 c_flow;
+	struct flow4 c_flow;		/* IPv6: the ports only */
+	struct flow6 c_flow6;		/* IPv6: the 4-tuple */
+	uint8_t c_family;		/* 4 or 6 */
 	uint32_t c_iss;
 	uint32_t c_irs;
 	uint8_t c_peer_mac[6];
@@ -239,5 +241,13 @@ seq_le(uint32_t a, uint32_t b)
 
 /* Name of a state, for logs and tests. */
 const char *conn_state_name(unsigned s);
+
+/* The flow-table key of c: a struct flow4 or flow6 (c_family). */
+static inline const void *
+conn_key(const struct sg_conn *c)
+{
+	return c->c_family == 6 ? (const void *)&c->c_flow6 :
+				  (const void *)&c->c_flow;
+}
 
 #endif /* SG_CONN_H */

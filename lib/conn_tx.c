@@ -75,7 +75,8 @@ xmit(struct worker *w, struct sg_conn *c, uint32_t seq, uint8_t flags,
 {
 	struct pkt_tcp_out t;
 
-	worker_tcp_out_init(&t, w, c->c_port, &c->c_flow, c->c_peer_mac);
+	worker_tcp_out_init(&t, w, c->c_port, c->c_family, conn_key(c),
+			    c->c_peer_mac);
 	t.seq = seq;
 	t.ack = c->c_rcv_nxt;
 	t.flags = flags;
@@ -268,8 +269,9 @@ void
 conn_closed(struct worker *w, struct sg_conn *c)
 {
 	if (!(c->c_flags & CF_UNMAPPED)) {
-		flow_del(&w->w_flows, &c->c_flow,
-			 flow_hash(&w->w_flows, &c->c_flow));
+		struct flow_table *ft = worker_ft(w, c->c_family);
+
+		flow_del(ft, conn_key(c), flow_hash(ft, conn_key(c)));
 		c->c_flags |= CF_UNMAPPED;
 	}
 	if (c->c_state != CONN_CLOSED)
@@ -397,7 +399,8 @@ void
 conn_established(struct worker *w, struct sg_conn *c, uint32_t win)
 {
 	const struct sg_params *pp = &w->w_engine->e_params;
-	uint32_t mss = RTE_MIN((uint32_t)c->c_opts.mss, (uint32_t)pp->mss);
+	uint32_t mss = RTE_MIN((uint32_t)c->c_opts.mss,
+			       (uint32_t)worker_mss(pp, c->c_family));
 
 	/* Our payload per segment: the smaller MSS, less the timestamp
 	 * option we put in every segment (RFC 7323 / Linux). */

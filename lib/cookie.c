@@ -9,7 +9,8 @@
  *  |              MAC (25 bits)           | t & 7 |  mss  |k|
  *  +--------------------------------------+-------+-------+-+
  *
- *   MAC  top 25 bits of SipHash-2-4 keyed with key[k] over the 4-tuple,
+ *   MAC  top 25 bits of SipHash-2-4 keyed with key[k] over the 4-tuple
+ *        (for IPv6 the two full 128-bit addresses and the ports),
  *        the peer's ISN, the full time tick t, the MSS index, k and the
  *        "opts byte" (0 without timestamps, else 0x80 | TSval & 63);
  *   t    time tick, now_sec >> COOKIE_TICK_SHIFT (64 s); a cookie is
@@ -62,17 +63,31 @@ cookie_mss_index(uint16_t mss)
 }
 
 static uint32_t
-cookie_mac(const struct cookie_keys *k, const struct flow4 *f, uint32_t irs,
-	   uint64_t t, unsigned mss_idx, unsigned parity, uint8_t opts)
+cookie_mac(const struct cookie_keys *k, unsigned family, const void *flow,
+	   uint32_t irs, uint64_t t, unsigned mss_idx, unsigned parity,
+	   uint8_t opts)
 {
-	uint64_t m0 = (uint64_t)f->raddr | (uint64_t)f->laddr << 32;
-	uint64_t m1 = (uint64_t)f->rport | (uint64_t)f->lport << 16 |
-		      (uint64_t)irs << 32;
 	uint64_t m2 = (t & 0xffffffffffULL) | (uint64_t)mss_idx << 40 |
 		      (uint64_t)parity << 48 | (uint64_t)opts << 56;
+	uint64_t m0, m1, h;
 
-	return (uint32_t)(siphash24_3u64(&k->ck_key[parity], m0, m1, m2) >>
-			  (64 - COOKIE_MAC_BITS));
+	if (family == 6) {
+		/* flow6 (36 bytes) | irs | m2: one 48-byte message. */
+		uint8_t msg[sizeof(struct flow6) + 4 + 8];
+
+		memcpy(msg, flow, sizeof(struct flow6));
+		memcpy(msg + sizeof(struct flow6), &irs, 4);
+		memcpy(msg + sizeof(struct flow6) + 4, &m2, 8);
+		h = siphash24(&k->ck_key[parity], msg, sizeof(msg));
+	} else {
+		const struct flow4 *f = flow;
+
+		m0 = (uint64_t)f->raddr | (uint64_t)f->laddr << 32;
+		m1 = (uint64_t)f->rport | (uint64_t)f->lport << 16 |
+		     (uint64_t)irs << 32;
+		h = siphash24_3u64(&k->ck_key[parity], m0, m1, m2);
+	}
+	return (uint32_t)(h >> (64 - COOKIE_MAC_BITS));
 }
 
 static uint32_t
@@ -83,10 +98,10 @@ cookie_assemble(uint32_t mac, uint64_t t, unsigned mss_idx, unsigned parity)
 	       (uint32_t)mss_idx << 1 | parity;
 }
 
-uint32_t
-cookie_make(const struct cookie_keys *k, const struct flow4 *flow,
-	    uint32_t irs, uint64_t now_sec, const struct cookie_opts *o,
-	    uint32_t ts_now, uint32_t *tsval)
+static uint32_t
+make_any(const struct cookie_keys *k, unsigned family, const void *flow,
+	 uint32_t irs, uint64_t now_sec, const struct cookie_opts *o,
+	 uint32_t ts_now, uint32_t *tsval)
 {
 	uint64_t t = now_sec >> COOKIE_TICK_SHIFT;
 	unsigned mss_idx = cookie_mss_index(o->mss);
@@ -104,14 +119,30 @@ cookie_make(const struct cookie_keys *k, const struct flow4 *flow,
 		*tsval = ((ts_now & ~TS_MASK) - (TS_MASK + 1)) | bits;
 		opts = (uint8_t)(0x80 | bits);
 	}
-	return cookie_assemble(cookie_mac(k, flow, irs, t, mss_idx, parity,
-					  opts), t, mss_idx, parity);
+	return cookie_assemble(cookie_mac(k, family, flow, irs, t, mss_idx,
+					  parity, opts), t, mss_idx, parity);
 }
 
-bool
-cookie_check(const struct cookie_keys *k, const struct flow4 *flow,
-	     uint32_t seq, uint32_t ack, uint64_t now_sec, bool has_ts,
-	     uint32_t tsecr, struct cookie_opts *o)
+uint32_t
+cookie_make(const struct cookie_keys *k, const struct flow4 *flow,
+	    uint32_t irs, uint64_t now_sec, const struct cookie_opts *o,
+	    uint32_t ts_now, uint32_t *tsval)
+{
+	return make_any(k, 4, flow, irs, now_sec, o, ts_now, tsval);
+}
+
+uint32_t
+cookie_make6(const struct cookie_keys *k, const struct flow6 *flow,
+	     uint32_t irs, uint64_t now_sec, const struct cookie_opts *o,
+	     uint32_t ts_now, uint32_t *tsval)
+{
+	return make_any(k, 6, flow, irs, now_sec, o, ts_now, tsval);
+}
+
+static bool
+check_any(const struct cookie_keys *k, unsigned family, const void *flow,
+	  uint32_t seq, uint32_t ack, uint64_t now_sec, bool has_ts,
+	  uint32_t tsecr, struct cookie_opts *o)
 {
 	uint32_t cookie = ack - 1, irs = seq - 1;
 	uint64_t t_now = now_sec >> COOKIE_TICK_SHIFT, t;
@@ -126,7 +157,7 @@ cookie_check(const struct cookie_keys *k, const struct flow4 *flow,
 	if (age > COOKIE_MAX_AGE_TICKS || age > t_now)
 		return false;
 	t = t_now - age;
-	if (cookie_mac(k, flow, irs, t, mss_idx, parity, opts) !=
+	if (cookie_mac(k, family, flow, irs, t, mss_idx, parity, opts) !=
 	    cookie >> (32 - COOKIE_MAC_BITS)) {
 		/* Minted with a key a reload has just replaced? */
 		struct cookie_keys g;
@@ -134,7 +165,8 @@ cookie_check(const struct cookie_keys *k, const struct flow4 *flow,
 		if (!k->ck_grace_valid || k->ck_grace_parity != parity)
 			return false;
 		g.ck_key[parity] = k->ck_grace;
-		if (cookie_mac(&g, flow, irs, t, mss_idx, parity, opts) !=
+		if (cookie_mac(&g, family, flow, irs, t, mss_idx, parity,
+			       opts) !=
 		    cookie >> (32 - COOKIE_MAC_BITS))
 			return false;
 	}
@@ -150,6 +182,22 @@ cookie_check(const struct cookie_keys *k, const struct flow4 *flow,
 		o->ecn = tsecr & 1;
 	}
 	return true;
+}
+
+bool
+cookie_check(const struct cookie_keys *k, const struct flow4 *flow,
+	     uint32_t seq, uint32_t ack, uint64_t now_sec, bool has_ts,
+	     uint32_t tsecr, struct cookie_opts *o)
+{
+	return check_any(k, 4, flow, seq, ack, now_sec, has_ts, tsecr, o);
+}
+
+bool
+cookie_check6(const struct cookie_keys *k, const struct flow6 *flow,
+	      uint32_t seq, uint32_t ack, uint64_t now_sec, bool has_ts,
+	      uint32_t tsecr, struct cookie_opts *o)
+{
+	return check_any(k, 6, flow, seq, ack, now_sec, has_ts, tsecr, o);
 }
 
 int

@@ -89,6 +89,12 @@ uint32_t cookie_make(const struct cookie_keys *k, const struct flow4 *flow,
 		     const struct cookie_opts *o, uint32_t ts_now,
 		     uint32_t *tsval);
 
+/* The same for an IPv6 flow: the MAC covers both 128-bit addresses. */
+uint32_t cookie_make6(const struct cookie_keys *k, const struct flow6 *flow,
+		      uint32_t irs, uint64_t now_sec,
+		      const struct cookie_opts *o, uint32_t ts_now,
+		      uint32_t *tsval);
+
 /* Bits of TSval that carry options. */
 #define COOKIE_TS_BITS	6
 
@@ -100,6 +106,9 @@ uint32_t cookie_make(const struct cookie_keys *k, const struct flow4 *flow,
 bool cookie_check(const struct cookie_keys *k, const struct flow4 *flow,
 		  uint32_t seq, uint32_t ack, uint64_t now_sec,
 		  bool has_ts, uint32_t tsecr, struct cookie_opts *o);
+bool cookie_check6(const struct cookie_keys *k, const struct flow6 *flow,
+		   uint32_t seq, uint32_t ack, uint64_t now_sec,
+		   bool has_ts, uint32_t tsecr, struct cookie_opts *o);
 
 /* Fill both keys from getrandom(2), gen 0.  Returns 0 or -errno. */
 int cookie_keys_init(struct cookie_keys *k);

@@ -20,12 +20,14 @@ flow_hash_unkeyed(const void *key, uint32_t len, uint32_t init)
 
 int
 flow_table_init(struct flow_table *ft, const char *name, uint32_t entries,
-		int socket)
+		unsigned family, int socket)
 {
+	uint32_t key_len = family == 6 ? sizeof(struct flow6) :
+					 sizeof(struct flow4);
 	struct rte_hash_parameters hp = {
 		.name = name,
 		.entries = entries,
-		.key_len = sizeof(struct flow4),
+		.key_len = key_len,
 		.hash_func = flow_hash_unkeyed,
 		.hash_func_init_val = 0,
 		.socket_id = socket,
@@ -34,6 +36,8 @@ flow_table_init(struct flow_table *ft, const char *name, uint32_t entries,
 	int ret;
 
 	RTE_BUILD_BUG_ON(sizeof(struct flow4) != 12);
+	RTE_BUILD_BUG_ON(sizeof(struct flow6) != 36);
+	ft->ft_key_len = key_len;
 	ret = siphash_key_random(&ft->ft_key);
 	if (ret < 0)
 		return ret;
@@ -52,7 +56,7 @@ flow_table_fini(struct flow_table *ft)
 }
 
 void
-flow_lookup_bulk(const struct flow_table *ft, const struct flow4 **keys,
+flow_lookup_bulk(const struct flow_table *ft, const void **keys,
 		 uint32_t *sig, unsigned n, void **data)
 {
 	uint64_t hits = 0;
@@ -61,7 +65,7 @@ flow_lookup_bulk(const struct flow_table *ft, const struct flow4 **keys,
 	if (n == 0)
 		return;
 	rte_hash_lookup_with_hash_bulk_data(ft->ft_hash,
-		(const void **)keys, sig, n, &hits,
+		keys, sig, n, &hits,
 		data);
 	for (i = 0; i < n; i++)
 		if (!(hits & (1ull << i)))
@@ -69,7 +73,7 @@ flow_lookup_bulk(const struct flow_table *ft, const struct flow4 **keys,
 }
 
 void *
-flow_lookup(const struct flow_table *ft, const struct flow4 *key,
+flow_lookup(const struct flow_table *ft, const void *key,
 	    uint32_t sig)
 {
 	void *data;
@@ -80,7 +84,7 @@ flow_lookup(const struct flow_table *ft, const struct flow4 *key,
 }
 
 int
-flow_add(struct flow_table *ft, const struct flow4 *key, uint32_t sig,
+flow_add(struct flow_table *ft, const void *key, uint32_t sig,
 	 void *data)
 {
 	int ret = rte_hash_add_key_with_hash_data(ft->ft_hash, key, sig, data);
@@ -89,7 +93,7 @@ flow_add(struct flow_table *ft, const struct flow4 *key, uint32_t sig,
 }
 
 int
-flow_del(struct flow_table *ft, const struct flow4 *key, uint32_t sig)
+flow_del(struct flow_table *ft, const void *key, uint32_t sig)
 {
 	return rte_hash_del_key_with_hash(ft->ft_hash, key, sig) < 0 ?
 		-ENOENT : 0;

@@ -12,3 +12,11 @@ isn_make(const struct siphash_key *key, const struct flow4 *flow,
 
 	return (uint32_t)(usec >> 2) + (uint32_t)siphash24_2u64(key, m0, m1);
 }
+
+uint32_t
+isn_make6(const struct siphash_key *key, const struct flow6 *flow,
+	  uint64_t usec)
+{
+	return (uint32_t)(usec >> 2) +
+	       (uint32_t)siphash24(key, flow, sizeof(*flow));
+}

@@ -15,5 +15,8 @@
 /* usec: a monotonic microsecond clock; M = usec / 4 (RFC 793's 4 us tick). */
 uint32_t isn_make(const struct siphash_key *key, const struct flow4 *flow,
 		  uint64_t usec);
+/* The same over an IPv6 4-tuple (all 36 bytes of the flow key). */
+uint32_t isn_make6(const struct siphash_key *key, const struct flow6 *flow,
+		   uint64_t usec);
 
 #endif /* SG_ISN_H */

@@ -18,8 +18,22 @@
 
 #define ETH_P_IP	0x0800
 #define ETH_P_ARP	0x0806
+#define ETH_P_IPV6	0x86dd
 #define IPPROTO_ICMP_	1
 #define IPPROTO_TCP_	6
+/* IPv6 next-header values (RFC 8200, IANA). */
+#define NH_HOPOPTS	0
+#define NH_ROUTING	43
+#define NH_FRAGMENT	44
+#define NH_ICMPV6	58
+#define NH_DSTOPTS	60
+/* ICMPv6 types (RFC 4443, RFC 4861). */
+#define ICMP6_ECHO_REQUEST	128
+#define ICMP6_ECHO_REPLY	129
+#define ND_NEIGHBOR_SOLICIT	135
+#define ND_NEIGHBOR_ADVERT	136
+#define ND_OPT_SOURCE_LLADDR	1
+#define ND_OPT_TARGET_LLADDR	2
 
 #define TCPOPT_EOL	0
 #define TCPOPT_NOP	1
@@ -82,6 +96,34 @@ phdr_sum(const uint8_t *ip, unsigned tcp_len)
 	s += rte_cpu_to_be_16((uint16_t)IPPROTO_TCP_);
 	s += rte_cpu_to_be_16((uint16_t)tcp_len);
 	return s;
+}
+
+/* Sum of the IPv6 pseudo header (RFC 8200 8.1) for proto, l4_len bytes. */
+static inline uint32_t
+phdr6_sum(const uint8_t *ip6, uint8_t proto, unsigned l4_len)
+{
+	uint32_t s = __rte_raw_cksum(ip6 + 8, 32, 0);
+
+	s += rte_cpu_to_be_16((uint16_t)(l4_len >> 16));
+	s += rte_cpu_to_be_16((uint16_t)l4_len);
+	s += rte_cpu_to_be_16((uint16_t)proto);
+	return s;
+}
+
+uint16_t
+pkt_l4_6_cksum(const uint8_t *ip6, uint8_t proto, const uint8_t *l4,
+	       unsigned l4_len)
+{
+	uint32_t s = phdr6_sum(ip6, proto, l4_len);
+
+	s = __rte_raw_cksum(l4, l4_len, s);
+	return (uint16_t)~fold(s);
+}
+
+uint16_t
+pkt_tcp6_phdr_cksum(const uint8_t *ip6, unsigned tcp_len)
+{
+	return fold(phdr6_sum(ip6, IPPROTO_TCP_, tcp_len));
 }
 
 uint16_t
@@ -239,8 +281,9 @@ parse_tcp(const uint8_t *ip, unsigned l4_len, unsigned ck,
 		return PKT_DROP;
 	}
 	if (!(ck & PKT_CK_L4_GOOD) &&
-	    fold(__rte_raw_cksum(th, l4_len, phdr_sum(ip, l4_len))) !=
-	    0xffff) {
+	    fold(__rte_raw_cksum(th, l4_len, pi->family == 6 ?
+				 phdr6_sum(ip, IPPROTO_TCP_, l4_len) :
+				 phdr_sum(ip, l4_len))) != 0xffff) {
 		*why = SG_DROP_TCP_BAD_CKSUM;
 		return PKT_DROP;
 	}
@@ -255,6 +298,8 @@ parse_tcp(const uint8_t *ip, unsigned l4_len, unsigned ck,
 		*why = SG_DROP_TCP_BAD_PORT;
 		return PKT_DROP;
 	}
+	pi->flow6.rport = pi->flow.rport;
+	pi->flow6.lport = pi->flow.lport;
 	fl = th[13];
 	if ((fl & (TCPF_SYN | TCPF_FIN)) == (TCPF_SYN | TCPF_FIN) ||
 	    (fl & (TCPF_SYN | TCPF_RST)) == (TCPF_SYN | TCPF_RST) ||
@@ -290,6 +335,191 @@ parse_icmp(const uint8_t *ic, unsigned l4_len, unsigned ck,
 	return PKT_ICMP_ECHO;
 }
 
+/* ---- IPv6 ---------------------------------------------------------------- */
+
+static bool
+ip6_is_unspec(const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, 16) == 0;
+}
+
+/* Sources never accepted: multicast, loopback, v4-mapped. */
+static bool
+martian6(const uint8_t *src)
+{
+	static const uint8_t loop[16] = { [15] = 1 };
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	return src[0] == 0xff || memcmp(src, loop, 16) == 0 ||
+	       memcmp(src, mapped, 12) == 0;
+}
+
+/* Solicited-node multicast group of addr (RFC 4291 2.7.1)? */
+static bool
+ip6_is_solicited_node(const uint8_t *dst, const uint8_t *addr)
+{
+	static const uint8_t pfx[13] = {
+		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff,
+	};
+
+	return memcmp(dst, pfx, 13) == 0 && memcmp(dst + 13, addr + 13, 3) == 0;
+}
+
+/*
+ * Neighbour solicitation (RFC 4861 4.3, validated as 7.1.1): hop limit
+ * 255, code 0, at least 24 bytes, target not multicast, options of
+ * non-zero length inside the message, no source link-layer option from
+ * ::, and from :: only to the target's solicited-node group.
+ */
+static enum pkt_kind
+parse_ns(const uint8_t *ip6, const uint8_t *ic, unsigned l4_len,
+	 struct pkt_info *pi, enum sg_drop *why)
+{
+	const uint8_t *target = ic + 8;
+	bool unspec = ip6_is_unspec(ip6 + 8), slla = false;
+	unsigned off = 24;
+
+	if (ip6[7] != 255 || ic[1] != 0 || l4_len < 24 || target[0] == 0xff)
+		goto bad;
+	while (off < l4_len) {
+		unsigned olen;
+
+		if (l4_len - off < 2)
+			goto bad;
+		olen = (unsigned)ic[off + 1] * 8;
+		if (olen == 0 || olen > l4_len - off)
+			goto bad;
+		if (ic[off] == ND_OPT_SOURCE_LLADDR)
+			slla = true;
+		off += olen;
+	}
+	if (unspec && (slla || !ip6_is_solicited_node(ip6 + 24, target)))
+		goto bad;
+	memcpy(pi->flow6.laddr, target, 16);
+	return PKT_ND_NS;
+bad:
+	*why = SG_DROP_ND_MALFORMED;
+	return PKT_DROP;
+}
+
+static enum pkt_kind
+parse_icmp6(const uint8_t *ip6, unsigned l4_len, struct pkt_info *pi,
+	    enum sg_drop *why)
+{
+	const uint8_t *ic = ip6 + (pi->l4_off - pi->l3_off);
+
+	if (l4_len < 8) {
+		*why = SG_DROP_ICMP_SHORT;
+		return PKT_DROP;
+	}
+	/* The ICMPv6 checksum covers a pseudo header; it is mandatory. */
+	if (fold(__rte_raw_cksum(ic, l4_len,
+				 phdr6_sum(ip6, NH_ICMPV6, l4_len))) != 0xffff) {
+		*why = SG_DROP_ICMP_BAD_CKSUM;
+		return PKT_DROP;
+	}
+	if (ic[0] == ND_NEIGHBOR_SOLICIT)
+		return parse_ns(ip6, ic, l4_len, pi, why);
+	if (ic[0] != ICMP6_ECHO_REQUEST || ic[1] != 0) {
+		*why = SG_DROP_ICMP_TYPE;
+		return PKT_DROP;
+	}
+	if (ip6_is_unspec(ip6 + 8)) {
+		*why = SG_DROP_IP_MARTIAN;
+		return PKT_DROP;
+	}
+	/* Only unicast echo is answered (no replies to a group). */
+	if (ip6[24] == 0xff) {
+		*why = SG_DROP_IP_NOT_OURS;
+		return PKT_DROP;
+	}
+	return PKT_ICMP_ECHO;
+}
+
+static enum pkt_kind
+parse_ip6(const uint8_t *f, uint32_t len, unsigned ck, struct pkt_info *pi,
+	  enum sg_drop *why)
+{
+	const uint8_t *ip6 = f + PKT_ETH_LEN;
+	unsigned plen, off, next, n;
+
+	pi->family = 6;
+	if (len < PKT_ETH_LEN + PKT_IP6_LEN) {
+		*why = SG_DROP_IP_SHORT;
+		return PKT_DROP;
+	}
+	if ((ip6[0] >> 4) != 6) {
+		*why = SG_DROP_IP_VERSION;
+		return PKT_DROP;
+	}
+	plen = rd16(ip6 + 4);
+	/* Payload length 0 would mean a jumbogram (RFC 2675): not here. */
+	if (plen == 0 || plen > len - PKT_ETH_LEN - PKT_IP6_LEN) {
+		*why = SG_DROP_IP_BAD_TOTLEN;
+		return PKT_DROP;
+	}
+	if (martian6(ip6 + 8)) {
+		*why = SG_DROP_IP_MARTIAN;
+		return PKT_DROP;
+	}
+	memcpy(pi->flow6.raddr, ip6 + 8, 16);
+	memcpy(pi->flow6.laddr, ip6 + 24, 16);
+	memset(&pi->flow, 0, sizeof(pi->flow));
+	pi->l3_off = PKT_ETH_LEN;
+	pi->l3_end = (uint16_t)(PKT_ETH_LEN + PKT_IP6_LEN + plen);
+
+	/* Walk the extension headers; off is relative to ip6. */
+	next = ip6[6];
+	off = PKT_IP6_LEN;
+	for (n = 0;; n++) {
+		const uint8_t *h = ip6 + off;
+		unsigned hlen;
+
+		if (next != NH_HOPOPTS && next != NH_DSTOPTS &&
+		    next != NH_ROUTING && next != NH_FRAGMENT)
+			break;
+		if (next == NH_FRAGMENT) {
+			*why = SG_DROP_IP_FRAGMENT;
+			return PKT_DROP;
+		}
+		/* Hop-by-hop only right after the fixed header (8200 4.1). */
+		if (n == PKT_IP6_MAX_EXT || (next == NH_HOPOPTS && n != 0) ||
+		    PKT_IP6_LEN + plen - off < 8) {
+			*why = SG_DROP_IP6_BAD_EXT;
+			return PKT_DROP;
+		}
+		hlen = ((unsigned)h[1] + 1) * 8;
+		if (hlen > PKT_IP6_LEN + plen - off) {
+			*why = SG_DROP_IP6_BAD_EXT;
+			return PKT_DROP;
+		}
+		/* A routing header still to be processed names another
+		 * destination: syngate is not a router (RFC 5095 too). */
+		if (next == NH_ROUTING && h[3] != 0) {
+			*why = SG_DROP_IP6_ROUTING;
+			return PKT_DROP;
+		}
+		next = h[0];
+		off += hlen;
+	}
+	pi->l4_off = (uint16_t)(PKT_ETH_LEN + off);
+	if (next == IPPROTO_TCP_ && ip6_is_unspec(ip6 + 8)) {
+		*why = SG_DROP_IP_MARTIAN;
+		return PKT_DROP;
+	}
+	switch (next) {
+	case IPPROTO_TCP_:
+		return parse_tcp(ip6, PKT_IP6_LEN + plen - off, ck, pi, why);
+	case NH_ICMPV6:
+		return parse_icmp6(ip6, PKT_IP6_LEN + plen - off, pi, why);
+	default:
+		*why = SG_DROP_L4_PROTO;
+		return PKT_DROP;
+	}
+}
+
 enum pkt_kind
 pkt_parse(const uint8_t *f, uint32_t len, unsigned ck, struct pkt_info *pi,
 	  enum sg_drop *why)
@@ -306,6 +536,8 @@ pkt_parse(const uint8_t *f, uint32_t len, unsigned ck, struct pkt_info *pi,
 	pi->family = 4;
 	if (et == ETH_P_ARP)
 		return parse_arp(f, len, pi, why);
+	if (et == ETH_P_IPV6)
+		return parse_ip6(f, len, ck, pi, why);
 	if (et != ETH_P_IP) {
 		*why = SG_DROP_ETHERTYPE;
 		return PKT_DROP;
@@ -383,6 +615,33 @@ pkt_arp_reply(uint8_t *f, const uint8_t our_mac[6])
 	return PKT_ETH_LEN + 28;
 }
 
+static uint32_t
+icmp6_echo_reply(uint8_t *f, const struct pkt_info *pi)
+{
+	uint8_t *ip6 = f + pi->l3_off, *ic = f + pi->l4_off;
+	unsigned l4_len = pi->l3_end - pi->l4_off;
+	uint8_t mac[6], addr[16];
+
+	/* Extension headers the request had are dropped from the reply. */
+	memcpy(mac, f, 6);
+	swap_mac(f, mac);
+	memcpy(addr, ip6 + 8, 16);
+	memcpy(ip6 + 8, ip6 + 24, 16);
+	memcpy(ip6 + 24, addr, 16);
+	if (pi->l4_off != pi->l3_off + PKT_IP6_LEN) {
+		memmove(ip6 + PKT_IP6_LEN, ic, l4_len);
+		ic = ip6 + PKT_IP6_LEN;
+	}
+	wr16(ip6 + 4, (uint16_t)l4_len);
+	ip6[6] = NH_ICMPV6;
+	ip6[7] = 64;
+	ic[0] = ICMP6_ECHO_REPLY;
+	ic[2] = ic[3] = 0;
+	*(uint16_t *)(void *)(ic + 2) = pkt_l4_6_cksum(ip6, NH_ICMPV6, ic,
+						       l4_len);
+	return PKT_ETH_LEN + PKT_IP6_LEN + l4_len;
+}
+
 uint32_t
 pkt_icmp_echo_reply(uint8_t *f, const struct pkt_info *pi)
 {
@@ -390,6 +649,8 @@ pkt_icmp_echo_reply(uint8_t *f, const struct pkt_info *pi)
 	unsigned ihl = pi->l4_off - pi->l3_off;
 	uint8_t mac[6], addr[4];
 
+	if (pi->family == 6)
+		return icmp6_echo_reply(f, pi);
 	memcpy(mac, f, 6);			/* we were the destination */
 	swap_mac(f, mac);
 	memcpy(addr, ip + 12, 4);
@@ -406,15 +667,100 @@ pkt_icmp_echo_reply(uint8_t *f, const struct pkt_info *pi)
 }
 
 uint32_t
-pkt_tcp4_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
+pkt_nd_na_reply(uint8_t *f, const struct pkt_info *pi,
+		const uint8_t our_mac[6])
 {
-	uint8_t *ip = buf + PKT_ETH_LEN, *th = ip + PKT_IP4_LEN;
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	uint8_t *ip6 = f + PKT_ETH_LEN, *na = ip6 + PKT_IP6_LEN;
+	bool dad = ip6_is_unspec(ip6 + 8);
+	const unsigned l4_len = 24 + 8;
+
+	/* To the asker (its L2 source), or to all nodes when it has no
+	 * address yet; from the target, which is ours. */
+	if (dad) {
+		memcpy(f, all_nodes_mac, 6);
+		memcpy(ip6 + 24, all_nodes, 16);
+	} else {
+		memcpy(f, f + 6, 6);
+		memcpy(ip6 + 24, ip6 + 8, 16);
+	}
+	memcpy(f + 6, our_mac, 6);
+	memcpy(ip6 + 8, pi->flow6.laddr, 16);
+	ip6[0] = 0x60;
+	ip6[1] = ip6[2] = ip6[3] = 0;
+	wr16(ip6 + 4, (uint16_t)l4_len);
+	ip6[6] = NH_ICMPV6;
+	ip6[7] = 255;				/* RFC 4861 7.1.2 */
+	na[0] = ND_NEIGHBOR_ADVERT;
+	na[1] = 0;
+	na[2] = na[3] = 0;
+	/* R = 0, S unless DAD, O = 1 (RFC 4861 7.2.4). */
+	na[4] = dad ? 0x20 : 0x60;
+	na[5] = na[6] = na[7] = 0;
+	memcpy(na + 8, pi->flow6.laddr, 16);
+	na[24] = ND_OPT_TARGET_LLADDR;
+	na[25] = 1;
+	memcpy(na + 26, our_mac, 6);
+	*(uint16_t *)(void *)(na + 2) = pkt_l4_6_cksum(ip6, NH_ICMPV6, na,
+						       l4_len);
+	return PKT_ND_NA_LEN;
+}
+
+/* The TCP header, options and payload of t at th; returns its length. */
+static unsigned
+tcp_write(uint8_t *th, const struct pkt_tcp_out *t)
+{
 	unsigned olen = pkt_tcp_opts_write(th + PKT_TCP_LEN, &t->opts);
 	unsigned hlen = PKT_TCP_LEN + olen;
-	unsigned tcp_len = hlen + t->data_len;
+
+	memcpy(th, &t->flow.lport, 2);
+	memcpy(th + 2, &t->flow.rport, 2);
+	wr32(th + 4, t->seq);
+	wr32(th + 8, t->ack);
+	th[12] = (uint8_t)((hlen / 4) << 4);
+	th[13] = t->flags;
+	wr16(th + 14, t->win);
+	wr16(th + 16, 0);
+	wr16(th + 18, 0);
+	if (t->data_len != 0)
+		memcpy(th + hlen, t->data, t->data_len);
+	return hlen + t->data_len;
+}
+
+static uint32_t
+tcp6_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
+{
+	uint8_t *ip6 = buf + PKT_ETH_LEN, *th = ip6 + PKT_IP6_LEN;
+	unsigned tcp_len = tcp_write(th, t);
+	uint16_t *tck = (uint16_t *)(void *)(th + 16);
+
+	memcpy(buf, t->dst_mac, 6);
+	memcpy(buf + 6, t->src_mac, 6);
+	wr16(buf + 12, ETH_P_IPV6);
+	ip6[0] = 0x60;
+	ip6[1] = ip6[2] = ip6[3] = 0;
+	wr16(ip6 + 4, (uint16_t)tcp_len);
+	ip6[6] = IPPROTO_TCP_;
+	ip6[7] = 64;
+	memcpy(ip6 + 8, t->flow6.laddr, 16);
+	memcpy(ip6 + 24, t->flow6.raddr, 16);
+	*tck = ck_mode == PKT_TX_CK_OFF ? pkt_tcp6_phdr_cksum(ip6, tcp_len) :
+		pkt_l4_6_cksum(ip6, IPPROTO_TCP_, th, tcp_len);
+	return PKT_ETH_LEN + PKT_IP6_LEN + tcp_len;
+}
+
+uint32_t
+pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
+{
+	uint8_t *ip = buf + PKT_ETH_LEN, *th = ip + PKT_IP4_LEN;
+	unsigned tcp_len;
 	uint16_t *ipck = (uint16_t *)(void *)(ip + 10);
 	uint16_t *tck = (uint16_t *)(void *)(th + 16);
 
+	if (t->family == 6)
+		return tcp6_build(buf, t, ck_mode);
+	tcp_len = tcp_write(th, t);
 	memcpy(buf, t->dst_mac, 6);
 	memcpy(buf + 6, t->src_mac, 6);
 	wr16(buf + 12, ETH_P_IP);
@@ -429,18 +775,6 @@ pkt_tcp4_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 	*ipck = 0;
 	memcpy(ip + 12, &t->flow.laddr, 4);
 	memcpy(ip + 16, &t->flow.raddr, 4);
-
-	memcpy(th, &t->flow.lport, 2);
-	memcpy(th + 2, &t->flow.rport, 2);
-	wr32(th + 4, t->seq);
-	wr32(th + 8, t->ack);
-	th[12] = (uint8_t)((hlen / 4) << 4);
-	th[13] = t->flags;
-	wr16(th + 14, t->win);
-	*tck = 0;
-	wr16(th + 18, 0);
-	if (t->data_len != 0)
-		memcpy(th + hlen, t->data, t->data_len);
 
 	if (ck_mode == PKT_TX_CK_OFF) {
 		*tck = pkt_tcp4_phdr_cksum(ip, tcp_len);

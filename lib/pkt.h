@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * pkt — parse and build Ethernet, ARP, IPv4, ICMP echo and TCP.
+ * pkt — parse and build Ethernet, ARP, IPv4, ICMP echo, IPv6 (extension
+ * headers walked), ICMPv6 echo and neighbour discovery, and TCP.
  *
  * Pure functions over a byte buffer: no EAL, no mbuf, so every malformed
  * case is unit-tested with plain arrays.  The worker binds them to mbufs.
@@ -11,9 +12,10 @@
  * (as they are compared and hashed, never printed on the hot path) and
  * seq/ack/window/options in host order.
  *
- * IPv6 fits without rework: struct sg_flow (syngate.h) is family-tagged;
- * pkt_info carries l3 offsets and a family, and the TCP option parser is
- * shared by both families.
+ * Both families share pkt_info: `family` says which flow key is valid.
+ * The ports are always in `flow` (so listener lookup is one code path);
+ * an IPv6 frame also fills `flow6`, and leaves flow.raddr/laddr zero.
+ * pkt_flow_key() gives the key the flow tables, cookies and ISNs hash.
  */
 #ifndef SG_PKT_H
 #define SG_PKT_H
@@ -25,6 +27,9 @@
 
 #define PKT_ETH_LEN	14
 #define PKT_IP4_LEN	20
+#define PKT_IP6_LEN	40
+/* Extension headers walked before the upper layer; more is dropped. */
+#define PKT_IP6_MAX_EXT	8
 #define PKT_TCP_LEN	20
 #define PKT_TCP_MAXOPT	40
 
@@ -63,11 +68,24 @@ struct flow4 {
 	uint16_t lport;
 };
 
+/*
+ * 4-tuple of an IPv6 TCP flow, network byte order: the key of the v6 flow
+ * table (36 bytes, no padding).
+ */
+struct flow6 {
+	uint8_t raddr[16];
+	uint8_t laddr[16];
+	uint16_t rport;
+	uint16_t lport;
+};
+
 enum pkt_kind {
 	PKT_DROP = 0,	/* see *why */
 	PKT_ARP,	/* ARP request (reply with pkt_arp_reply) */
-	PKT_ICMP_ECHO,	/* ICMP echo request (pkt_icmp_echo_reply) */
+	PKT_ICMP_ECHO,	/* ICMP or ICMPv6 echo request (pkt_icmp_echo_reply) */
 	PKT_TCP,
+	PKT_ND_NS,	/* neighbour solicitation (pkt_nd_na_reply);
+			   flow6.laddr is its target */
 };
 
 /* Checksum state the NIC reported for the frame (from mbuf ol_flags). */
@@ -82,21 +100,37 @@ struct pkt_info {
 	uint16_t payload_off;	/* offset of TCP payload */
 	uint16_t payload_len;	/* TCP payload bytes (from IP total length) */
 	uint16_t l3_end;	/* l3_off + IP total length (<= frame len) */
-	uint8_t family;		/* 4 (6 later) */
+	uint8_t family;		/* 4 or 6 */
 	uint8_t tcp_flags;	/* TCPF_* */
-	struct flow4 flow;	/* TCP: the 4-tuple; ARP/ICMP: addrs only */
+	struct flow4 flow;	/* TCP: the 4-tuple (v6: the ports only);
+				   ARP/ICMP: addrs only */
+	struct flow6 flow6;	/* family 6: the 4-tuple (ND: see above) */
 	uint32_t seq;		/* host order */
 	uint32_t ack;
 	uint16_t win;		/* raw, unscaled */
 	struct pkt_tcp_opts opts;
 };
 
+/* The flow-table key of a TCP segment pkt_parse accepted. */
+static inline const void *
+pkt_flow_key(const struct pkt_info *pi)
+{
+	return pi->family == 6 ? (const void *)&pi->flow6 :
+				 (const void *)&pi->flow;
+}
+
 /*
  * Parse a frame.  `ck` is PKT_CK_* from the NIC: GOOD skips the software
  * check, BAD drops, neither verifies in software.  Returns the kind; on
  * PKT_DROP *why holds the reason.  Does not check the destination address
  * against served addresses (the caller does, it knows them); does reject
- * martian sources (0, broadcast, multicast, loopback).
+ * martian sources (0, broadcast, multicast, loopback; for IPv6 also
+ * v4-mapped, and :: but for duplicate address detection).
+ *
+ * IPv6: hop-by-hop (first only), destination options and routing headers
+ * with no segments left are skipped, at most PKT_IP6_MAX_EXT of them;
+ * fragments, routing headers with segments left, ESP/AH and headers
+ * overrunning the payload are dropped, each under its reason.
  */
 enum pkt_kind pkt_parse(const uint8_t *frame, uint32_t len, unsigned ck,
 			struct pkt_info *pi, enum sg_drop *why);
@@ -124,6 +158,11 @@ uint16_t pkt_tcp4_cksum(const uint8_t *ip, const uint8_t *tcp,
 			unsigned tcp_len);
 /* Pseudo-header-only sum, for NIC TCP checksum offload. */
 uint16_t pkt_tcp4_phdr_cksum(const uint8_t *ip, unsigned tcp_len);
+/* The same over an IPv6 header (upper-layer checksum, RFC 8200 8.1);
+ * proto: 6 (TCP) or 58 (ICMPv6). */
+uint16_t pkt_l4_6_cksum(const uint8_t *ip6, uint8_t proto, const uint8_t *l4,
+			unsigned l4_len);
+uint16_t pkt_tcp6_phdr_cksum(const uint8_t *ip6, unsigned tcp_len);
 
 /*
  * In-place replies.  Each rewrites the received frame at `frame` (which
@@ -133,10 +172,22 @@ uint16_t pkt_tcp4_phdr_cksum(const uint8_t *ip, unsigned tcp_len);
  */
 uint32_t pkt_arp_reply(uint8_t *frame, const uint8_t our_mac[6]);
 uint32_t pkt_icmp_echo_reply(uint8_t *frame, const struct pkt_info *pi);
+/*
+ * Answer a neighbour solicitation for one of our addresses (pi->flow6.laddr,
+ * the target) with a solicited, override neighbour advertisement carrying
+ * our link-layer address; to the all-nodes group when the solicitation
+ * came from :: (duplicate address detection).  The frame buffer must hold
+ * PKT_ND_NA_LEN bytes.
+ */
+uint32_t pkt_nd_na_reply(uint8_t *frame, const struct pkt_info *pi,
+			 const uint8_t our_mac[6]);
+#define PKT_ND_NA_LEN	(PKT_ETH_LEN + PKT_IP6_LEN + 24 + 8)
 
 /* What a TCP segment we build says; addresses/ports from `flow`. */
 struct pkt_tcp_out {
-	struct flow4 flow;	/* as received: r = peer, l = us */
+	uint8_t family;		/* 4 or 6 */
+	struct flow4 flow;	/* as received: r = peer, l = us (v6: ports) */
+	struct flow6 flow6;	/* family 6: the addresses */
 	uint8_t dst_mac[6];	/* the peer (the L2 source we answer) */
 	uint8_t src_mac[6];	/* our port */
 	uint32_t seq;
@@ -153,15 +204,18 @@ struct pkt_tcp_out {
 #define PKT_TX_CK_OFF	1	/* IP cksum 0, TCP cksum = pseudo header only */
 
 /*
- * Build Ethernet + IPv4 (TTL 64, DF) + TCP (+options) + t->data_len bytes
- * of payload into buf, which must hold PKT_TCP4_MAX_HDR + data_len bytes.
- * Returns the frame length.
+ * Build Ethernet + IPv4 (TTL 64, DF) or IPv6 (hop limit 64), by t->family,
+ * + TCP (+options) + t->data_len bytes of payload into buf, which must
+ * hold PKT_TCP_MAX_HDR + data_len bytes.  Returns the frame length.
  */
-uint32_t pkt_tcp4_build(uint8_t *buf, const struct pkt_tcp_out *t,
-			int ck_mode);
+uint32_t pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t,
+		       int ck_mode);
 
-/* Largest frame pkt_tcp4_build writes. */
+/* Largest headers pkt_tcp_build writes, per family and overall. */
 #define PKT_TCP4_MAX_HDR (PKT_ETH_LEN + PKT_IP4_LEN + PKT_TCP_LEN + \
 			  PKT_TCP_MAXOPT)
+#define PKT_TCP6_MAX_HDR (PKT_ETH_LEN + PKT_IP6_LEN + PKT_TCP_LEN + \
+			  PKT_TCP_MAXOPT)
+#define PKT_TCP_MAX_HDR PKT_TCP6_MAX_HDR
 
 #endif /* SG_PKT_H */

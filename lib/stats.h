@@ -18,21 +18,25 @@
 /* Why a received frame was dropped.  X(enum suffix, printed name). */
 #define SG_DROP_REASONS(X) \
 	X(SHORT_FRAME, "drop_short_frame")       /* < Ethernet header */ \
-	X(ETHERTYPE, "drop_ethertype")           /* not IPv4 / ARP */ \
+	X(ETHERTYPE, "drop_ethertype")           /* not IPv4 / IPv6 / ARP */ \
 	X(ARP_MALFORMED, "drop_arp_malformed")   /* bad hw/proto len, op */ \
 	X(ARP_NOT_OURS, "drop_arp_not_ours")     /* target is not ours */ \
-	X(IP_SHORT, "drop_ip_short")             /* frame < IPv4 header */ \
-	X(IP_VERSION, "drop_ip_version")         /* version != 4 */ \
+	X(IP_SHORT, "drop_ip_short")             /* frame < IP header */ \
+	X(IP_VERSION, "drop_ip_version")         /* version != ethertype's */ \
 	X(IP_BAD_IHL, "drop_ip_bad_ihl")         /* IHL < 5 or > frame */ \
-	X(IP_BAD_TOTLEN, "drop_ip_bad_totlen")   /* total length vs frame */ \
-	X(IP_FRAGMENT, "drop_ip_fragment")       /* MF or offset set */ \
+	X(IP_BAD_TOTLEN, "drop_ip_bad_totlen")   /* total/payload length vs frame */ \
+	X(IP_FRAGMENT, "drop_ip_fragment")       /* MF, offset, v6 fragment hdr */ \
+	X(IP6_BAD_EXT, "drop_ip6_bad_ext")       /* ext header overrun, misplaced, too many */ \
+	X(IP6_ROUTING, "drop_ip6_routing")       /* routing header, segments left */ \
 	X(IP_BAD_CKSUM, "drop_ip_bad_cksum")     \
 	X(IP_MARTIAN, "drop_ip_martian")         /* bad source address */ \
 	X(IP_NOT_OURS, "drop_ip_not_ours")       /* dst not served */ \
 	X(L4_PROTO, "drop_l4_proto")             /* not TCP / ICMP */ \
 	X(ICMP_SHORT, "drop_icmp_short")         \
 	X(ICMP_BAD_CKSUM, "drop_icmp_bad_cksum") \
-	X(ICMP_TYPE, "drop_icmp_type")           /* not echo request */ \
+	X(ICMP_TYPE, "drop_icmp_type")           /* not echo request / NS */ \
+	X(ND_MALFORMED, "drop_nd_malformed")     /* NS: hop limit, length, option */ \
+	X(ND_NOT_OURS, "drop_nd_not_ours")       /* NS target not served */ \
 	X(TCP_SHORT, "drop_tcp_short")           /* < 20 bytes of TCP */ \
 	X(TCP_BAD_DOFF, "drop_tcp_bad_doff")     /* data offset < 5 / > seg */ \
 	X(TCP_BAD_CKSUM, "drop_tcp_bad_cksum")   \
@@ -69,7 +73,8 @@ enum sg_drop {
 	X(tx_pkts, "tx_pkts") \
 	X(tx_bytes, "tx_bytes") \
 	X(arp_replies, "arp_replies") \
-	X(icmp_replies, "icmp_replies") \
+	X(icmp_replies, "icmp_replies")       /* ICMP and ICMPv6 echo */ \
+	X(nd_replies, "nd_replies")           /* neighbour advertisements */ \
 	X(syn_in, "syn_in")                   /* SYNs to a listener */ \
 	X(synack_out, "synack_out")           /* first SYN-ACKs, stateful */ \
 	X(synack_retrans, "synack_retrans")   /* timer retransmissions */ \

@@ -37,6 +37,7 @@ extern "C" {
 #define SG_MAX_WORKERS		32
 #define SG_MAX_PORTS		8
 #define SG_MAX_LISTENERS	64
+#define SG_MAX_ADDRS		8
 
 /* When to answer a SYN with a cookie instead of a half-open entry. */
 enum sg_cookie_mode {
@@ -51,10 +52,18 @@ enum sg_overflow {
 	SG_OVERFLOW_RESET = 1,	/* answer RST (tcp_abort_on_overflow) */
 };
 
+/* An address served on the ports, and the length of its on-link prefix. */
+struct sg_addr {
+	uint8_t family;			/* 4 or 6 */
+	uint8_t prefix;			/* 1..32 or 1..128 */
+	uint8_t bytes[16];		/* network order; IPv4 in bytes[0..3] */
+};
+
 /* Engine parameters (the daemon fills them from config). */
 struct sg_params {
-	uint32_t addr;			/* served IPv4 address, network order */
-	uint8_t prefix;			/* its prefix length */
+	struct sg_addr addrs[SG_MAX_ADDRS];	/* served addresses, both
+						   families at once */
+	unsigned n_addrs;
 	enum sg_cookie_mode cookies;
 	uint32_t synq_size;		/* half-open entries per worker */
 	uint32_t backlog;		/* accept ring entries per listener
@@ -74,12 +83,26 @@ struct sg_params {
 	uint16_t rx_desc, tx_desc;	/* descriptors per queue */
 };
 
-/* Fill with the defaults. */
+/* Fill with the defaults (one address: 198.18.0.1/24). */
 void sg_params_default(struct sg_params *p);
+
+/*
+ * Serve one more address, "ADDR/PREFIX" with an IPv4 or IPv6 address.
+ * Returns 0, -EINVAL (not an address with a prefix in range), -EEXIST
+ * (already served) or -ENOSPC (SG_MAX_ADDRS reached).
+ */
+int sg_params_add_addr(struct sg_params *p, const char *cidr);
+
+/* Write a as "ADDR/PREFIX" into buf (truncated to len).  Returns buf. */
+char *sg_addr_str(const struct sg_addr *a, char *buf, size_t len);
+
+/* Write the served addresses as "ADDR/PREFIX[,ADDR/PREFIX...]" into buf
+ * (truncated to len).  Returns buf. */
+char *sg_params_addrs_str(const struct sg_params *p, char *buf, size_t len);
 
 /* A TCP 4-tuple, family-tagged; addresses and ports in network order. */
 struct sg_flow {
-	uint8_t family;			/* 4 (AF_INET-like tag; 6 later) */
+	uint8_t family;			/* 4 or 6 */
 	uint16_t lport;
 	uint16_t rport;
 	union {

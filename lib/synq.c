@@ -11,11 +11,18 @@
 static_assert(sizeof(struct synq_entry) == 64, "synq_entry is one line");
 
 int
-synq_init(struct synq *q, uint32_t cap, int socket)
+synq_init(struct synq *q, uint32_t cap, bool v6, int socket)
 {
 	uint32_t i;
 
 	q->sq_cap = cap;
+	q->sq_flow6 = NULL;
+	if (v6) {
+		q->sq_flow6 = rte_malloc_socket("synq_flow6", (size_t)cap *
+			sizeof(*q->sq_flow6), 0, socket);
+		if (q->sq_flow6 == NULL)
+			return -ENOMEM;
+	}
 	q->sq_entries = rte_zmalloc_socket("synq", (size_t)cap *
 		sizeof(*q->sq_entries), RTE_CACHE_LINE_SIZE, socket);
 	q->sq_free = rte_malloc_socket("synq_free", (size_t)cap *
@@ -36,29 +43,42 @@ synq_fini(struct synq *q)
 {
 	rte_free(q->sq_entries);
 	rte_free(q->sq_free);
+	rte_free(q->sq_flow6);
+	q->sq_flow6 = NULL;
 	q->sq_entries = NULL;
 	q->sq_free = NULL;
 	q->sq_nfree = 0;
 }
 
 struct synq_entry *
-synq_insert(struct synq *q, struct flow_table *ft, const struct flow4 *flow,
-	    uint32_t sig, int *err)
+synq_insert(struct synq *q, struct flow_table *ft, unsigned family,
+	    const void *key, uint32_t sig, int *err)
 {
+	uint32_t idx;
 	struct synq_entry *e;
 
 	if (q->sq_nfree == 0) {
 		*err = -ENOSPC;
 		return NULL;
 	}
-	e = &q->sq_entries[q->sq_free[q->sq_nfree - 1]];
-	if (flow_add(ft, flow, sig, synq_tag(e)) < 0) {
+	idx = q->sq_free[q->sq_nfree - 1];
+	e = &q->sq_entries[idx];
+	if (flow_add(ft, key, sig, synq_tag(e)) < 0) {
 		*err = -EBUSY;
 		return NULL;
 	}
 	q->sq_nfree--;
 	memset(e, 0, sizeof(*e));
-	e->se_flow = *flow;
+	if (family == 6) {
+		const struct flow6 *f6 = key;
+
+		q->sq_flow6[idx] = *f6;
+		e->se_flow.rport = f6->rport;
+		e->se_flow.lport = f6->lport;
+		e->se_flags = SE_V6;
+	} else {
+		e->se_flow = *(const struct flow4 *)key;
+	}
 	timer_node_init(&e->se_timer, TK_SYNACK);
 	return e;
 }
@@ -67,8 +87,10 @@ void
 synq_remove(struct synq *q, struct flow_table *ft, struct timer_wheel *tw,
 	    struct synq_entry *e, bool unmap)
 {
+	const void *key = synq_key(q, e);
+
 	timer_cancel(tw, &e->se_timer);
 	if (unmap)
-		flow_del(ft, &e->se_flow, flow_hash(ft, &e->se_flow));
+		flow_del(ft, key, flow_hash(ft, key));
 	q->sq_free[q->sq_nfree++] = (uint32_t)(e - q->sq_entries);
 }

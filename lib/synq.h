@@ -9,6 +9,10 @@
  * total).  Lookup is through the worker's flow table (tagged pointer);
  * allocation is a free stack of indices, O(1), no atomics.
  *
+ * IPv6 entries keep their 4-tuple (36 bytes, too big for the line) in a
+ * side array indexed like the entries, allocated only when an IPv6
+ * address is served: 36 B more per entry then.
+ *
  * rte_mempool was passed over for the entries: its per-object header and
  * cache-line rounding make a 64-byte object cost 128 bytes, and a LIFO
  * index stack owned by one thread needs none of its multi-thread
@@ -17,6 +21,7 @@
 #ifndef SG_SYNQ_H
 #define SG_SYNQ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -33,6 +38,7 @@
 #define SE_COOKIE	0x10	/* describes a cookie handshake (never in
 				   the table, built on the stack) */
 #define SE_MSS		0x20	/* peer sent an MSS option */
+#define SE_V6		0x40	/* IPv6: the 4-tuple is in sq_flow6[] */
 
 /* Timer kinds (tn_kind) on a worker's wheel. */
 #define TK_SYNACK	1
@@ -40,7 +46,7 @@
 /* One half-open connection: what the SYN negotiated and where to answer. */
 struct synq_entry {
 	struct timer_node se_timer;	/* SYN-ACK retransmission */
-	struct flow4 se_flow;		/* network order */
+	struct flow4 se_flow;		/* network order (IPv6: ports) */
 	uint32_t se_iss;		/* our ISN (RFC 6528) */
 	uint32_t se_irs;		/* the peer's ISN */
 	uint32_t se_ts_recent;		/* peer TSval from the SYN */
@@ -58,12 +64,14 @@ struct synq_entry {
 struct synq {
 	struct synq_entry *sq_entries;	/* sq_cap entries */
 	uint32_t *sq_free;		/* stack of free indices */
+	struct flow6 *sq_flow6;		/* IPv6 4-tuples, or NULL */
 	uint32_t sq_nfree;
 	uint32_t sq_cap;
 };
 
-/* Allocate cap entries on NUMA socket `socket`.  Returns 0 or -ENOMEM. */
-int synq_init(struct synq *q, uint32_t cap, int socket);
+/* Allocate cap entries on NUMA socket `socket` (and the IPv6 side array
+ * when v6).  Returns 0 or -ENOMEM. */
+int synq_init(struct synq *q, uint32_t cap, bool v6, int socket);
 void synq_fini(struct synq *q);
 
 static inline uint32_t
@@ -72,14 +80,24 @@ synq_used(const struct synq *q)
 	return q->sq_cap - q->sq_nfree;
 }
 
+/* The flow-table key of e: a struct flow4 or flow6. */
+static inline const void *
+synq_key(const struct synq *q, const struct synq_entry *e)
+{
+	if (e->se_flags & SE_V6)
+		return &q->sq_flow6[e - q->sq_entries];
+	return &e->se_flow;
+}
+
 /*
- * Take a free entry and map flow -> it in ft (sig = flow_hash of flow).
- * The entry is zeroed but for se_flow and an unarmed timer.  Returns the
+ * Take a free entry and map key (a flow4, or a flow6 when family is 6)
+ * -> it in ft (sig = flow_hash of key).  The entry is zeroed but for
+ * se_flow, SE_V6 and an unarmed timer.  Returns the
  * entry, or NULL: *err = -ENOSPC when the table is full, -EBUSY when the
  * flow table refused the key (bucket pair full).
  */
 struct synq_entry *synq_insert(struct synq *q, struct flow_table *ft,
-			       const struct flow4 *flow, uint32_t sig,
+			       unsigned family, const void *key, uint32_t sig,
 			       int *err);
 
 /*

@@ -150,10 +150,11 @@ tx_push(struct worker *w, unsigned pi, struct rte_mbuf *m)
 	p->wp_tx[p->wp_ntx++] = m;
 }
 
-/* Make m a single-segment frame of len bytes, ready for TX. */
+/* Make m a single-segment frame of len bytes, ready for TX; tcp_family
+ * 4 or 6 asks for TCP checksum offload where the port has it, 0 none. */
 static inline void
 mbuf_set_frame(const struct worker_port *p, struct rte_mbuf *m, uint32_t len,
-	       bool tcp)
+	       unsigned tcp_family)
 {
 	if (m->next != NULL) {
 		rte_pktmbuf_free(m->next);
@@ -163,11 +164,15 @@ mbuf_set_frame(const struct worker_port *p, struct rte_mbuf *m, uint32_t len,
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
 	m->ol_flags = 0;
-	if (tcp && p->wp_ck_off) {
+	if (tcp_family == 4 && p->wp_ck_off) {
 		m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
 			      RTE_MBUF_F_TX_TCP_CKSUM;
 		m->l2_len = PKT_ETH_LEN;
 		m->l3_len = PKT_IP4_LEN;
+	} else if (tcp_family == 6 && p->wp_ck_off) {
+		m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+		m->l2_len = PKT_ETH_LEN;
+		m->l3_len = PKT_IP6_LEN;
 	}
 }
 
@@ -189,24 +194,33 @@ worker_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
 			w->w_stats.drops[SG_DROP_NO_MBUF]++;
 			return;
 		}
-	} else if ((uint32_t)(m->buf_len - m->data_off) < PKT_TCP4_MAX_HDR) {
+	} else if ((uint32_t)(m->buf_len - m->data_off) < PKT_TCP_MAX_HDR) {
 		drop(w, m, SG_DROP_NO_MBUF);
 		return;
 	}
-	len = pkt_tcp4_build(rte_pktmbuf_mtod(m, uint8_t *), t,
+	len = pkt_tcp_build(rte_pktmbuf_mtod(m, uint8_t *), t,
 			     p->wp_ck_off ? PKT_TX_CK_OFF : PKT_TX_CK_SW);
-	mbuf_set_frame(p, m, len, true);
+	mbuf_set_frame(p, m, len, t->family == 6 ? 6 : 4);
 	tx_push(w, pi, m);
 }
 
 void
 worker_tcp_out_init(struct pkt_tcp_out *t, const struct worker *w,
-		    unsigned pi, const struct flow4 *flow,
+		    unsigned pi, unsigned family, const void *key,
 		    const uint8_t *peer_mac)
 {
 	const struct worker_port *p = &w->w_ports[pi];
 
-	t->flow = *flow;
+	t->family = (uint8_t)family;
+	if (family == 6) {
+		const struct flow6 *f6 = key;
+
+		t->flow6 = *f6;
+		t->flow.rport = f6->rport;
+		t->flow.lport = f6->lport;
+	} else {
+		t->flow = *(const struct flow4 *)key;
+	}
 	memcpy(t->dst_mac, peer_mac, RTE_ETHER_ADDR_LEN);
 	memcpy(t->src_mac, p->wp_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	t->opts.o_present = 0;
@@ -259,7 +273,8 @@ rst_reply(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		return;
 	}
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	worker_tcp_out_init(&t, w, pi, &in->flow, eh->src_addr.addr_bytes);
+	worker_tcp_out_init(&t, w, pi, in->family, pkt_flow_key(in),
+			    eh->src_addr.addr_bytes);
 	if (in->tcp_flags & TCPF_ACK) {
 		t.seq = in->ack;
 		t.ack = 0;
@@ -293,7 +308,7 @@ synq_fill(struct synq_entry *e, unsigned pi, const struct rte_mbuf *m,
 	e->se_listener = l->l_id;
 	e->se_port = (uint8_t)pi;
 	e->se_retries = 0;
-	e->se_flags = 0;
+	e->se_flags = in->family == 6 ? SE_V6 : 0;
 	e->se_mss = TCP_DEFAULT_MSS;
 	if (o->o_present & OPT_MSS) {
 		e->se_flags |= SE_MSS;
@@ -316,15 +331,30 @@ synq_fill(struct synq_entry *e, unsigned pi, const struct rte_mbuf *m,
 		e->se_flags |= SE_ECN;
 }
 
-/* Send the SYN-ACK that e describes, into m (or a fresh mbuf). */
+static inline unsigned
+entry_family(const struct synq_entry *e)
+{
+	return (e->se_flags & SE_V6) ? 6 : 4;
+}
+
+/* Drop a half-open entry, unmapping it from its family's table. */
+static inline void
+synq_drop(struct worker *w, struct synq_entry *e, bool unmap)
+{
+	synq_remove(&w->w_synq, worker_ft(w, entry_family(e)), w->w_wheel, e,
+		    unmap);
+}
+
+/* Send the SYN-ACK that e describes for the flow with key `key`, into m
+ * (or a fresh mbuf). */
 static void
-synack_send(struct worker *w, const struct synq_entry *e, struct rte_mbuf *m,
-	    uint32_t tsval)
+synack_send(struct worker *w, const struct synq_entry *e, const void *key,
+	    struct rte_mbuf *m, uint32_t tsval)
 {
 	struct pkt_tcp_out t;
 
-	worker_tcp_out_init(&t, w, e->se_port, &e->se_flow,
-		     e->se_peer_mac);
+	worker_tcp_out_init(&t, w, e->se_port, entry_family(e), key,
+			    e->se_peer_mac);
 	t.seq = e->se_iss;
 	t.ack = e->se_irs + 1;
 	t.flags = TCPF_SYN | TCPF_ACK;
@@ -335,7 +365,7 @@ synack_send(struct worker *w, const struct synq_entry *e, struct rte_mbuf *m,
 	t.opts.o_present = 0;
 	if (e->se_flags & SE_MSS) {
 		t.opts.o_present |= OPT_MSS;
-		t.opts.o_mss = params(w)->mss;
+		t.opts.o_mss = worker_mss(params(w), entry_family(e));
 	}
 	if (e->se_flags & SE_SACK)
 		t.opts.o_present |= OPT_SACKOK;
@@ -381,12 +411,15 @@ cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	co.sack_ok = se.se_flags & SE_SACK;
 	co.has_ts = se.se_flags & SE_TS;
 	co.ecn = se.se_flags & SE_ECN;
-	se.se_iss = cookie_make(&w->w_ckeys, &in->flow, in->seq, w->w_now_sec,
-				&co, tsval, &tsval);
+	se.se_iss = in->family == 6 ?
+		cookie_make6(&w->w_ckeys, &in->flow6, in->seq, w->w_now_sec,
+			     &co, tsval, &tsval) :
+		cookie_make(&w->w_ckeys, &in->flow, in->seq, w->w_now_sec,
+			    &co, tsval, &tsval);
 	w->w_cookie_last_ms[l->l_id] = w->w_now_ms;
 	w->w_cookie_sent[l->l_id] = true;
 	w->w_stats.cookies_sent++;
-	synack_send(w, &se, m, tsval);
+	synack_send(w, &se, pkt_flow_key(in), m, tsval);
 }
 
 static void
@@ -404,7 +437,8 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		cookie_synack(w, pi, m, in, l);
 		return;
 	}
-	e = synq_insert(&w->w_synq, &w->w_flows, &in->flow, sig, &err);
+	e = synq_insert(&w->w_synq, worker_ft(w, in->family), in->family,
+			pkt_flow_key(in), sig, &err);
 	if (e == NULL) {
 		/* Full: flood mode.  A refused bucket (-EBUSY) only
 		 * diverts this one SYN. */
@@ -419,11 +453,13 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	}
 	mut_note(mut, sig);
 	synq_fill(e, pi, m, in, l);
-	e->se_iss = isn_make(&w->w_engine->e_isn_key, &in->flow, w->w_now_us);
+	e->se_iss = in->family == 6 ?
+		isn_make6(&w->w_engine->e_isn_key, &in->flow6, w->w_now_us) :
+		isn_make(&w->w_engine->e_isn_key, &in->flow, w->w_now_us);
 	timer_arm(w->w_wheel, &e->se_timer, w->w_now_ms + pp->synack_rto_ms);
 	w->w_stats.synq_added++;
 	w->w_stats.synack_out++;
-	synack_send(w, e, m, ts_now(w));
+	synack_send(w, e, pkt_flow_key(in), m, ts_now(w));
 	if (synq_used(&w->w_synq) >= w->w_synq_high)
 		flood_enter(w);
 }
@@ -466,7 +502,7 @@ overflow(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	}
 	w->w_stats.overflow_reset++;
 	if (in_table) {
-		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, true);
+		synq_drop(w, e, true);
 		mut_note(mut, sig);
 	}
 	rst_reply(w, pi, m, in, why, false);
@@ -497,7 +533,7 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	c = obj;
 	/* A table entry's key is already mapped: replacing the value
 	 * cannot fail.  A cookie connection needs a new key. */
-	if (flow_add(&w->w_flows, &in->flow, sig, c) < 0) {
+	if (flow_add(worker_ft(w, in->family), pkt_flow_key(in), sig, c) < 0) {
 		rte_mempool_put(w->w_conns, c);
 		overflow(w, pi, m, in, sig, e, SG_DROP_CONN_FULL, mut);
 		return;
@@ -506,6 +542,9 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	w->w_conns_used++;
 
 	c->c_flow = in->flow;
+	c->c_family = in->family;
+	if (in->family == 6)
+		c->c_flow6 = in->flow6;
 	c->c_iss = e->se_iss;
 	c->c_irs = e->se_irs;
 	memcpy(c->c_peer_mac, e->se_peer_mac, RTE_ETHER_ADDR_LEN);
@@ -530,7 +569,7 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	c->c_ts_recent = (in->opts.o_present & OPT_TS) ? in->opts.o_tsval :
 			 e->se_ts_recent;
 	if (in_table)
-		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, false);
+		synq_drop(w, e, false);
 
 	if (in->payload_len != 0) {
 		/* RFC 9293 3.10.7.4: data on the completing ACK is
@@ -579,7 +618,7 @@ synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 			drop(w, m, SG_DROP_SYNQ_BAD_SEQ);
 			return;
 		}
-		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, true);
+		synq_drop(w, e, true);
 		mut_note(mut, sig);
 		w->w_stats.synq_reset++;
 		rte_pktmbuf_free(m);
@@ -595,7 +634,7 @@ synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		 * another ISN gets the same answer: its ACK won't match and
 		 * the peer resets, freeing the entry. */
 		w->w_stats.syn_dup++;
-		synack_send(w, e, m, ts_now(w));
+		synack_send(w, e, synq_key(&w->w_synq, e), m, ts_now(w));
 		return;
 	}
 	if (!(fl & TCPF_ACK)) {
@@ -634,8 +673,11 @@ cookie_ack_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	struct cookie_opts co;
 	struct synq_entry e;
 
-	if (!cookie_check(&w->w_ckeys, &in->flow, in->seq, in->ack,
-			  w->w_now_sec, has_ts, in->opts.o_tsecr, &co)) {
+	if (!(in->family == 6 ?
+	      cookie_check6(&w->w_ckeys, &in->flow6, in->seq, in->ack,
+			    w->w_now_sec, has_ts, in->opts.o_tsecr, &co) :
+	      cookie_check(&w->w_ckeys, &in->flow, in->seq, in->ack,
+			   w->w_now_sec, has_ts, in->opts.o_tsecr, &co))) {
 		w->w_stats.cookies_failed++;
 		rst_reply(w, pi, m, in, SG_DROP_COOKIE_BAD, true);
 		return;
@@ -650,7 +692,8 @@ cookie_ack_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	e.se_wscale = co.wscale;
 	e.se_listener = l->l_id;
 	e.se_port = (uint8_t)pi;
-	e.se_flags = SE_COOKIE | (co.has_ws ? SE_WSCALE : 0) |
+	e.se_flags = SE_COOKIE | (in->family == 6 ? SE_V6 : 0) |
+		     (co.has_ws ? SE_WSCALE : 0) |
 		     (co.sack_ok ? SE_SACK : 0) | (co.has_ts ? SE_TS : 0) |
 		     (co.ecn ? SE_ECN : 0);
 	e.se_ts_recent = has_ts ? in->opts.o_tsval : 0;
@@ -711,21 +754,93 @@ rx_cksum_flags(const struct rte_mbuf *m)
 	return ck;
 }
 
+static inline bool
+ours4(const struct worker *w, uint32_t a)
+{
+	unsigned i;
+
+	for (i = 0; i < w->w_naddr4; i++)
+		if (w->w_addr4[i] == a)
+			return true;
+	return false;
+}
+
+static inline bool
+ours6(const struct worker *w, const uint8_t *a)
+{
+	unsigned i;
+
+	for (i = 0; i < w->w_naddr6; i++)
+		if (memcmp(w->w_addr6[i], a, 16) == 0)
+			return true;
+	return false;
+}
+
+/* Is the destination of an IP packet pkt_parse accepted one of ours? */
+static inline bool
+ours(const struct worker *w, const struct pkt_info *in)
+{
+	return in->family == 6 ? ours6(w, in->flow6.laddr) :
+				 ours4(w, in->flow.laddr);
+}
+
+/* Answer a neighbour solicitation for one of our IPv6 addresses. */
+static void
+nd_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
+	 const struct pkt_info *in)
+{
+	struct worker_port *p = &w->w_ports[pi];
+
+	if (!ours6(w, in->flow6.laddr)) {
+		drop(w, m, SG_DROP_ND_NOT_OURS);
+		return;
+	}
+	if ((uint32_t)(m->buf_len - m->data_off) < PKT_ND_NA_LEN) {
+		drop(w, m, SG_DROP_NO_MBUF);
+		return;
+	}
+	mbuf_set_frame(p, m, pkt_nd_na_reply(rte_pktmbuf_mtod(m, uint8_t *),
+		       in, p->wp_mac.addr_bytes), 0);
+	w->w_stats.nd_replies++;
+	tx_push(w, pi, m);
+}
+
+/* Bulk lookups of the TCP segments of one family: idx[0..n) index the
+ * burst arrays. */
+static void
+lookup_family(struct worker *w, unsigned family, const struct pkt_info *info,
+	      const uint32_t *sig, const uint8_t *idx, unsigned n, void **hit)
+{
+	const void *keys[WORKER_BURST];
+	uint32_t s[WORKER_BURST];
+	void *h[WORKER_BURST];
+	unsigned i;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		keys[i] = pkt_flow_key(&info[idx[i]]);
+		s[i] = sig[idx[i]];
+	}
+	flow_lookup_bulk(worker_ft(w, family), keys, s, n, h);
+	for (i = 0; i < n; i++)
+		hit[idx[i]] = h[i];
+}
+
 void
 worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 {
-	const uint32_t addr = w->w_engine->e_params.addr;
 	struct worker_port *p = &w->w_ports[pi];
 	struct pkt_info info[WORKER_BURST];
-	const struct flow4 *keys[WORKER_BURST];
+	uint8_t idx4[WORKER_BURST], idx6[WORKER_BURST];
 	uint32_t sig[WORKER_BURST];
 	void *hit[WORKER_BURST];
 	struct rte_mbuf *seg[WORKER_BURST];
 	struct rx_mut mut = { .n = 0 };
 	enum sg_drop why = SG_DROP_SHORT_FRAME;
-	unsigned i, nt = 0;
+	unsigned i, nt = 0, n4 = 0, n6 = 0;
 
-	/* Pass 1: parse, answer ARP / ICMP, hash the TCP flows. */
+	/* Pass 1: parse, answer ARP / ICMP / ND, hash the TCP flows. */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
@@ -741,32 +856,39 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 			drop(w, m, why);
 			break;
 		case PKT_ARP:
-			if (in->flow.laddr != addr) {
+			if (!ours4(w, in->flow.laddr)) {
 				drop(w, m, SG_DROP_ARP_NOT_OURS);
 				break;
 			}
 			mbuf_set_frame(p, m, pkt_arp_reply(frame,
-				p->wp_mac.addr_bytes), false);
+				p->wp_mac.addr_bytes), 0);
 			w->w_stats.arp_replies++;
 			tx_push(w, pi, m);
 			break;
+		case PKT_ND_NS:
+			nd_input(w, pi, m, in);
+			break;
 		case PKT_ICMP_ECHO:
-			if (in->flow.laddr != addr) {
+			if (!ours(w, in)) {
 				drop(w, m, SG_DROP_IP_NOT_OURS);
 				break;
 			}
 			mbuf_set_frame(p, m, pkt_icmp_echo_reply(frame, in),
-				       false);
+				       0);
 			w->w_stats.icmp_replies++;
 			tx_push(w, pi, m);
 			break;
 		case PKT_TCP:
-			if (in->flow.laddr != addr) {
+			if (!ours(w, in)) {
 				drop(w, m, SG_DROP_IP_NOT_OURS);
 				break;
 			}
-			keys[nt] = &in->flow;
-			sig[nt] = flow_hash(&w->w_flows, &in->flow);
+			sig[nt] = flow_hash(worker_ft(w, in->family),
+					    pkt_flow_key(in));
+			if (in->family == 6)
+				idx6[n6++] = (uint8_t)nt;
+			else
+				idx4[n4++] = (uint8_t)nt;
 			seg[nt] = m;
 			nt++;
 			break;
@@ -775,9 +897,10 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 	if (nt == 0)
 		return;
 
-	/* Pass 2: one bulk lookup (rte_hash prefetches the buckets), then
-	 * prefetch the entries found. */
-	flow_lookup_bulk(&w->w_flows, keys, sig, nt, hit);
+	/* Pass 2: one bulk lookup per family (rte_hash prefetches the
+	 * buckets), then prefetch the entries found. */
+	lookup_family(w, 4, info, sig, idx4, n4, hit);
+	lookup_family(w, 6, info, sig, idx6, n6, hit);
 	for (i = 0; i < nt; i++)
 		if (hit[i] != NULL)
 			rte_prefetch0(synq_untag(hit[i]));
@@ -787,7 +910,8 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 		void *h = hit[i];
 
 		if (mut.n != 0 && mut_seen(&mut, sig[i]))
-			h = flow_lookup(&w->w_flows, keys[i], sig[i]);
+			h = flow_lookup(worker_ft(w, info[i].family),
+					pkt_flow_key(&info[i]), sig[i]);
 		if (h == NULL)
 			listen_input(w, pi, seg[i], &info[i], sig[i], &mut);
 		else if (flow_is_synq(h))
@@ -816,7 +940,7 @@ synack_timeout(struct worker *w, struct synq_entry *e)
 
 	if (e->se_retries >= pp->synack_retries) {
 		w->w_stats.synq_timeout++;
-		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, true);
+		synq_drop(w, e, true);
 		return;
 	}
 	if (w->w_flood) {
@@ -826,12 +950,12 @@ synack_timeout(struct worker *w, struct synq_entry *e)
 		 * retransmits its SYN and is answered again (RFC 4987 3.4
 		 * reduced SYN-RECEIVED timer). */
 		w->w_stats.synq_pruned++;
-		synq_remove(&w->w_synq, &w->w_flows, w->w_wheel, e, true);
+		synq_drop(w, e, true);
 		return;
 	}
 	e->se_retries++;
 	w->w_stats.synack_retrans++;
-	synack_send(w, e, NULL, ts_now(w));
+	synack_send(w, e, synq_key(&w->w_synq, e), NULL, ts_now(w));
 	/* Exponential back-off as Linux: rto << retries, capped. */
 	rto = RTE_MIN((uint64_t)pp->synack_rto_ms << e->se_retries,
 		      (uint64_t)SYNACK_RTO_MAX_MS);
@@ -1008,6 +1132,7 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 {
 	const struct sg_params *pp = &e->e_params;
 	char name[RTE_MEMZONE_NAMESIZE];
+	unsigned i;
 	int ret;
 
 	w->w_engine = e;
@@ -1016,14 +1141,30 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	w->w_ts_offset = e->e_ts_offset;
 	w->w_unix_base = e->e_unix_base;
 
+	for (i = 0; i < pp->n_addrs; i++) {
+		if (pp->addrs[i].family == 6)
+			memcpy(w->w_addr6[w->w_naddr6++], pp->addrs[i].bytes,
+			       16);
+		else
+			memcpy(&w->w_addr4[w->w_naddr4++],
+			       pp->addrs[i].bytes, 4);
+	}
 	snprintf(name, sizeof(name), "sg%u_flows_%u", e->e_id, id);
 	ret = flow_table_init(&w->w_flows, name,
-			      2 * (pp->synq_size + pp->conn_max), socket);
+			      2 * (pp->synq_size + pp->conn_max), 4, socket);
 	if (ret < 0)
 		return ret;
-	ret = synq_init(&w->w_synq, pp->synq_size, socket);
+	if (w->w_naddr6 != 0) {
+		snprintf(name, sizeof(name), "sg%u_flows6_%u", e->e_id, id);
+		ret = flow_table_init(&w->w_flows6, name,
+				      2 * (pp->synq_size + pp->conn_max), 6,
+				      socket);
+		if (ret < 0)
+			goto err_flows;
+	}
+	ret = synq_init(&w->w_synq, pp->synq_size, w->w_naddr6 != 0, socket);
 	if (ret < 0)
-		goto err_flows;
+		goto err_flows6;
 	ret = -ENOMEM;
 	w->w_wheel = rte_zmalloc_socket("sg_wheel", sizeof(*w->w_wheel),
 					RTE_CACHE_LINE_SIZE, socket);
@@ -1067,6 +1208,8 @@ err_wheel:
 	rte_free(w->w_wheel);
 err_synq:
 	synq_fini(&w->w_synq);
+err_flows6:
+	flow_table_fini(&w->w_flows6);
 err_flows:
 	flow_table_fini(&w->w_flows);
 	return ret;
@@ -1091,5 +1234,6 @@ worker_fini(struct worker *w)
 	rte_mempool_free(w->w_mbufs);
 	rte_free(w->w_wheel);
 	synq_fini(&w->w_synq);
+	flow_table_fini(&w->w_flows6);
 	flow_table_fini(&w->w_flows);
 }

@@ -63,7 +63,8 @@ struct worker {
 	unsigned w_nports;
 	struct worker_port w_ports[SG_MAX_PORTS];
 
-	struct flow_table w_flows;
+	struct flow_table w_flows;	/* IPv4 4-tuples */
+	struct flow_table w_flows6;	/* IPv6 4-tuples (when w_naddr6) */
 	struct synq w_synq;
 	struct timer_wheel *w_wheel;
 	struct rte_mempool *w_mbufs;	/* replies and retransmissions */
@@ -71,6 +72,12 @@ struct worker {
 	struct rte_ring *w_cmd;		/* apps -> worker: conns to close
 					   (MP enqueue, SC dequeue) */
 	uint32_t w_conns_used;
+
+	/* served addresses, network order, copied from the params */
+	uint32_t w_addr4[SG_MAX_ADDRS];
+	unsigned w_naddr4;
+	uint8_t w_addr6[SG_MAX_ADDRS][16];
+	unsigned w_naddr6;
 
 	uint32_t w_ts_offset;		/* engine's random TSval base */
 	uint64_t w_unix_base;		/* engine's wall-clock base, s */
@@ -127,9 +134,25 @@ worker_ts_now(const struct worker *w)
 	return w->w_now_ms + w->w_ts_offset;
 }
 
-/* Fill the addressing of a segment to the peer of flow on port pi. */
+/* The MSS we advertise for a family: --mss is IPv4's; IPv6's header is
+ * 20 bytes longer. */
+static inline uint16_t
+worker_mss(const struct sg_params *pp, unsigned family)
+{
+	return family == 6 ? (uint16_t)(pp->mss - 20) : pp->mss;
+}
+
+/* The flow table of a family. */
+static inline struct flow_table *
+worker_ft(struct worker *w, unsigned family)
+{
+	return family == 6 ? &w->w_flows6 : &w->w_flows;
+}
+
+/* Fill the addressing of a segment to the peer of the flow whose key is
+ * `key` (a flow4, or a flow6 when family is 6) on port pi. */
 void worker_tcp_out_init(struct pkt_tcp_out *t, const struct worker *w,
-			 unsigned pi, const struct flow4 *flow,
+			 unsigned pi, unsigned family, const void *key,
 			 const uint8_t *peer_mac);
 
 /* Send t on port pi, in m (a frame being answered) or a fresh mbuf. */

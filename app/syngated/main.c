@@ -164,7 +164,7 @@ main(int argc, char **argv)
 	struct sg_engine *e = NULL;
 	struct sg_config cfg;
 	uint8_t secret[32];
-	char err[512], addr[INET_ADDRSTRLEN];
+	char err[512], addr[SG_MAX_ADDRS * (INET6_ADDRSTRLEN + 5)];
 	unsigned n_workers, w, lcore, i;
 	double start, next_stats, next_rotate, now;
 	bool defaulted;
@@ -241,8 +241,8 @@ main(int argc, char **argv)
 	if (telemetry_register(e, &cfg) < 0)
 		SGD_LOG(WARNING, "telemetry commands not registered\n");
 
-	inet_ntop(AF_INET, &cfg.p.addr, addr, sizeof(addr));
-	printf("syngated: serving %s/%u, tcp port", addr, cfg.p.prefix);
+	printf("syngated: serving %s, tcp port",
+	       sg_params_addrs_str(&cfg.p, addr, sizeof(addr)));
 	for (i = 0; i < cfg.n_listen; i++)
 		printf("%s%u", i ? "," : " ", cfg.listen_ports[i]);
 	printf("; %u worker(s), service %s, cookies %s%s\n", n_workers,

@@ -2,7 +2,7 @@
 /*
  * Port setup: one RX/TX queue pair per worker, RSS on the TCP 4-tuple when
  * the port has it, checksum offloads when it has them, promiscuous mode
- * off, link-state wait.
+ * off, the multicast groups neighbour discovery needs, link-state wait.
  */
 #include <errno.h>
 #include <string.h>
@@ -13,6 +13,38 @@
 #include "syngated.h"
 
 #define LINK_WAIT_MS	3000
+
+/*
+ * IPv6 neighbour solicitations go to the solicited-node group of the
+ * address asked for (RFC 4861 7.2.2): accept 33:33:ff:xx:xx:xx for each
+ * served IPv6 address, or all multicast if the port has no filter list.
+ */
+static void
+port_join_nd_groups(uint16_t port, const struct sg_params *p)
+{
+	struct rte_ether_addr mc[SG_MAX_ADDRS];
+	uint32_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < p->n_addrs; i++) {
+		const uint8_t *a = p->addrs[i].bytes;
+
+		if (p->addrs[i].family != 6)
+			continue;
+		mc[n].addr_bytes[0] = 0x33;
+		mc[n].addr_bytes[1] = 0x33;
+		mc[n].addr_bytes[2] = 0xff;
+		memcpy(&mc[n].addr_bytes[3], a + 13, 3);
+		n++;
+	}
+	if (n == 0)
+		return;
+	if (rte_eth_dev_set_mc_addr_list(port, mc, n) != 0 &&
+	    rte_eth_allmulticast_enable(port) != 0)
+		SGD_LOG(WARNING, "port %u: cannot join the IPv6 solicited-node "
+			"groups; neighbours must already know our MAC\n",
+			port);
+}
 
 static int
 port_setup(struct sg_engine *e, const struct sg_config *cfg, uint16_t port,
@@ -44,7 +76,8 @@ port_setup(struct sg_engine *e, const struct sg_config *cfg, uint16_t port,
 	}
 	if (nq > 1) {
 		uint64_t hf = info.flow_type_rss_offloads &
-			(RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_IPV4);
+			(RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_IPV4 |
+			 RTE_ETH_RSS_NONFRAG_IPV6_TCP | RTE_ETH_RSS_IPV6);
 
 		if (hf == 0)
 			SGD_LOG(WARNING, "port %u has no TCP RSS: queue 0 gets "
@@ -95,6 +128,7 @@ port_setup(struct sg_engine *e, const struct sg_config *cfg, uint16_t port,
 	/* We answer only frames addressed to the port's MAC (and
 	 * broadcast ARP); some vdevs cannot change it, so ignore errors. */
 	rte_eth_promiscuous_disable(port);
+	port_join_nd_groups(port, &cfg->p);
 	for (waited = 0; waited < LINK_WAIT_MS; waited += 100) {
 		if (rte_eth_link_get_nowait(port, &link) == 0 &&
 		    link.link_status == RTE_ETH_LINK_UP)

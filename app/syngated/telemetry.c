@@ -149,7 +149,9 @@ cmd_config(const char *cmd, const char *params, struct rte_tel_data *d)
 		[SG_COOKIES_NEVER] = "never", [SG_COOKIES_AUTO] = "auto",
 		[SG_COOKIES_ALWAYS] = "always",
 	};
-	char addr[INET_ADDRSTRLEN + 4], ports[SG_MAX_LISTENERS * 6 + 1];
+	char addr[INET6_ADDRSTRLEN + 5];
+	char ports[SG_MAX_LISTENERS * 6 + 1];
+	struct rte_tel_data *addrs;
 	size_t off = 0;
 	unsigned i;
 
@@ -158,15 +160,20 @@ cmd_config(const char *cmd, const char *params, struct rte_tel_data *d)
 	if (tel_engine == NULL)
 		return -EINVAL;
 	p = sg_engine_params(tel_engine);
-	inet_ntop(AF_INET, &p->addr, addr, INET_ADDRSTRLEN);
-	snprintf(addr + strlen(addr), 5, "/%u", p->prefix);
+	addrs = rte_tel_data_alloc();
+	if (addrs == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(addrs, RTE_TEL_STRING_VAL);
+	for (i = 0; i < p->n_addrs; i++)
+		rte_tel_data_add_array_string(addrs,
+			sg_addr_str(&p->addrs[i], addr, sizeof(addr)));
 	ports[0] = '\0';
 	for (i = 0; i < tel_cfg->n_listen && off < sizeof(ports); i++)
 		off += (size_t)snprintf(ports + off, sizeof(ports) - off,
 					"%s%u", i ? "," : "",
 					tel_cfg->listen_ports[i]);
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "addr", addr);
+	rte_tel_data_add_dict_container(d, "addr", addrs, 0);
 	rte_tel_data_add_dict_string(d, "listen", ports);
 	rte_tel_data_add_dict_string(d, "cookies", cookies[p->cookies]);
 	rte_tel_data_add_dict_string(d, "overflow",

@@ -109,7 +109,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (rte_eal_init((int)RTE_DIM(eal), eal) < 0)
 		abort();
 	sg_params_default(&p);
-	p.addr = SRV_IP;
+	/* 198.18.0.1/24 (SRV_IP) is the default; IPv6 as well. */
+	if (sg_params_add_addr(&p, "2001:db8::1/64") != 0)
+		abort();
 	p.synq_size = 64;		/* small: floods reach cookie mode */
 	p.conn_max = 64;
 	p.backlog = 8;
@@ -226,7 +228,7 @@ op_tcp(const uint8_t **p, const uint8_t *end)
 	m = rte_pktmbuf_alloc(pool);
 	if (m == NULL)
 		return;
-	m->data_len = (uint16_t)pkt_tcp4_build(rte_pktmbuf_mtod(m, uint8_t *),
+	m->data_len = (uint16_t)pkt_tcp_build(rte_pktmbuf_mtod(m, uint8_t *),
 					       &t, PKT_TX_CK_SW);
 	m->pkt_len = m->data_len;
 	/* The client's sequence space moves as a real one would. */

@@ -10,6 +10,7 @@ Bounded by --deadline seconds.  Exit 0 only if everything matched.
 """
 import argparse
 import hashlib
+import ipaddress
 import os
 import socket
 import sys
@@ -25,6 +26,12 @@ def main():
     ap.add_argument("--mode", choices=["echo", "discard"], default="echo")
     ap.add_argument("--deadline", type=float, default=60.0)
     a = ap.parse_args()
+
+    # Safety: only the ranges the test namespaces own.
+    host = ipaddress.ip_address(a.host)
+    nets = (ipaddress.ip_network("198.18.0.0/15"), ipaddress.ip_network("2001:db8::/32"))
+    if not any(host.version == n.version and host in n for n in nets):
+        sys.exit("echo_client: refusing target outside 198.18.0.0/15 and 2001:db8::/32")
 
     data = os.urandom(a.size)
     want = hashlib.sha256(data).hexdigest()

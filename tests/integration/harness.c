@@ -88,14 +88,17 @@ group_teardown(void **state)
 	return 0;
 }
 
+const uint8_t srv_ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+const uint8_t cli_ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+
 void
 engine_up(void (*tune)(struct sg_params *))
 {
 	struct sg_params p;
 
 	sg_params_default(&p);
-	p.addr = SRV_IP;
-	p.prefix = 24;
+	/* 198.18.0.1/24 (SRV_IP) is the default; IPv6 as well. */
+	assert_int_equal(sg_params_add_addr(&p, SRV_IP6_STR "/64"), 0);
 	p.synq_size = 1024;
 	p.conn_max = 1024;
 	p.mbufs = 2047;
@@ -155,14 +158,15 @@ frame(const struct seg *s)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(cpool);
 	struct pkt_tcp_out t;
-	uint8_t *b;
-	uint32_t len, dlen = s->data ? (uint32_t)strlen(s->data) : 0;
-	uint16_t iplen;
+	uint32_t len;
 
 	assert_non_null(m);
 	memset(&t, 0, sizeof(t));
+	t.family = s->family == 6 ? 6 : 4;
 	t.flow.raddr = SRV_IP;	/* as sent by the client: "r" is its peer */
 	t.flow.laddr = CLI_IP;
+	memcpy(t.flow6.raddr, srv_ip6, 16);
+	memcpy(t.flow6.laddr, cli_ip6, 16);
 	t.flow.rport = rte_cpu_to_be_16(LPORT);
 	t.flow.lport = rte_cpu_to_be_16(s->sport);
 	memcpy(t.dst_mac, srv_mac.addr_bytes, 6);
@@ -172,23 +176,9 @@ frame(const struct seg *s)
 	t.flags = s->flags;
 	t.win = s->win ? s->win : 29200;
 	t.opts = s->opts;
-	b = rte_pktmbuf_mtod(m, uint8_t *);
-	len = pkt_tcp4_build(b, &t, PKT_TX_CK_SW);
-	if (dlen) {
-		uint8_t *ip = b + PKT_ETH_LEN;
-		unsigned ihl = (ip[0] & 0xf) * 4;
-
-		memcpy(b + len, s->data, dlen);
-		len += dlen;
-		iplen = (uint16_t)(len - PKT_ETH_LEN);
-		ip[2] = (uint8_t)(iplen >> 8);
-		ip[3] = (uint8_t)iplen;
-		ip[10] = ip[11] = 0;
-		*(uint16_t *)(ip + 10) = pkt_ip4_cksum(ip, ihl);
-		ip[ihl + 16] = ip[ihl + 17] = 0;
-		*(uint16_t *)(ip + ihl + 16) =
-			pkt_tcp4_cksum(ip, ip + ihl, iplen - ihl);
-	}
+	t.data = s->data;
+	t.data_len = s->data ? (uint16_t)strlen(s->data) : 0;
+	len = pkt_tcp_build(rte_pktmbuf_mtod(m, uint8_t *), &t, PKT_TX_CK_SW);
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
 	return m;

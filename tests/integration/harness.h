@@ -19,6 +19,10 @@
 #define CLI_IP	RTE_BE32(0xc6120002)	/* 198.18.0.2 */
 #define SRV_IP	RTE_BE32(0xc6120001)	/* 198.18.0.1 */
 #define LPORT	8080
+#define SRV_IP6_STR	"2001:db8::1"
+#define CLI_IP6_STR	"2001:db8::2"
+
+extern const uint8_t srv_ip6[16], cli_ip6[16];
 
 extern const uint8_t cli_mac[6];
 extern struct rte_ring *rxr, *txr;
@@ -32,6 +36,7 @@ extern uint64_t now_us;
 extern const struct pkt_tcp_opts all_opts;
 
 struct seg {
+	uint8_t family;		/* 6: IPv6 (cli_ip6 -> srv_ip6), else IPv4 */
 	uint16_t sport;
 	uint32_t seq, ack;
 	uint8_t flags;

@@ -2,7 +2,8 @@
 # Shared by the kernel-client tests (sourced): a network namespace per
 # phase with syngated on a net_tap port inside it, started and stopped by
 # PID, and the check/report helpers.  The sourcing script sets BUILD, NS,
-# IF, SRV, CLI, PORT, SYNGATED, HERE, PY first.
+# IF, SRV, CLI, PORT, SYNGATED, HERE, PY first; SRV6 and CLI6 (in
+# 2001:db8::/32) as well to serve and use IPv6.
 tmp=$(mktemp -d /tmp/sg-${NS}.XXXXXX)
 dpid='' sgpid='' spid=''
 log=$tmp/daemon.log
@@ -31,8 +32,11 @@ start_daemon() {
 	: >"$log"
 	timeout 10 ip netns add "$NS" || return 1
 	timeout 10 ip -n "$NS" link set lo up || return 1
-	# Keep IPv6 chatter (RS, MLD, DAD) off the port.
-	T=10 nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || true
+	# Keep IPv6 chatter (RS, MLD, DAD) off the port, unless IPv6 is the
+	# point; then it is real traffic the daemon must drop and count.
+	if [ -z "${SRV6:-}" ]; then
+		T=10 nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || true
+	fi
 	# The daemon is bounded too (timeout ends it after DAEMON_MAX_SECONDS,
 	# 120 by default, even if this
 	# script dies); it is stopped by its own PID ($sgpid, timeout's child).
@@ -44,7 +48,7 @@ start_daemon() {
 		${EAL_MEM:---no-huge -m 512 --no-shconf} \
 		--file-prefix "$NS" --no-pci --vdev=net_tap0,iface=$IF \
 		--log-level=lib.eal:warning -- \
-		--addr $SRV/24 --listen $PORT "$@" >"$log" 2>&1 &
+		--addr $SRV/24 ${SRV6:+--addr $SRV6/64} --listen $PORT "$@" >"$log" 2>&1 &
 	dpid=$! sgpid=''
 	for _ in $(seq 1 50); do
 		sgpid=$(cat /proc/"$dpid"/task/"$dpid"/children 2>/dev/null || true)
@@ -59,6 +63,10 @@ start_daemon() {
 	done
 	timeout 5 ip -n "$NS" link show $IF >/dev/null 2>&1 || { echo "  no $IF after 10 s"; return 1; }
 	timeout 10 ip -n "$NS" addr add $CLI/24 dev $IF || return 1
+	if [ -n "${CLI6:-}" ]; then
+		# nodad: usable at once (DAD would hold it tentative ~1 s).
+		timeout 10 ip -n "$NS" -6 addr add $CLI6/64 dev $IF nodad || return 1
+	fi
 	timeout 10 ip -n "$NS" link set $IF up || return 1
 	for _ in $(seq 1 100); do
 		grep -q '^syngated: serving' "$log" && return 0

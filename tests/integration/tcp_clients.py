@@ -43,10 +43,13 @@ def main():
     ap.add_argument("--deadline", type=float, default=60.0, help="whole run, seconds")
     a = ap.parse_args()
 
-    # Safety: only ever talk to the benchmarking range the test namespace owns.
-    net = ipaddress.ip_network("198.18.0.0/15")
-    if ipaddress.ip_address(a.host) not in net:
-        sys.exit("tcp_clients: refusing target outside 198.18.0.0/15")
+    # Safety: only ever talk to the benchmarking range (or the IPv6
+    # documentation range) the test namespace owns.
+    host = ipaddress.ip_address(a.host)
+    nets = (ipaddress.ip_network("198.18.0.0/15"), ipaddress.ip_network("2001:db8::/32"))
+    if not any(host.version == n.version and host in n for n in nets):
+        sys.exit("tcp_clients: refusing target outside 198.18.0.0/15 and 2001:db8::/32")
+    family = socket.AF_INET6 if host.version == 6 else socket.AF_INET
     if a.count < 1 or a.parallel < 1:
         sys.exit("tcp_clients: count and parallel must be >= 1")
 
@@ -80,7 +83,7 @@ def main():
     while (launched < a.count or pending) and time.monotonic() < end:
         while launched < a.count and len(pending) < a.parallel:
             launched += 1
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s = socket.socket(family, socket.SOCK_STREAM)
             s.setblocking(False)
             try:
                 if a.src:

@@ -67,7 +67,6 @@ host_up(struct host *h)
 	struct sg_params p;
 
 	sg_params_default(&p);
-	p.addr = SRV_IP;
 	p.cookies = SG_COOKIES_ALWAYS;
 	p.synq_size = 64;
 	p.conn_max = 64;
@@ -130,7 +129,7 @@ deliver(struct host *h, uint16_t sport, uint32_t seq, uint32_t ackn,
 	t.win = 29200;
 	t.opts.o_present = OPT_MSS;
 	t.opts.o_mss = 1460;
-	m->data_len = (uint16_t)pkt_tcp4_build(rte_pktmbuf_mtod(m, uint8_t *),
+	m->data_len = (uint16_t)pkt_tcp_build(rte_pktmbuf_mtod(m, uint8_t *),
 					       &t, PKT_TX_CK_SW);
 	m->pkt_len = m->data_len;
 	worker_tick(h->w, now_us);

@@ -81,7 +81,7 @@ tcp_frame(uint32_t src_be, uint16_t sport, uint16_t dport, uint32_t seq,
 	t.opts.o_mss = 1460;
 	t.opts.o_wscale = (uint8_t)(opts >> 4);
 	t.opts.o_tsval = 12345;
-	m->data_len = (uint16_t)pkt_tcp4_build(rte_pktmbuf_mtod(m, uint8_t *),
+	m->data_len = (uint16_t)pkt_tcp_build(rte_pktmbuf_mtod(m, uint8_t *),
 					       &t, PKT_TX_CK_SW);
 	m->pkt_len = m->data_len;
 	return m;

@@ -664,6 +664,241 @@ test_arp_and_ping(void **state)
 	}
 }
 
+/* ---- IPv6 ----------------------------------------------------------------- */
+
+/* A segment from cli_ip6 to srv_ip6. */
+static void
+send6(uint16_t sport, uint32_t seq, uint32_t a, uint8_t flags,
+      const struct pkt_tcp_opts *o, const char *data)
+{
+	struct seg s = { .family = 6, .sport = sport, .seq = seq, .ack = a,
+			 .flags = flags, .data = data };
+
+	if (o != NULL)
+		s.opts = *o;
+	send_seg(&s);
+	poll_at(now_us);
+}
+
+/* The next frame sent must be an IPv6 TCP segment to the client. */
+static void
+sent6(struct pkt_info *pi)
+{
+	assert_true(sent(pi, NULL));
+	assert_int_equal(pi->family, 6);
+	assert_memory_equal(pi->flow6.raddr, srv_ip6, 16);
+	assert_memory_equal(pi->flow6.laddr, cli_ip6, 16);
+}
+
+/* An IPv4 and an IPv6 connection with the same ports, each with its own
+ * handshake, data both ways and close: the two flow tables keep them
+ * apart. */
+static void
+test_ipv6_handshake_and_data(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct sg_conn_info ci;
+	struct sg_conn *c, *c4;
+	struct pkt_info sa, sa4, d;
+	char buf[64];
+	long n;
+
+	(void)state;
+	engine_up(NULL);
+	send6(40000, 7777, 0, TCPF_SYN, &all_opts, NULL);
+	sent6(&sa);
+	assert_int_equal(sa.tcp_flags, TCPF_SYN | TCPF_ACK);
+	assert_int_equal(sa.ack, 7778);
+	assert_int_equal(sa.flow6.lport, rte_cpu_to_be_16(40000));
+	/* MSS for IPv6: the IPv4 one less 20 bytes of header. */
+	assert_int_equal(sa.opts.o_mss, 1460 - 20);
+	assert_int_equal(synq_used(&wk->w_synq), 1);
+	/* Same ports over IPv4: another flow. */
+	sa4 = syn(40000, 5555, &all_opts);
+	assert_int_equal(synq_used(&wk->w_synq), 2);
+	assert_int_not_equal(sa4.seq, sa.seq);
+
+	/* Third segment with data. */
+	o.o_present = OPT_TS;
+	o.o_tsval = 1001;
+	o.o_tsecr = sa.opts.o_tsval;
+	send6(40000, 7778, sa.seq + 1, TCPF_ACK | TCPF_PSH, &o, "hello6");
+	sent6(&d);				/* the ACK of the data */
+	assert_int_equal(d.ack, 7778 + 6);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_conn_info(c, &ci);
+	assert_int_equal(ci.flow.family, 6);
+	assert_memory_equal(ci.flow.raddr.v6, cli_ip6, 16);
+	assert_memory_equal(ci.flow.laddr.v6, srv_ip6, 16);
+	assert_int_equal(ci.flow.rport, rte_cpu_to_be_16(40000));
+	assert_int_equal(ci.first_data_len, 6);
+	n = sg_recv(c, buf, sizeof(buf));
+	assert_int_equal(n, 6);
+	assert_memory_equal(buf, "hello6", 6);
+	assert_int_equal(synq_used(&wk->w_synq), 1);	/* the v4 one */
+
+	assert_int_equal(sg_send(c, "world6", 6), 6);
+	poll_at(now_us);
+	sent6(&d);
+	assert_int_equal(d.payload_len, 6);
+	assert_int_equal(d.seq, sa.seq + 1);
+
+	/* The IPv4 flow completes too, as IPv4. */
+	ack(40000, 5556, sa4.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c4), 0);
+	sg_conn_info(c4, &ci);
+	assert_int_equal(ci.flow.family, 4);
+	assert_int_equal(ci.flow.raddr.v4, CLI_IP);
+	assert_int_equal(wk->w_conns_used, 2);
+
+	/* Peer closes the v6 one: FIN is ACKed over IPv6. */
+	send6(40000, 7778 + 6, sa.seq + 1 + 6, TCPF_FIN | TCPF_ACK, &o, NULL);
+	sent6(&d);
+	assert_int_equal(d.ack, 7778 + 6 + 1);
+	assert_int_equal(sg_close(c), 0);
+	poll_at(now_us);
+	sent6(&d);
+	assert_true(d.tcp_flags & TCPF_FIN);
+	sg_close(c4);
+}
+
+static void
+test_ipv6_cookie(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct sg_conn_info ci;
+	struct sg_conn *c;
+	struct pkt_info sa, r;
+
+	(void)state;
+	engine_up(tune_always);
+	send6(41000, 99, 0, TCPF_SYN, &all_opts, NULL);
+	sent6(&sa);
+	assert_int_equal(wk->w_stats.cookies_sent, 1);
+	assert_int_equal(synq_used(&wk->w_synq), 0);
+	o.o_present = OPT_TS;
+	o.o_tsecr = sa.opts.o_tsval;
+	/* Wrong cookie: RST, counted. */
+	send6(41000, 100, sa.seq + 2, TCPF_ACK, &o, NULL);
+	sent6(&r);
+	assert_true(r.tcp_flags & TCPF_RST);
+	assert_int_equal(drops(SG_DROP_COOKIE_BAD), 1);
+	send6(41000, 100, sa.seq + 1, TCPF_ACK, &o, NULL);
+	expect_none();
+	assert_int_equal(wk->w_stats.cookies_ok, 1);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_conn_info(c, &ci);
+	assert_int_equal(ci.flow.family, 6);
+	assert_true(ci.opts.via_cookie);
+	assert_int_equal(ci.opts.snd_wscale, 7);
+	assert_memory_equal(ci.flow.raddr.v6, cli_ip6, 16);
+	sg_close(c);
+}
+
+/* Inject eth + IPv6 + ICMPv6 (checksummed here) from the client. */
+static void
+inject_icmp6(const uint8_t *dst, uint8_t hlim, const uint8_t *icmp,
+	     unsigned len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(cpool);
+	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *), *ip6 = b + 14;
+
+	memcpy(b, srv_mac.addr_bytes, 6);
+	memcpy(b + 6, cli_mac, 6);
+	b[12] = 0x86;
+	b[13] = 0xdd;
+	memset(ip6, 0, 40);
+	ip6[0] = 0x60;
+	ip6[5] = (uint8_t)len;
+	ip6[6] = 58;
+	ip6[7] = hlim;
+	memcpy(ip6 + 8, cli_ip6, 16);
+	memcpy(ip6 + 24, dst, 16);
+	memcpy(ip6 + 40, icmp, len);
+	*(uint16_t *)(ip6 + 42) = pkt_l4_6_cksum(ip6, 58, ip6 + 40, len);
+	m->data_len = m->pkt_len = (uint16_t)(54 + len);
+	inject(m);
+	poll_at(now_us);
+}
+
+/* Neighbour discovery and echo through the worker; a SYN and an NS for
+ * an address not served are counted drops. */
+static void
+test_ipv6_nd_and_ping(void **state)
+{
+	static const uint8_t snm[16] = {
+		0xff, 0x02, [11] = 1, 0xff, 0, 0, 1,
+	};
+	static const uint8_t other[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 };
+	uint8_t ns[32] = { 135, 0 }, echo[12] = { 128, 0, 0, 0, 0, 1, 0, 2,
+						  'p', 'i', 'n', 'g' };
+	struct rte_mbuf *r = NULL;
+	struct pkt_info pi;
+	enum sg_drop why;
+	uint8_t *rb;
+
+	(void)state;
+	engine_up(NULL);
+	memcpy(ns + 8, srv_ip6, 16);
+	ns[24] = 1;
+	ns[25] = 1;
+	memcpy(ns + 26, cli_mac, 6);
+	inject_icmp6(snm, 255, ns, sizeof(ns));
+	assert_int_equal(rte_ring_dequeue(txr, (void **)&r), 0);
+	rb = rte_pktmbuf_mtod(r, uint8_t *);
+	assert_memory_equal(rb, cli_mac, 6);
+	assert_memory_equal(rb + 6, srv_mac.addr_bytes, 6);
+	assert_int_equal(rb[54], 136);			/* advertisement */
+	assert_memory_equal(rb + 62, srv_ip6, 16);
+	assert_memory_equal(rb + 80, srv_mac.addr_bytes, 6);
+	assert_int_equal(pkt_l4_6_cksum(rb + 14, 58, rb + 54, 32), 0);
+	rte_pktmbuf_free(r);
+	assert_int_equal(wk->w_stats.nd_replies, 1);
+
+	memcpy(ns + 8, other, 16);
+	inject_icmp6(snm, 255, ns, sizeof(ns));
+	expect_none();
+	assert_int_equal(drops(SG_DROP_ND_NOT_OURS), 1);
+
+	inject_icmp6(srv_ip6, 64, echo, sizeof(echo));
+	assert_int_equal(rte_ring_dequeue(txr, (void **)&r), 0);
+	rb = rte_pktmbuf_mtod(r, uint8_t *);
+	assert_int_equal(rb[54], 129);			/* echo reply */
+	assert_memory_equal(rb + 38, cli_ip6, 16);
+	assert_memory_equal(rb + 58, echo + 4, 8);
+	rte_pktmbuf_free(r);
+	assert_int_equal(wk->w_stats.icmp_replies, 1);
+	inject_icmp6(other, 64, echo, sizeof(echo));
+	expect_none();
+	assert_int_equal(drops(SG_DROP_IP_NOT_OURS), 1);
+
+	/* A SYN to an address we do not serve. */
+	{
+		struct rte_mbuf *m;
+		struct seg s = { .family = 6, .sport = 1, .seq = 1,
+				 .flags = TCPF_SYN };
+
+		m = frame(&s);
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, 38), other, 16);
+		/* fix the TCP checksum for the new destination */
+		{
+			uint8_t *ip6 = rte_pktmbuf_mtod_offset(m, uint8_t *,
+							       14);
+
+			ip6[40 + 16] = ip6[40 + 17] = 0;
+			*(uint16_t *)(ip6 + 56) = pkt_l4_6_cksum(ip6, 6,
+				ip6 + 40, m->data_len - 54u);
+		}
+		assert_int_equal(pkt_parse(rte_pktmbuf_mtod(m, uint8_t *),
+					   m->data_len, 0, &pi, &why),
+				 PKT_TCP);
+		inject(m);
+		poll_at(now_us);
+		expect_none();
+		assert_int_equal(drops(SG_DROP_IP_NOT_OURS), 2);
+	}
+}
+
 int
 main(void)
 {
@@ -684,6 +919,9 @@ main(void)
 		cmocka_unit_test_teardown(test_peer_reset_established, engine_down),
 		cmocka_unit_test_teardown(test_malformed_counted, engine_down),
 		cmocka_unit_test_teardown(test_arp_and_ping, engine_down),
+		cmocka_unit_test_teardown(test_ipv6_handshake_and_data, engine_down),
+		cmocka_unit_test_teardown(test_ipv6_cookie, engine_down),
+		cmocka_unit_test_teardown(test_ipv6_nd_and_ping, engine_down),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -35,6 +35,20 @@ parse(struct sg_config *c, const char *const *args)
 	return config_parse_args(c, argc, argv, err, sizeof(err));
 }
 
+/* a is text/prefix in its family. */
+static void
+assert_addr(const struct sg_addr *a, const char *text, unsigned prefix)
+{
+	uint8_t want[16] = { 0 };
+	int family = strchr(text, ':') ? 6 : 4;
+
+	assert_int_equal(inet_pton(family == 6 ? AF_INET6 : AF_INET, text,
+				   want), 1);
+	assert_int_equal(a->family, family);
+	assert_int_equal(a->prefix, prefix);
+	assert_memory_equal(a->bytes, want, family == 6 ? 16 : 4);
+}
+
 static void
 test_defaults(void **state)
 {
@@ -43,8 +57,8 @@ test_defaults(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&c, none), 0);
-	assert_int_equal(c.p.addr, htonl(0xc6120001));
-	assert_int_equal(c.p.prefix, 24);
+	assert_int_equal(c.p.n_addrs, 1);
+	assert_addr(&c.p.addrs[0], "198.18.0.1", 24);
 	assert_int_equal(c.n_listen, 1);
 	assert_int_equal(c.listen_ports[0], 8080);
 	assert_int_equal(c.p.cookies, SG_COOKIES_AUTO);
@@ -65,7 +79,8 @@ test_every_option(void **state)
 {
 	struct sg_config c;
 	const char *args[] = {
-		"--addr", "198.19.1.2/16", "--listen", "80", "--listen", "443",
+		"--addr", "198.19.1.2/16", "--addr", "2001:db8:7::1/48",
+		"--listen", "80", "--listen", "443",
 		"--cookies", "always", "--synq-size", "1024", "--backlog", "128",
 		"--conn-max", "4096", "--synack-retries", "2",
 		"--synack-rto", "250", "--overflow", "reset", "--rst-rate", "50",
@@ -76,8 +91,11 @@ test_every_option(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&c, args), 0);
-	assert_int_equal(c.p.addr, htonl(0xc6130102));
-	assert_int_equal(c.p.prefix, 16);
+	/* --addr is repeatable, both families at once, and replaces the
+	 * default. */
+	assert_int_equal(c.p.n_addrs, 2);
+	assert_addr(&c.p.addrs[0], "198.19.1.2", 16);
+	assert_addr(&c.p.addrs[1], "2001:db8:7::1", 48);
 	assert_int_equal(c.n_listen, 2);
 	assert_int_equal(c.listen_ports[0], 80);
 	assert_int_equal(c.listen_ports[1], 443);
@@ -138,9 +156,14 @@ test_bad_values(void **state)
 		{ "--stats", "3601", "--stats", "0..3600" },
 		{ "--listen", "0", "--listen", "1..65535" },
 		{ "--listen", "65536", "--listen", "1..65535" },
-		{ "--addr", "198.18.0.1", "--addr", "IPv4 address" },
+		{ "--addr", "198.18.0.1", "--addr", "unicast IPv4 address" },
 		{ "--addr", "198.18.0.1/33", "--addr", "1..32" },
 		{ "--addr", "nonsense/24", "--addr", "IPv4 address" },
+		{ "--addr", "2001:db8::1/129", "--addr", "1..128" },
+		{ "--addr", "2001:db8::1", "--addr", "2001:db8::1/64" },
+		{ "--addr", "ff02::1/64", "--addr", "unicast" },
+		{ "--addr", "224.0.0.1/24", "--addr", "unicast" },
+		{ "--addr", "::/64", "--addr", "unicast" },
 	};
 	struct sg_config c;
 	unsigned i;
@@ -191,14 +214,18 @@ test_file(void **state)
 	struct sg_config c;
 	const char *args[] = { "--config", path, NULL };
 	const char *over[] = { "--config", path, "--synq-size", "2048",
-			       "--listen", "9000", NULL };
+			       "--listen", "9000", "--addr", "2001:db8:9::9/64",
+			       NULL };
 
 	(void)state;
-	write_file("[syngate]\naddr = 198.18.5.5/30\nlisten = 80, 81 82\n"
+	write_file("[syngate]\naddr = 198.18.5.5/30, 2001:db8:5::5/64\n"
+		   "listen = 80, 81 82\n"
 		   "cookies = never\nsynq_size = 512\nsynack_rto = 3000\n"
 		   "overflow = reset\napp_threads = 2\n");
 	assert_int_equal(parse(&c, args), 0);
-	assert_int_equal(c.p.addr, htonl(0xc6120505));
+	assert_int_equal(c.p.n_addrs, 2);
+	assert_addr(&c.p.addrs[0], "198.18.5.5", 30);
+	assert_addr(&c.p.addrs[1], "2001:db8:5::5", 64);
 	assert_int_equal(c.n_listen, 3);
 	assert_int_equal(c.listen_ports[2], 82);
 	assert_int_equal(c.p.cookies, SG_COOKIES_NEVER);
@@ -212,6 +239,9 @@ test_file(void **state)
 	assert_int_equal(c.p.cookies, SG_COOKIES_NEVER);
 	assert_int_equal(c.n_listen, 1);
 	assert_int_equal(c.listen_ports[0], 9000);
+	/* ... and so does its --addr. */
+	assert_int_equal(c.p.n_addrs, 1);
+	assert_addr(&c.p.addrs[0], "2001:db8:9::9", 64);
 	unlink(path);
 
 	write_file("[syngate]\ncookies = sometimes\n");
@@ -241,6 +271,34 @@ test_file(void **state)
 }
 
 /* config/syngated.ini documents the defaults: loading it changes nothing. */
+/* Addresses: a duplicate and one past SG_MAX_ADDRS are refused by name. */
+static void
+test_addr_limits(void **state)
+{
+	const char *dup[] = { "--addr", "2001:db8::1/64", "--addr",
+			      "2001:db8::1/120", NULL };
+	const char *many[2 * SG_MAX_ADDRS + 3];
+	char bufs[SG_MAX_ADDRS + 1][32];
+	struct sg_config c;
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(parse(&c, dup), -1);
+	assert_non_null(strstr(err, "--addr"));
+	assert_non_null(strstr(err, "given twice"));
+	for (i = 0; i <= SG_MAX_ADDRS; i++) {
+		snprintf(bufs[i], sizeof(bufs[i]), "2001:db8::%u/64", i + 1);
+		many[2 * i] = "--addr";
+		many[2 * i + 1] = bufs[i];
+	}
+	many[2 * i] = NULL;
+	assert_int_equal(parse(&c, many), -1);
+	assert_non_null(strstr(err, "more than 8 addresses"));
+	many[2 * SG_MAX_ADDRS] = NULL;
+	assert_int_equal(parse(&c, many), 0);
+	assert_int_equal(c.p.n_addrs, SG_MAX_ADDRS);
+}
+
 static void
 test_shipped_file_is_default(void **state)
 {
@@ -257,6 +315,7 @@ test_shipped_file_is_default(void **state)
 	assert_int_equal(parse(&c, args), 0);
 	assert_int_equal(parse(&d, none), 0);
 	memset(c.config_file, 0, sizeof(c.config_file));
+	c.addr_origin = d.addr_origin;	/* where the (same) address came from */
 	assert_memory_equal(&c, &d, sizeof(c));
 }
 
@@ -329,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_every_option),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_addr_limits),
 		cmocka_unit_test(test_shipped_file_is_default),
 		cmocka_unit_test(test_cookie_key_file),
 	};

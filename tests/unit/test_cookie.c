@@ -256,6 +256,51 @@ test_reload_grace(void **state)
 	assert_true(cookie_check(&k, &flow, 42, fresh + 1, T0, false, 0, &d));
 }
 
+/* IPv6: round trip, and every byte of both 128-bit addresses is in the
+ * MAC (a v6 cookie is not a v4 one for the same ports either). */
+static void
+test_ipv6(void **state)
+{
+	struct flow6 f6 = {
+		.raddr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 },
+		.laddr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+		.rport = RTE_BE16(40000), .lport = RTE_BE16(8080),
+	};
+	struct cookie_opts o = { .mss = 1440, .has_ts = true, .has_ws = true,
+				 .wscale = 7, .sack_ok = true };
+	struct cookie_opts d;
+	struct flow6 g;
+	uint32_t isn, ts = 0;
+	unsigned i;
+
+	(void)state;
+	isn = cookie_make6(&keys, &f6, 41, T0, &o, 500000, &ts);
+	assert_true(cookie_check6(&keys, &f6, 42, isn + 1, T0, true, ts, &d));
+	assert_int_equal(d.mss, 1440);
+	assert_int_equal(d.wscale, 7);
+	assert_true(d.sack_ok);
+	assert_false(cookie_check6(&keys, &f6, 43, isn + 1, T0, true, ts,
+				   &d));
+	for (i = 0; i < 16; i++) {
+		g = f6;
+		g.raddr[i] ^= 0x80;
+		assert_false(cookie_check6(&keys, &g, 42, isn + 1, T0, true,
+					   ts, &d));
+		g = f6;
+		g.laddr[i] ^= 0x01;
+		assert_false(cookie_check6(&keys, &g, 42, isn + 1, T0, true,
+					   ts, &d));
+	}
+	g = f6;
+	g.rport ^= 1;
+	assert_false(cookie_check6(&keys, &g, 42, isn + 1, T0, true, ts, &d));
+	assert_false(cookie_check(&keys, &flow, 42, isn + 1, T0, true, ts,
+				  &d));
+	/* Expires like a v4 cookie. */
+	assert_false(cookie_check6(&keys, &f6, 42, isn + 1, T0 + 128, true,
+				   ts, &d));
+}
+
 int
 main(void)
 {
@@ -269,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_derive),
 		cmocka_unit_test(test_fleet_hosts),
 		cmocka_unit_test(test_reload_grace),
+		cmocka_unit_test(test_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

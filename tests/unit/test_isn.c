@@ -47,11 +47,40 @@ test_isn(void **state)
 	assert_int_not_equal(isn_make(&k1, &b, 1000000), x);
 }
 
+static void
+test_isn6(void **state)
+{
+	struct siphash_key k;
+	struct flow6 a = {
+		.raddr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 },
+		.laddr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+		.rport = RTE_BE16(40000), .lport = RTE_BE16(8080),
+	};
+	struct flow6 b;
+	uint32_t x;
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(siphash_key_random(&k), 0);
+	x = isn_make6(&k, &a, 1000000);
+	assert_int_equal(isn_make6(&k, &a, 1000000 + 4 * 7), x + 7);
+	/* Every byte of both addresses matters. */
+	for (i = 0; i < 16; i++) {
+		b = a;
+		b.raddr[i] ^= 1;
+		assert_int_not_equal(isn_make6(&k, &b, 1000000), x);
+		b = a;
+		b.laddr[i] ^= 0x40;
+		assert_int_not_equal(isn_make6(&k, &b, 1000000), x);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_isn),
+		cmocka_unit_test(test_isn6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

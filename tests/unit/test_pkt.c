@@ -17,6 +17,8 @@
 
 #include <rte_common.h>
 
+#include <rte_byteorder.h>
+
 #include "pkt.h"
 
 /* ---- an independent RFC 1071 checksum ------------------------------- */
@@ -196,8 +198,8 @@ test_drop_reasons(void **state)
 	assert_int_equal(parse_drop(f, 0, 0), SG_DROP_SHORT_FRAME);
 	assert_int_equal(parse_drop(f, 30, 0), SG_DROP_IP_SHORT);
 
-	f[12] = 0x86; f[13] = 0xdd;		/* IPv6: not yet */
-	assert_int_equal(parse_drop(f, flen, 0), SG_DROP_ETHERTYPE);
+	f[12] = 0x86; f[13] = 0xdd;		/* IPv6 type, v4 header */
+	assert_int_equal(parse_drop(f, flen, 0), SG_DROP_IP_VERSION);
 	f[12] = 0x81; f[13] = 0x00;		/* VLAN */
 	assert_int_equal(parse_drop(f, flen, 0), SG_DROP_ETHERTYPE);
 
@@ -507,7 +509,7 @@ test_build_reparses(void **state)
 		t.opts.o_wscale = 7;
 		t.opts.o_tsval = 42;
 		t.opts.o_tsecr = 0x11223344;
-		len = pkt_tcp4_build(f, &t, PKT_TX_CK_SW);
+		len = pkt_tcp_build(f, &t, PKT_TX_CK_SW);
 		assert_true(len <= PKT_TCP4_MAX_HDR);
 		assert_int_equal((len - 54) % 4, 0);
 		assert_true(ip_ok(f));
@@ -536,7 +538,7 @@ test_build_reparses(void **state)
 		assert_memory_equal(f + 6, t.src_mac, 6);
 	}
 	/* Offload mode: IP checksum zero, TCP field = pseudo header sum. */
-	len = pkt_tcp4_build(f, &t, PKT_TX_CK_OFF);
+	len = pkt_tcp_build(f, &t, PKT_TX_CK_OFF);
 	assert_int_equal(f[24] | f[25], 0);
 	{
 		uint32_t s = sum16(f + 26, 8, 0) + 6 + (len - 34);
@@ -606,6 +608,425 @@ test_opts_round_trip(void **state)
 	}
 }
 
+/* ---- IPv6 ------------------------------------------------------------ */
+
+static const uint8_t cli6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+static const uint8_t srv6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const uint8_t our_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+
+/* Upper-layer checksum over the IPv6 pseudo header (RFC 8200 8.1). */
+static uint32_t
+phdr6(const uint8_t *src, const uint8_t *dst, unsigned len, uint8_t proto)
+{
+	return sum16(src, 16, 0) + sum16(dst, 16, 0) + len + proto;
+}
+
+/*
+ * Frame eth + IPv6 (next header nh, hop limit hlim) + ext[0..ext_len) +
+ * l4[0..l4_len) of protocol proto, whose checksum (at offset 16 for TCP,
+ * 2 for ICMPv6) is computed here.  Returns the length.
+ */
+static uint32_t
+build6(uint8_t *b, const uint8_t *src, const uint8_t *dst, uint8_t nh,
+       uint8_t hlim, const uint8_t *ext, unsigned ext_len, uint8_t proto,
+       const uint8_t *l4, unsigned l4_len)
+{
+	uint8_t *ip6 = b + 14, *u = ip6 + 40 + ext_len;
+	unsigned ck = proto == 6 ? 16 : 2;
+	uint16_t c;
+
+	memcpy(b, our_mac, 6);
+	memcpy(b + 6, peer_mac, 6);
+	b[12] = 0x86;
+	b[13] = 0xdd;
+	memset(ip6, 0, 40);
+	ip6[0] = 0x60;
+	ip6[4] = (uint8_t)((ext_len + l4_len) >> 8);
+	ip6[5] = (uint8_t)(ext_len + l4_len);
+	ip6[6] = nh;
+	ip6[7] = hlim;
+	memcpy(ip6 + 8, src, 16);
+	memcpy(ip6 + 24, dst, 16);
+	memcpy(ip6 + 40, ext, ext_len);
+	memcpy(u, l4, l4_len);
+	u[ck] = u[ck + 1] = 0;
+	c = fold_not(sum16(u, l4_len, phdr6(src, dst, l4_len, proto)));
+	u[ck] = (uint8_t)(c >> 8);
+	u[ck + 1] = (uint8_t)c;
+	return 14 + 40 + ext_len + l4_len;
+}
+
+/* The SYN template's TCP segment (40 bytes, options included). */
+#define SYN_TCP		(syn_tmpl + 34)
+#define SYN_TCP_LEN	40
+
+static uint32_t
+syn6(uint8_t *b, const uint8_t *src, uint8_t nh, const uint8_t *ext,
+     unsigned ext_len)
+{
+	return build6(b, src, srv6, nh, 64, ext, ext_len, 6, SYN_TCP,
+		      SYN_TCP_LEN);
+}
+
+static void
+test_ip6_tcp(void **state)
+{
+	/* hop-by-hop (PadN) -> destination options (16 bytes) -> routing
+	 * header with no segments left -> TCP */
+	static const uint8_t ext[] = {
+		60, 0, 1, 4, 0, 0, 0, 0,
+		43, 1, 1, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		6, 0, 4, 0, 0, 0, 0, 0,
+	};
+	uint8_t b[256];
+	struct pkt_info pi;
+	enum sg_drop why;
+	uint32_t len;
+
+	(void)state;
+	len = syn6(b, cli6, 6, NULL, 0);
+	assert_int_equal(pkt_parse(b, len, 0, &pi, &why), PKT_TCP);
+	assert_int_equal(pi.family, 6);
+	assert_memory_equal(pi.flow6.raddr, cli6, 16);
+	assert_memory_equal(pi.flow6.laddr, srv6, 16);
+	assert_int_equal(pi.flow6.rport, rte_cpu_to_be_16(40000));
+	assert_int_equal(pi.flow6.lport, rte_cpu_to_be_16(8080));
+	/* Ports also in flow (listener lookup), no v4 addresses. */
+	assert_int_equal(pi.flow.lport, pi.flow6.lport);
+	assert_int_equal(pi.flow.raddr | pi.flow.laddr, 0);
+	assert_ptr_equal(pkt_flow_key(&pi), &pi.flow6);
+	assert_int_equal(pi.seq, 0x01020304);
+	assert_int_equal(pi.tcp_flags, TCPF_SYN);
+	assert_int_equal(pi.opts.o_present,
+			 OPT_MSS | OPT_SACKOK | OPT_TS | OPT_WSCALE);
+	assert_int_equal(pi.l4_off, 54);
+	assert_int_equal(pi.payload_len, 0);
+
+	len = syn6(b, cli6, 0, ext, sizeof(ext));
+	assert_int_equal(pkt_parse(b, len, 0, &pi, &why), PKT_TCP);
+	assert_int_equal(pi.l4_off, 54 + sizeof(ext));
+	assert_int_equal(pi.opts.o_mss, 1460);
+	assert_int_equal(pi.l3_end, len);
+}
+
+static enum sg_drop
+drop6(const uint8_t *b, uint32_t len)
+{
+	return parse_drop(b, len, 0);
+}
+
+static void
+test_ip6_drops(void **state)
+{
+	static const uint8_t bad_src[][16] = {
+		{ 0xff, 0x02, [15] = 1 },			/* multicast */
+		{ [15] = 1 },					/* loopback */
+		{ [10] = 0xff, [11] = 0xff, 198, 18, 0, 2 },	/* v4-mapped */
+		{ 0 },						/* :: */
+	};
+	uint8_t ext[9 * 8], b[256];
+	uint32_t len;
+	unsigned i;
+
+	(void)state;
+	len = syn6(b, cli6, 6, NULL, 0);
+	assert_int_equal(drop6(b, 53), SG_DROP_IP_SHORT);
+	b[14] = 0x40;
+	assert_int_equal(drop6(b, len), SG_DROP_IP_VERSION);
+	len = syn6(b, cli6, 6, NULL, 0);
+	b[18] = b[19] = 0;				/* jumbogram */
+	assert_int_equal(drop6(b, len), SG_DROP_IP_BAD_TOTLEN);
+	len = syn6(b, cli6, 6, NULL, 0);
+	b[19]++;					/* past the frame */
+	assert_int_equal(drop6(b, len), SG_DROP_IP_BAD_TOTLEN);
+	for (i = 0; i < RTE_DIM(bad_src); i++) {
+		len = syn6(b, bad_src[i], 6, NULL, 0);
+		assert_int_equal(drop6(b, len), SG_DROP_IP_MARTIAN);
+	}
+	len = syn6(b, cli6, 6, NULL, 0);
+	b[60] ^= 1;					/* TCP checksum */
+	assert_int_equal(drop6(b, len), SG_DROP_TCP_BAD_CKSUM);
+
+	/* fragment header, even an atomic one */
+	memset(ext, 0, sizeof(ext));
+	ext[0] = 6;
+	len = syn6(b, cli6, 44, ext, 8);
+	assert_int_equal(drop6(b, len), SG_DROP_IP_FRAGMENT);
+	/* routing header with a segment left */
+	ext[3] = 1;
+	len = syn6(b, cli6, 43, ext, 8);
+	assert_int_equal(drop6(b, len), SG_DROP_IP6_ROUTING);
+	/* hop-by-hop after a destination options header */
+	memset(ext, 0, sizeof(ext));
+	ext[0] = 0;
+	ext[8] = 6;
+	len = syn6(b, cli6, 60, ext, 16);
+	assert_int_equal(drop6(b, len), SG_DROP_IP6_BAD_EXT);
+	/* a header longer than what is left */
+	memset(ext, 0, sizeof(ext));
+	ext[0] = 6;
+	ext[1] = 10;
+	len = syn6(b, cli6, 60, ext, 8);
+	assert_int_equal(drop6(b, len), SG_DROP_IP6_BAD_EXT);
+	/* nine destination options headers: one more than walked */
+	memset(ext, 0, sizeof(ext));
+	for (i = 0; i < 9; i++)
+		ext[8 * i] = i < 8 ? 60 : 6;
+	len = syn6(b, cli6, 60, ext, 9 * 8);
+	assert_int_equal(drop6(b, len), SG_DROP_IP6_BAD_EXT);
+	/* ... while eight pass */
+	ext[7 * 8] = 6;
+	len = syn6(b, cli6, 60, ext, 8 * 8);
+	assert_int_equal(pkt_parse(b, len, 0, &(struct pkt_info){ 0 },
+				   &(enum sg_drop){ 0 }), PKT_TCP);
+	/* an extension header cut short by the payload length */
+	memset(ext, 0, sizeof(ext));
+	len = build6(b, cli6, srv6, 60, 64, NULL, 0, 6, ext, 4);
+	assert_int_equal(drop6(b, len), SG_DROP_IP6_BAD_EXT);
+	/* UDP, ESP, no next header */
+	len = syn6(b, cli6, 17, NULL, 0);
+	assert_int_equal(drop6(b, len), SG_DROP_L4_PROTO);
+	len = syn6(b, cli6, 50, NULL, 0);
+	assert_int_equal(drop6(b, len), SG_DROP_L4_PROTO);
+	len = syn6(b, cli6, 59, NULL, 0);
+	assert_int_equal(drop6(b, len), SG_DROP_L4_PROTO);
+}
+
+/* ICMPv6 bytes: type, code, checksum, then body. */
+static const uint8_t echo6_body[] = {
+	128, 0, 0, 0, 0x12, 0x34, 0, 1, 'p', 'i', 'n', 'g', '6', '!',
+};
+
+static bool
+icmp6_ok(const uint8_t *b, uint32_t len)
+{
+	const uint8_t *ip6 = b + 14;
+	unsigned plen = (unsigned)(ip6[4] << 8 | ip6[5]);
+
+	return ip6[6] == 58 && 14 + 40 + plen == len &&
+	       fold_not(sum16(ip6 + 40, plen,
+			      phdr6(ip6 + 8, ip6 + 24, plen, 58))) == 0;
+}
+
+static void
+test_ip6_echo(void **state)
+{
+	static const uint8_t dst_ext[] = { 58, 0, 1, 4, 0, 0, 0, 0 };
+	static const uint8_t group[16] = { 0xff, 0x02, [15] = 1 };
+	uint8_t b[256], rs[8] = { 133, 0 };
+	struct pkt_info pi;
+	enum sg_drop why;
+	uint32_t len, rlen;
+	unsigned with_ext;
+
+	(void)state;
+	for (with_ext = 0; with_ext < 2; with_ext++) {
+		len = build6(b, cli6, srv6, with_ext ? 60 : 58, 64,
+			     dst_ext, with_ext ? 8 : 0, 58, echo6_body,
+			     sizeof(echo6_body));
+		assert_int_equal(pkt_parse(b, len, 0, &pi, &why),
+				 PKT_ICMP_ECHO);
+		assert_int_equal(pi.family, 6);
+		assert_memory_equal(pi.flow6.laddr, srv6, 16);
+		rlen = pkt_icmp_echo_reply(b, &pi);
+		/* The reply: no extension header, addresses and MACs
+		 * swapped, type 129, same body, a valid checksum. */
+		assert_int_equal(rlen, 14 + 40 + sizeof(echo6_body));
+		assert_memory_equal(b, peer_mac, 6);
+		assert_memory_equal(b + 6, our_mac, 6);
+		assert_memory_equal(b + 22, srv6, 16);
+		assert_memory_equal(b + 38, cli6, 16);
+		assert_int_equal(b[54], 129);
+		assert_memory_equal(b + 58, echo6_body + 4,
+				    sizeof(echo6_body) - 4);
+		assert_true(icmp6_ok(b, rlen));
+	}
+	len = build6(b, cli6, group, 58, 64, NULL, 0, 58, echo6_body,
+		     sizeof(echo6_body));
+	assert_int_equal(drop6(b, len), SG_DROP_IP_NOT_OURS);
+	len = build6(b, cli6, srv6, 58, 255, NULL, 0, 58, rs, sizeof(rs));
+	assert_int_equal(drop6(b, len), SG_DROP_ICMP_TYPE);
+	b[57] ^= 1;
+	assert_int_equal(drop6(b, len), SG_DROP_ICMP_BAD_CKSUM);
+	len = build6(b, cli6, srv6, 58, 64, NULL, 0, 58, echo6_body, 6);
+	assert_int_equal(drop6(b, len), SG_DROP_ICMP_SHORT);
+}
+
+/* NS for target from src to dst; with a source link-layer option when
+ * slla.  Returns the frame length. */
+static uint32_t
+ns6(uint8_t *b, const uint8_t *src, const uint8_t *dst,
+    const uint8_t *target, bool slla, uint8_t hlim)
+{
+	uint8_t ns[32] = { 135, 0 };
+
+	memcpy(ns + 8, target, 16);
+	ns[24] = 1;
+	ns[25] = 1;
+	memcpy(ns + 26, peer_mac, 6);
+	return build6(b, src, dst, 58, hlim, NULL, 0, 58, ns,
+		      slla ? 32 : 24);
+}
+
+static void
+test_nd(void **state)
+{
+	static const uint8_t snm[16] = {
+		0xff, 0x02, [11] = 1, 0xff, 0, 0, 1,	/* ff02::1:ff00:1 */
+	};
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t unspec[16];
+	uint8_t b[256];
+	struct pkt_info pi;
+	enum sg_drop why;
+	uint32_t len;
+
+	(void)state;
+	len = ns6(b, cli6, snm, srv6, true, 255);
+	assert_int_equal(pkt_parse(b, len, 0, &pi, &why), PKT_ND_NS);
+	assert_memory_equal(pi.flow6.laddr, srv6, 16);
+	len = pkt_nd_na_reply(b, &pi, our_mac);
+	assert_int_equal(len, PKT_ND_NA_LEN);
+	assert_memory_equal(b, peer_mac, 6);	/* the asker's L2 source */
+	assert_memory_equal(b + 6, our_mac, 6);
+	assert_memory_equal(b + 22, srv6, 16);
+	assert_memory_equal(b + 38, cli6, 16);
+	assert_int_equal(b[21], 255);		/* hop limit */
+	assert_int_equal(b[54], 136);
+	assert_int_equal(b[58], 0x60);		/* solicited, override */
+	assert_memory_equal(b + 62, srv6, 16);
+	assert_int_equal(b[78], 2);		/* target link-layer address */
+	assert_int_equal(b[79], 1);
+	assert_memory_equal(b + 80, our_mac, 6);
+	assert_true(icmp6_ok(b, len));
+	/* The advertisement parses back as ICMPv6 we do not answer. */
+	assert_int_equal(drop6(b, len), SG_DROP_ICMP_TYPE);
+
+	/* Duplicate address detection: from ::, to the group, no SLLA;
+	 * answered to all nodes, not solicited. */
+	len = ns6(b, unspec, snm, srv6, false, 255);
+	assert_int_equal(pkt_parse(b, len, 0, &pi, &why), PKT_ND_NS);
+	len = pkt_nd_na_reply(b, &pi, our_mac);
+	assert_int_equal(b[0], 0x33);
+	assert_int_equal(b[5], 0x01);
+	assert_memory_equal(b + 38, all_nodes, 16);
+	assert_int_equal(b[58], 0x20);
+	assert_true(icmp6_ok(b, len));
+
+	/* Malformed: hop limit, DAD with SLLA or to a unicast address,
+	 * multicast target, short, zero-length option. */
+	len = ns6(b, cli6, snm, srv6, true, 64);
+	assert_int_equal(drop6(b, len), SG_DROP_ND_MALFORMED);
+	len = ns6(b, unspec, snm, srv6, true, 255);
+	assert_int_equal(drop6(b, len), SG_DROP_ND_MALFORMED);
+	len = ns6(b, unspec, srv6, srv6, false, 255);
+	assert_int_equal(drop6(b, len), SG_DROP_ND_MALFORMED);
+	len = ns6(b, cli6, snm, all_nodes, true, 255);
+	assert_int_equal(drop6(b, len), SG_DROP_ND_MALFORMED);
+	len = build6(b, cli6, snm, 58, 255, NULL, 0, 58,
+		     (const uint8_t[16]){ 135 }, 16);
+	assert_int_equal(drop6(b, len), SG_DROP_ND_MALFORMED);
+	{
+		uint8_t ns[32] = { 135, 0 };
+
+		memcpy(ns + 8, srv6, 16);
+		ns[24] = 1;			/* length 0 */
+		len = build6(b, cli6, snm, 58, 255, NULL, 0, 58, ns, 32);
+		assert_int_equal(drop6(b, len), SG_DROP_ND_MALFORMED);
+	}
+}
+
+static void
+test_tcp6_build(void **state)
+{
+	static const char data[] = "GET / HTTP/1.0\r\n\r\n";
+	struct pkt_tcp_out t;
+	struct pkt_info pi;
+	enum sg_drop why;
+	uint8_t b[256];
+	unsigned present;
+	uint32_t len;
+
+	(void)state;
+	for (present = 0; present < 16; present++) {
+		memset(&t, 0, sizeof(t));
+		t.family = 6;
+		memcpy(t.flow6.laddr, srv6, 16);
+		memcpy(t.flow6.raddr, cli6, 16);
+		t.flow.lport = rte_cpu_to_be_16(8080);
+		t.flow.rport = rte_cpu_to_be_16(40000);
+		memcpy(t.dst_mac, peer_mac, 6);
+		memcpy(t.src_mac, our_mac, 6);
+		t.seq = 0xdeadbeef;
+		t.ack = 7;
+		t.flags = TCPF_ACK | TCPF_PSH;
+		t.win = 1234;
+		t.opts.o_present = (uint8_t)present;
+		t.opts.o_mss = 1440;
+		t.opts.o_wscale = 9;
+		t.opts.o_tsval = 5;
+		t.opts.o_tsecr = 6;
+		t.data = data;
+		t.data_len = sizeof(data) - 1;
+		len = pkt_tcp_build(b, &t, PKT_TX_CK_SW);
+		assert_true(len <= (uint32_t)PKT_TCP6_MAX_HDR + t.data_len);
+		assert_int_equal(b[12] << 8 | b[13], 0x86dd);
+		assert_int_equal(b[14] >> 4, 6);
+		assert_int_equal(b[20], 6);
+		assert_int_equal(b[21], 64);
+		assert_int_equal(fold_not(sum16(b + 54, len - 54,
+			phdr6(srv6, cli6, len - 54, 6))), 0);
+		assert_int_equal(pkt_parse(b, len, 0, &pi, &why), PKT_TCP);
+		assert_memory_equal(pi.flow6.raddr, srv6, 16);
+		assert_memory_equal(pi.flow6.laddr, cli6, 16);
+		assert_int_equal(pi.opts.o_present, present);
+		assert_int_equal(pi.payload_len, t.data_len);
+		assert_memory_equal(b + pi.payload_off, data, t.data_len);
+	}
+	/* Offload: the TCP field holds the pseudo header sum only. */
+	len = pkt_tcp_build(b, &t, PKT_TX_CK_OFF);
+	{
+		uint32_t s = phdr6(srv6, cli6, len - 54, 6);
+
+		while (s >> 16)
+			s = (s & 0xffff) + (s >> 16);
+		assert_int_equal(b[54 + 16] << 8 | b[54 + 17], s);
+	}
+}
+
+/* Every IPv6 frame cut at every length: a drop, never an overrun. */
+static void
+test_ip6_truncations(void **state)
+{
+	static const uint8_t ext[] = {
+		60, 0, 1, 4, 0, 0, 0, 0, 6, 0, 1, 4, 0, 0, 0, 0,
+	};
+	static const uint8_t snm[16] = {
+		0xff, 0x02, [11] = 1, 0xff, 0, 0, 1,
+	};
+	uint8_t fr[3][256];
+	uint32_t lens[3];
+	unsigned i, n;
+
+	(void)state;
+	lens[0] = syn6(fr[0], cli6, 0, ext, sizeof(ext));
+	lens[1] = ns6(fr[1], cli6, snm, srv6, true, 255);
+	lens[2] = build6(fr[2], cli6, srv6, 58, 64, NULL, 0, 58, echo6_body,
+			 sizeof(echo6_body));
+	for (i = 0; i < 3; i++)
+		for (n = 0; n < lens[i]; n++) {
+			uint8_t *cut = malloc(n ? n : 1);
+			struct pkt_info pi;
+			enum sg_drop why;
+
+			memcpy(cut, fr[i], n);
+			assert_int_equal(pkt_parse(cut, n, 0, &pi, &why),
+					 PKT_DROP);
+			free(cut);
+		}
+}
+
 int
 main(void)
 {
@@ -623,6 +1044,12 @@ main(void)
 		cmocka_unit_test(test_build_reparses),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_opts_round_trip),
+		cmocka_unit_test(test_ip6_tcp),
+		cmocka_unit_test(test_ip6_drops),
+		cmocka_unit_test(test_ip6_echo),
+		cmocka_unit_test(test_nd),
+		cmocka_unit_test(test_tcp6_build),
+		cmocka_unit_test(test_ip6_truncations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,7 +49,7 @@ test_insert_lookup_remove(void **state)
 	struct synq q;
 	struct timer_wheel *tw = calloc(1, sizeof(*tw));
 	struct flow4 a = flow_n(1), b = flow_n(2), c = flow_n(3);
-	const struct flow4 *keys[3] = { &a, &b, &c };
+	const void *keys[3] = { &a, &b, &c };
 	uint32_t sig[3];
 	void *data[3];
 	struct synq_entry *ea, *eb;
@@ -57,13 +57,13 @@ test_insert_lookup_remove(void **state)
 
 	(void)state;
 	timer_wheel_init(tw, 0);
-	assert_int_equal(flow_table_init(&ft, "t_ft1", 256, 0), 0);
-	assert_int_equal(synq_init(&q, 64, 0), 0);
+	assert_int_equal(flow_table_init(&ft, "t_ft1", 256, 4, 0), 0);
+	assert_int_equal(synq_init(&q, 64, false, 0), 0);
 	sig[0] = flow_hash(&ft, &a);
 	sig[1] = flow_hash(&ft, &b);
 	sig[2] = flow_hash(&ft, &c);
-	ea = synq_insert(&q, &ft, &a, sig[0], &err);
-	eb = synq_insert(&q, &ft, &b, sig[1], &err);
+	ea = synq_insert(&q, &ft, 4, &a, sig[0], &err);
+	eb = synq_insert(&q, &ft, 4, &b, sig[1], &err);
 	assert_non_null(ea);
 	assert_non_null(eb);
 	assert_ptr_not_equal(ea, eb);
@@ -103,11 +103,11 @@ fill_to_capacity(uint32_t cap)
 	int err = 0;
 
 	timer_wheel_init(tw, 0);
-	assert_int_equal(flow_table_init(&ft, "t_ft2", 2 * cap, 0), 0);
-	assert_int_equal(synq_init(&q, cap, 0), 0);
+	assert_int_equal(flow_table_init(&ft, "t_ft2", 2 * cap, 4, 0), 0);
+	assert_int_equal(synq_init(&q, cap, false, 0), 0);
 	for (i = 0; i < cap; i++) {
 		f = flow_n(i + 1);
-		e = synq_insert(&q, &ft, &f, flow_hash(&ft, &f), &err);
+		e = synq_insert(&q, &ft, 4, &f, flow_hash(&ft, &f), &err);
 		assert_non_null(e);
 		/* Inside the one array, never outside it. */
 		assert_true(e >= q.sq_entries && e < q.sq_entries + cap);
@@ -116,14 +116,14 @@ fill_to_capacity(uint32_t cap)
 	}
 	assert_int_equal(synq_used(&q), cap);
 	f = flow_n(cap + 1);
-	assert_null(synq_insert(&q, &ft, &f, flow_hash(&ft, &f), &err));
+	assert_null(synq_insert(&q, &ft, 4, &f, flow_hash(&ft, &f), &err));
 	assert_int_equal(err, -ENOSPC);
 	assert_null(flow_lookup(&ft, &f, flow_hash(&ft, &f)));
 	/* Evict one: exactly one more fits. */
 	synq_remove(&q, &ft, tw, first, true);
-	assert_non_null(synq_insert(&q, &ft, &f, flow_hash(&ft, &f), &err));
+	assert_non_null(synq_insert(&q, &ft, 4, &f, flow_hash(&ft, &f), &err));
 	f = flow_n(cap + 2);
-	assert_null(synq_insert(&q, &ft, &f, flow_hash(&ft, &f), &err));
+	assert_null(synq_insert(&q, &ft, 4, &f, flow_hash(&ft, &f), &err));
 	synq_fini(&q);
 	flow_table_fini(&ft);
 	free(tw);
@@ -152,11 +152,11 @@ test_timeout(void **state)
 
 	(void)state;
 	timer_wheel_init(tw, 0);
-	assert_int_equal(flow_table_init(&ft, "t_ft3", 64, 0), 0);
-	assert_int_equal(synq_init(&q, 8, 0), 0);
+	assert_int_equal(flow_table_init(&ft, "t_ft3", 64, 4, 0), 0);
+	assert_int_equal(synq_init(&q, 8, false, 0), 0);
 	for (i = 0; i < 8; i++) {
 		f = flow_n(100 + i);
-		e[i] = synq_insert(&q, &ft, &f, flow_hash(&ft, &f), &err);
+		e[i] = synq_insert(&q, &ft, 4, &f, flow_hash(&ft, &f), &err);
 		timer_arm(tw, &e[i]->se_timer, 1000 + i * 100);
 	}
 	synq_remove(&q, &ft, tw, e[3], true);
@@ -187,8 +187,8 @@ test_keyed_hash(void **state)
 	unsigned i, differ = 0;
 
 	(void)state;
-	assert_int_equal(flow_table_init(&t1, "t_ft4", 64, 0), 0);
-	assert_int_equal(flow_table_init(&t2, "t_ft5", 64, 0), 0);
+	assert_int_equal(flow_table_init(&t1, "t_ft4", 64, 4, 0), 0);
+	assert_int_equal(flow_table_init(&t2, "t_ft5", 64, 4, 0), 0);
 	for (i = 0; i < 16; i++) {
 		f = flow_n(i + 1);
 		assert_int_equal(flow_hash(&t1, &f), flow_hash(&t1, &f));
@@ -209,7 +209,7 @@ test_many_flows(void **state)
 	uint32_t i;
 
 	(void)state;
-	assert_int_equal(flow_table_init(&ft, "t_ft6", 2 * N, 0), 0);
+	assert_int_equal(flow_table_init(&ft, "t_ft6", 2 * N, 4, 0), 0);
 	for (i = 0; i < N; i++) {
 		f = flow_n(i + 1);
 		assert_int_equal(flow_add(&ft, &f, flow_hash(&ft, &f),
