@@ -9,7 +9,8 @@
  * The input is a little program, one op byte then its operands:
  *   op % 8 == 0, 1  raw frame: 2 length bytes, then the bytes
  *                   (op & 8: mark the checksums NIC-verified)
- *   op % 8 == 2, 3  a well-formed TCP segment from one of 8 clients:
+ *   op % 8 == 2, 3  a well-formed TCP segment (2: IPv4, 3: IPv6) from
+ *                   one of 8 clients:
  *                   client, flags, seq delta, ack delta, window, options,
  *                   payload length, payload.  Sequence numbers are the
  *                   client's own plus a delta; ACK numbers follow what
@@ -187,8 +188,9 @@ op_raw(uint8_t op, const uint8_t **p, const uint8_t *end)
 }
 
 static void
-op_tcp(const uint8_t **p, const uint8_t *end)
+op_tcp(const uint8_t **p, const uint8_t *end, bool v6)
 {
+	static const uint8_t srv6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	struct pkt_tcp_out t;
 	struct rte_mbuf *m;
 	struct client *c;
@@ -212,6 +214,12 @@ op_tcp(const uint8_t **p, const uint8_t *end)
 	t.flow.laddr = RTE_BE32(0xc6120002 + (k >> 2));
 	t.flow.rport = (b[0] & 0x80) ? RTE_BE16(8081) : RTE_BE16(8080);
 	t.flow.lport = rte_cpu_to_be_16((uint16_t)(40000 + k));
+	if (v6) {
+		t.family = 6;
+		memcpy(t.flow6.raddr, srv6, 16);
+		memcpy(t.flow6.laddr, srv6, 16);
+		t.flow6.laddr[15] = (uint8_t)(2 + (k >> 2));
+	}
 	memcpy(t.dst_mac, srv_mac, 6);
 	memcpy(t.src_mac, cli_mac, 6);
 	t.flags = b[1];
@@ -308,6 +316,7 @@ engine_idle(void)
 	sg_engine_stats(eng, &c, &g);
 	return g.synq_used == 0 && g.conns_used == 0 &&
 	       g.accept_queued == 0 && flow_count(&wk->w_flows) == 0 &&
+	       flow_count(&wk->w_flows6) == 0 &&
 	       wk->w_wheel->tw_armed == 0 &&
 	       rte_mempool_in_use_count(pool) == idle_mbufs;
 }
@@ -334,10 +343,11 @@ settle_and_check(void)
 
 		sg_engine_stats(eng, &c, &g);
 		fprintf(stderr, "leak: synq %lu conns %lu queued %lu flows %u "
-			"timers %u mbufs %u (idle %u)\n",
+			"flows6 %u timers %u mbufs %u (idle %u)\n",
 			(unsigned long)g.synq_used, (unsigned long)g.conns_used,
 			(unsigned long)g.accept_queued,
-			flow_count(&wk->w_flows), wk->w_wheel->tw_armed,
+			flow_count(&wk->w_flows), flow_count(&wk->w_flows6),
+			wk->w_wheel->tw_armed,
 			rte_mempool_in_use_count(pool), idle_mbufs);
 		abort();
 	}
@@ -384,7 +394,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 2:
 		case 3:
-			op_tcp(&p, end);
+			op_tcp(&p, end, op % 8 == 3);
 			break;
 		case 4:
 			flush_burst();

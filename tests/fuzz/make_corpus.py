@@ -9,6 +9,8 @@ import struct
 import sys
 
 SRV = bytes([198, 18, 0, 1])
+SRV6 = bytes([0x20, 0x01, 0x0d, 0xb8] + [0] * 11 + [1])
+CLI6 = bytes([0x20, 0x01, 0x0d, 0xb8] + [0] * 11 + [2])
 CLI = bytes([198, 18, 0, 2])
 SMAC = bytes([2, 0, 0, 0, 0, 1])
 CMAC = bytes([2, 0, 0, 0, 0, 2])
@@ -41,6 +43,26 @@ def tcp(sport, dport, seq, ack, flags, opts=b"", data=b"", src=CLI, dst=SRV,
     return h[:16] + struct.pack("!H", c) + h[18:] + data
 
 
+def ipv6(nh, payload, src=CLI6, dst=SRV6, hlim=64, plen=None):
+    return struct.pack("!IHBB16s16s", 0x60000000,
+                       len(payload) if plen is None else plen, nh, hlim,
+                       src, dst) + payload
+
+
+def l4_6(proto, body, ck_off, src=CLI6, dst=SRV6):
+    """body with its checksum (at ck_off) over the IPv6 pseudo header."""
+    ph = src + dst + struct.pack("!IxxxB", len(body), proto)
+    c = csum(ph + body[:ck_off] + b"\0\0" + body[ck_off + 2:])
+    return body[:ck_off] + struct.pack("!H", c) + body[ck_off + 2:]
+
+
+def tcp6(sport, dport, seq, ack, flags, opts=b"", src=CLI6, dst=SRV6):
+    off = (20 + len(opts)) // 4
+    h = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, off << 4, flags,
+                    29200, 0, 0) + opts
+    return l4_6(6, h, 16, src, dst)
+
+
 def eth(payload, etype=0x0800):
     return SMAC + CMAC + struct.pack("!H", etype) + payload
 
@@ -71,6 +93,15 @@ def app(conn, action):
 def handshake(c=0, data=b""):
     out = seg(c, SYN) + seg(c, ACK | (PSH if data else 0), data=data)
     return out
+
+
+def seg6(client, flags, **kw):
+    """op 3: as seg(), over IPv6."""
+    return b"\x03" + seg(client, flags, **kw)[1:]
+
+
+def handshake6(c=0, data=b""):
+    return seg6(c, SYN) + seg6(c, ACK | (PSH if data else 0), data=data)
 
 
 def syn_burst(n, dport=8080):
@@ -129,7 +160,7 @@ def seeds():
     good = tcp(4000, 8080, 5, 0, SYN, opts=b"\x02\x04\x05\xb4")
     bad = {
         "short_frame": eth(b"")[:10],
-        "ethertype": eth(ipv4(6, good), 0x86DD),
+        "ethertype": eth(ipv4(6, good), 0x88CC),
         "ip_version": eth(b"\x65" + ipv4(6, good)[1:]),
         "ip_bad_ihl": eth(ipv4(6, good, ihl=4)),
         "ip_bad_totlen": eth(ipv4(6, good)[:2] + b"\x0f\xff" + ipv4(6, good)[4:]),
@@ -149,6 +180,48 @@ def seeds():
     for name, frame in bad.items():
         s["malformed_" + name] = raw(frame)
         s["nicgood_" + name] = raw(frame, nic_good=True)
+    # IPv6
+    s["v6_handshake_data_close"] = (handshake6(0, b"hello6") + ACCEPT
+                                    + app(0, 0) + app(0, 2) + seg6(0, ACK)
+                                    + app(0, 5) + seg6(0, ACK | FIN)
+                                    + tick(s=1))
+    s["v6_and_v4_same_ports"] = (handshake6(1) + handshake(1) + ACCEPT
+                                 + seg6(1, ACK | FIN) + seg(1, RST))
+    s["v6_syn_flood_cookie"] = b"".join(
+        raw(eth(ipv6(6, tcp6(1024 + i, 8080, 1000 * i, 0, SYN,
+                             opts=b"\x02\x04\x05\xa0",
+                             src=CLI6[:14] + struct.pack("!H", 0x100 + i))),
+                0x86DD)) for i in range(70)) + handshake6(2) + ACCEPT
+    snm = bytes([0xff, 2] + [0] * 9 + [1, 0xff, 0, 0, 1])
+    ns = struct.pack("!BBHI", 135, 0, 0, 0) + SRV6 + b"\x01\x01" + CMAC
+    s["v6_neighbour_solicitation"] = raw(eth(
+        ipv6(58, l4_6(58, ns, 2, dst=snm), dst=snm, hlim=255), 0x86DD))
+    dad = struct.pack("!BBHI", 135, 0, 0, 0) + SRV6
+    s["v6_dad"] = raw(eth(ipv6(58, l4_6(58, dad, 2, src=b"\0" * 16,
+                                        dst=snm),
+                               src=b"\0" * 16, dst=snm, hlim=255), 0x86DD))
+    echo6 = b"\x80\x00\x00\x00\x00\x01\x00\x02ping6"
+    s["v6_echo"] = raw(eth(ipv6(58, l4_6(58, echo6, 2)), 0x86DD))
+    good6 = tcp6(4000, 8080, 5, 0, SYN, opts=b"\x02\x04\x05\xa0")
+    hbh = b"\x06\x00\x01\x04\x00\x00\x00\x00"
+    bad6 = {
+        "ip6_short": ipv6(6, good6)[:30],
+        "ip6_version": b"\x40" + ipv6(6, good6)[1:],
+        "ip6_bad_plen": ipv6(6, good6, plen=200),
+        "ip6_martian": ipv6(6, good6, src=bytes([0xff, 2] + [0] * 13 + [1])),
+        "ip6_fragment": ipv6(44, b"\x06\0\0\0\0\0\0\0" + good6),
+        "ip6_routing": ipv6(43, b"\x06\0\0\x01\0\0\0\0" + good6),
+        "ip6_bad_ext": ipv6(60, b"\x06\x09" + b"\0" * 6 + good6),
+        "ip6_hbh_late": ipv6(60, b"\x00\0" + b"\0" * 6 + hbh + good6),
+        "ip6_ext_ok": ipv6(0, hbh + good6),
+        "ip6_l4_proto": ipv6(17, b"\0" * 8),
+        "ip6_tcp_bad_cksum": ipv6(6, good6[:16] + b"\0\0" + good6[18:]),
+        "nd_malformed": ipv6(58, l4_6(58, ns, 2, dst=snm), dst=snm, hlim=64),
+        "nd_not_ours": ipv6(58, l4_6(58, ns[:8] + CLI6 + ns[24:], 2,
+                                     dst=snm), dst=snm, hlim=255),
+    }
+    for name, frame in bad6.items():
+        s["malformed_" + name] = raw(eth(frame, 0x86DD))
     return s
 
 
