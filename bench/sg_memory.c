@@ -7,6 +7,7 @@
  *   sg_memory [EAL options]      (e.g. --no-huge -m 1024 --no-shconf)
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,7 +30,7 @@ heap_used(void)
 
 /* Heap bytes an engine with these sizes takes. */
 static size_t
-engine_bytes(uint32_t synq, uint32_t conns)
+engine_bytes(uint32_t synq, uint32_t conns, bool v6)
 {
 	struct sg_engine *e;
 	struct sg_params p;
@@ -40,6 +41,8 @@ engine_bytes(uint32_t synq, uint32_t conns)
 	p.conn_max = conns;
 	p.backlog = 64;
 	p.mbufs = 1024;
+	if (v6 && sg_params_add_addr(&p, "2001:db8::1/64") < 0)
+		return 0;
 	before = heap_used();
 	if (sg_engine_create(&p, 1, &e) < 0)
 		return 0;
@@ -52,14 +55,20 @@ int
 main(int argc, char **argv)
 {
 	const uint32_t small = 1024, big = 65536 + 1024;
-	size_t base, s_big, c_big;
+	size_t base, s_big, c_big, base6, s_big6, c_big6;
 
 	if (rte_eal_init(argc, argv) < 0)
 		return 1;
-	base = engine_bytes(small, small);
-	s_big = engine_bytes(big, small);
-	c_big = engine_bytes(small, big);
-	if (base == 0 || s_big == 0 || c_big == 0) {
+	base = engine_bytes(small, small, false);
+	s_big = engine_bytes(big, small, false);
+	c_big = engine_bytes(small, big, false);
+	/* Serving an IPv6 address too: the v6 flow table and the half-open
+	 * side array. */
+	base6 = engine_bytes(small, small, true);
+	s_big6 = engine_bytes(big, small, true);
+	c_big6 = engine_bytes(small, big, true);
+	if (base == 0 || s_big == 0 || c_big == 0 || base6 == 0 ||
+	    s_big6 == 0 || c_big6 == 0) {
 		fprintf(stderr, "sg_memory: engine create failed (more -m?)\n");
 		return 1;
 	}
@@ -71,6 +80,10 @@ main(int argc, char **argv)
 	       (double)(c_big - base) / (big - small), big - small);
 	printf("engine_fixed_bytes=%zu (1 worker, 1024+1024 entries, "
 	       "1024 mbufs)\n", base);
+	printf("with_ipv6: bytes_per_halfopen=%.1f bytes_per_conn=%.1f "
+	       "engine_fixed_bytes=%zu\n",
+	       (double)(s_big6 - base6) / (big - small),
+	       (double)(c_big6 - base6) / (big - small), base6);
 	rte_eal_cleanup();
 	return 0;
 }

@@ -799,6 +799,14 @@ nd_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		drop(w, m, SG_DROP_NO_MBUF);
 		return;
 	}
+	/* An NS without a source link-layer option (DAD among them) is 8
+	 * bytes shorter than our answer: those answers share the
+	 * unsolicited-reply bucket, so a flood of them is not amplified. */
+	if (m->data_len < PKT_ND_NA_LEN && !worker_reply_allowed(w)) {
+		w->w_stats.rst_ratelimited++;
+		rte_pktmbuf_free(m);
+		return;
+	}
 	mbuf_set_frame(p, m, pkt_nd_na_reply(rte_pktmbuf_mtod(m, uint8_t *),
 		       in, p->wp_mac.addr_bytes), 0);
 	w->w_stats.nd_replies++;
