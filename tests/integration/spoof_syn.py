@@ -13,11 +13,13 @@ import argparse
 import ipaddress
 import logging
 import random
+import socket
+import struct
 import sys
 import time
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import ARP, IP, TCP, Ether, conf, get_if_hwaddr, sendp, srp  # noqa: E402
+from scapy.all import ARP, Ether, get_if_hwaddr, srp  # noqa: E402
 
 BENCH = ipaddress.ip_network("198.18.0.0/15")
 
@@ -30,6 +32,33 @@ def arp_mac(iface, src_ip, dst_ip, mymac):
         if r.haslayer(ARP) and r[ARP].op == 2 and r[ARP].psrc == dst_ip:
             return r[ARP].hwsrc
     return None
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def syn_frame(rnd, mymac, mac, src, dst, dport):
+    """Ether/IPv4/TCP SYN with MSS, SACK-permitted, timestamps, WS 7,
+    packed by hand (scapy is far too slow to build a soak's worth under
+    load)."""
+    opts = (struct.pack("!BBH", 2, 4, 1460) + b"\x04\x02" +
+            struct.pack("!BBII", 8, 10, rnd.randrange(1 << 32), 0) +
+            b"\x01\x03\x03\x07")
+    tcp = struct.pack("!HHIIBBHHH", rnd.randrange(1024, 65536), dport,
+                      rnd.randrange(1 << 32), 0, (20 + len(opts)) // 4 << 4,
+                      0x02, 64240, 0, 0) + opts
+    ph = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", csum(ph + tcp)) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp),
+                     rnd.randrange(65536), 0x4000, 64, 6, 0, src, dst)
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return mac + mymac + b"\x08\x00" + ip + tcp
 
 
 def main():
@@ -65,32 +94,27 @@ def main():
     rnd = random.Random(a.seed)
     base = int(src_net.network_address)
     hosts = src_net.num_addresses
-    frames = []
-    for _ in range(a.count):
-        src = str(ipaddress.ip_address(base + rnd.randrange(1, hosts - 1)))
-        pkt = (Ether(src=mymac, dst=mac) /
-               IP(src=src, dst=a.dst, ttl=64, id=rnd.randrange(65536)) /
-               TCP(sport=rnd.randrange(1024, 65536), dport=a.dport, flags="S",
-                   seq=rnd.randrange(1 << 32), window=64240,
-                   options=[("MSS", 1460), ("SAckOK", b""),
-                            ("Timestamp", (rnd.randrange(1 << 32), 0)),
-                            ("NOP", None), ("WScale", 7)]))
-        frames.append(bytes(pkt))
-        if time.monotonic() > deadline:
-            print("spoof_syn: deadline while building frames", flush=True)
-            return 1
+    dst_b = ipaddress.ip_address(a.dst).packed
+    mac_b = bytes.fromhex(mac.replace(":", ""))
+    mymac_b = bytes.fromhex(mymac.replace(":", ""))
 
     print("spoof_syn: sending %d SYNs to %s:%d via %s (mac %s)" %
           (a.count, a.dst, a.dport, a.iface, mac), flush=True)
-    sock = conf.L2socket(iface=a.iface)
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    sock.bind((a.iface, 0))
     chunk = max(1, min(100, int(a.rate / 20)))
     sent = 0
     t0 = time.monotonic()
     try:
-        while sent < len(frames) and time.monotonic() < deadline:
-            batch = frames[sent:sent + chunk]
-            sendp(batch, socket=sock, verbose=False)
-            sent += len(batch)
+        while sent < a.count and time.monotonic() < deadline:
+            for _ in range(min(chunk, a.count - sent)):
+                src = (base + rnd.randrange(1, hosts - 1)).to_bytes(4, "big")
+                try:
+                    sock.send(syn_frame(rnd, mymac_b, mac_b, src, dst_b,
+                                        a.dport))
+                except BlockingIOError:
+                    pass
+                sent += 1
             ahead = t0 + sent / a.rate - time.monotonic()
             if ahead > 0:
                 time.sleep(min(ahead, max(0.0, deadline - time.monotonic())))
