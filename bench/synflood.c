@@ -77,12 +77,15 @@ struct legit {
 	uint64_t t_first;		/* tsc of the first SYN */
 	uint64_t t_syn;			/* of the last one */
 	uint64_t t_est;			/* handshake completed */
+	uint64_t t_req;			/* request last sent */
+	uint32_t ts_recent;		/* server's TSval (0: no timestamps) */
+	uint8_t nreq;			/* requests sent */
 };
 
 struct stats {
 	uint64_t tx_syn, tx_ack, tx_rst, tx_legit, tx_full, tx_full_legit;
 	uint64_t rx, rx_synack_spoof, rx_synack_legit, rx_rst, rx_arp;
-	uint64_t rx_other;
+	uint64_t rx_other, rx_own;
 	uint64_t l_started, l_ok, l_failed, l_timeout, l_reset, l_skipped;
 	uint64_t l_syn_retrans;
 };
@@ -530,6 +533,19 @@ legit_input(const struct pkt_info *pi, uint64_t now)
 		st.l_failed++;
 		return;
 	}
+	if (l->state == L_WAIT_RESP &&
+	    (pi->tcp_flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK) &&
+	    pi->ack == l->isn + 1) {
+		/* The server retransmitted its SYN-ACK: our ACK was lost or
+		 * ignored (a full accept queue); answer again, as TCP does. */
+		const uint32_t *tsp = (pi->opts.o_present & OPT_TS) ?
+				      &pi->opts.o_tsval : NULL;
+
+		send_tcp(o.legit_src, sport, l->isn + 1, pi->seq + 1,
+			 TCPF_ACK | TCPF_PSH, 9, tsp, request,
+			 sizeof(request) - 1);
+		return;
+	}
 	if (l->state == L_SYN_SENT &&
 	    (pi->tcp_flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK) &&
 	    pi->ack == l->isn + 1) {
@@ -550,6 +566,9 @@ legit_input(const struct pkt_info *pi, uint64_t now)
 			 TCPF_ACK | TCPF_PSH, 9, tsp, request,
 			 sizeof(request) - 1);
 		l->state = L_WAIT_RESP;
+		l->t_req = now;
+		l->nreq = 1;
+		l->ts_recent = tsp != NULL ? *tsp : 0;
 		return;
 	}
 	if (l->state == L_WAIT_RESP && pi->payload_len > 0) {
@@ -575,6 +594,19 @@ legit_timers(uint64_t now)
 			legit_end(l, (uint16_t)(LEGIT_PORT0 + k),
 				  l->state == L_SYN_SENT ? l->isn :
 				  l->isn + 1, false);
+			continue;
+		}
+		if (l->state == L_WAIT_RESP &&
+		    now - l->t_req >= hz * (1ull << (l->nreq - 1))) {
+			/* No answer: retransmit the request (RTO 1 s,
+			 * doubling). */
+			l->t_req = now;
+			l->nreq++;
+			send_tcp(o.legit_src, (uint16_t)(LEGIT_PORT0 + k),
+				 l->isn + 1, l->srv_isn + 1,
+				 TCPF_ACK | TCPF_PSH, 9,
+				 l->ts_recent ? &l->ts_recent : NULL,
+				 request, sizeof(request) - 1);
 			continue;
 		}
 		if (l->state == L_SYN_SENT &&
@@ -614,8 +646,18 @@ rx_one(struct rte_mbuf *m, uint64_t now)
 	struct pkt_info pi;
 	enum sg_drop why;
 
+	/* net_af_packet hands our own frames back (outgoing packets reach
+	 * packet sockets too): not load. */
+	if (m->data_len >= 12 && memcmp(b + 6, our_mac.addr_bytes, 6) == 0) {
+		st.rx_own++;
+		rte_pktmbuf_free(m);
+		return;
+	}
 	st.rx++;
-	switch (pkt_parse(b, m->data_len, 0, &pi, &why)) {
+	/* Checksums are not verified: a kernel on a veth sends with partial
+	 * (offloaded) checksums, and a generator only needs to classify. */
+	switch (pkt_parse(b, m->data_len, PKT_CK_IP_GOOD | PKT_CK_L4_GOOD, &pi,
+			  &why)) {
 	case PKT_ARP: {
 		uint32_t tpa = ntohl(pi.flow.laddr);
 

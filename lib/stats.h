@@ -107,7 +107,9 @@ enum sg_drop {
 	X(window_probes, "window_probes")     /* zero-window persist */ \
 	X(time_wait, "time_wait")             /* entered TIME-WAIT */ \
 	X(time_wait_reacks, "time_wait_reacks") /* FIN re-ACKed in TIME-WAIT */ \
-	X(conn_timeouts, "conn_timeouts")     /* idle / retransmit give-up */
+	X(conn_timeouts, "conn_timeouts")     /* idle / retransmit give-up */ \
+	X(busy_cycles, "busy_cycles")         /* TSC cycles in polls that \
+						 received (sg_worker_main) */
 
 struct sg_counters {
 #define SG_X(f, n) uint64_t f;

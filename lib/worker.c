@@ -1113,7 +1113,13 @@ sg_worker_main(void *arg)
 	struct sg_engine *e = w->w_engine;
 
 	while (!__atomic_load_n(&e->e_stop, __ATOMIC_RELAXED)) {
+		uint64_t t0 = rte_rdtsc();
+
 		if (worker_poll(w, engine_now_us(e)) != 0) {
+			/* Work done, not time spun: the cost per packet is
+			 * busy_cycles over packets (like DPDK's lcore busy
+			 * telemetry). */
+			w->w_stats.busy_cycles += rte_rdtsc() - t0;
 			w->w_idle_polls = 0;
 			w->w_idle_sleep_us = 1;
 		} else {

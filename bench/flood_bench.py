@@ -1,0 +1,402 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Flood benchmarks with bench/synflood, bounded in time (about 3 minutes):
+
+  calibrate  --syn-rate max over memif (synflood as memif server on core
+             0, syngated's worker on core 1): one worker's capacity is the
+             TSC rate over the worker's busy cycles per SYN there (or what
+             it answered, if higher);
+  sweep      legitimate clients (an HTTP request each) while the SYN flood
+             runs at 0, 25, 50, 100 and 200 % of that rate: success rate,
+             connect and response latency p50/p99;
+  limits     the same at 100 % with a tiny accept ring and connection
+             table (--backlog 4 --conn-max 64) and a legitimate rate
+             above what they hold;
+  linux      the same generator, flood and legitimate load against (a)
+             the kernel's listener in a namespace, tcp_syncookies=1,
+             reached over a veth pair (synflood on net_af_packet), and
+             (b) syngated on its DPDK path (memif); also (b') syngated on
+             the far end of the same veth through net_af_packet.  SYNs
+             answered per CPU-second of the receiving core (core 1: RPS
+             steers the veth's receive processing there and the listener
+             is pinned there; syngated's worker is lcore 1), at the
+             highest rate the generator reaches, and the legitimate
+             success rate.
+
+Every address is in 198.18.0.0/15, inside the namespace this script
+creates and deletes; every process is started with a timeout and stopped
+by its PID.  Writes one JSON document (--out).
+
+Usage: flood_bench.py --build DIR --out FILE [--seconds S] [--skip-linux]
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRV, CLI = "198.18.0.1", "198.18.0.2"
+LEVELS = (0, 25, 50, 100, 200)
+EAL_GEN = ["-l", "0", "--no-huge", "-m", "512", "--no-shconf", "--no-pci",
+           "--log-level=lib.eal:warning", "--log-level=pmd.net.memif:error",
+           "--no-telemetry"]
+EAL_SG = ["-l", "0,1", "--no-huge", "-m", "512", "--no-shconf", "--no-pci",
+          "--log-level=lib.eal:warning", "--log-level=pmd.net.memif:error"]
+
+
+def log(*a):
+    print(*a, flush=True)
+
+
+def counters(line):
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)(?=\s|$)", line)}
+
+
+def proc_cpu(pid):
+    """utime + stime of a process, seconds."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_busy(cpu):
+    """Busy jiffies of one CPU (everything but idle and iowait)."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith("cpu%d " % cpu):
+                v = [int(x) for x in line.split()[1:]]
+                return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
+def stop(p, grace=15):
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(grace)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+class Run:
+    """synflood (one side) and syngated (the other), both bounded."""
+
+    def __init__(self, build, tmp):
+        self.build, self.tmp, self.n = build, tmp, 0
+
+    def pair(self, gen_args, sg_args, seconds, gen_vdev, sg_vdev,
+             sg_prefix=(), wait_sg=0.0):
+        self.n += 1
+        gj = os.path.join(self.tmp, "gen%d.json" % self.n)
+        sglog = open(os.path.join(self.tmp, "sg%d.log" % self.n), "w+")
+        gen_cmd = (["timeout", "-k", "5", str(int(seconds + 40)),
+                    os.path.join(self.build, "bench/synflood")] + EAL_GEN +
+                   ["--file-prefix", "sgbg%d_%d" % (os.getpid(), self.n),
+                    "--vdev=" + gen_vdev, "--", "--dst", SRV,
+                    "--duration", str(seconds), "--json", gj] + gen_args)
+        sg_cmd = (list(sg_prefix) +
+                  ["timeout", "-k", "5", str(int(seconds + 60)),
+                   os.path.join(self.build, "app/syngated/syngated")] +
+                  EAL_SG + ["--file-prefix", "sgbs%d_%d" % (os.getpid(),
+                                                             self.n),
+                            "--vdev=" + sg_vdev, "--", "--addr", SRV + "/15",
+                            "--listen", "8080", "--stats", "0"] + sg_args)
+        gen = sg = None
+        try:
+            if wait_sg:
+                sg = subprocess.Popen(sg_cmd, stdout=sglog,
+                                      stderr=subprocess.STDOUT)
+                time.sleep(wait_sg)
+            gen = subprocess.Popen(gen_cmd, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+            if sg is None:
+                time.sleep(0.5)
+                sg = subprocess.Popen(sg_cmd, stdout=sglog,
+                                      stderr=subprocess.STDOUT)
+            busy0, t0 = cpu_busy(1), time.monotonic()
+            out, _ = gen.communicate(timeout=seconds + 45)
+            busy1, t1 = cpu_busy(1), time.monotonic()
+        finally:
+            # memif: the server (synflood) is gone first, as DPDK 22.11's
+            # memif wants; then syngated.
+            if gen is not None and gen.poll() is None:
+                gen.kill()
+                gen.wait()
+            if sg is not None:
+                stop(sg)
+        sglog.seek(0)
+        sgout = sglog.read()
+        sglog.close()
+        final = [ln for ln in sgout.splitlines() if ln.startswith("final ")]
+        res = json.load(open(gj)) if os.path.exists(gj) else {}
+        res["progress"] = [ln for ln in out.splitlines()
+                           if ln.startswith("t=")]
+        res["syngated"] = counters(final[-1]) if final else {}
+        res["cpu1_busy_s"] = round(busy1 - busy0, 3)
+        res["wall_s"] = round(t1 - t0, 3)
+        m = re.search(r"TSC ([0-9.]+) GHz", out)
+        res["tsc_ghz"] = float(m.group(1)) if m else None
+        if not res.get("legit"):
+            log(out[-2000:])
+            log(sgout[-2000:])
+        return res
+
+
+def memif(tmp, n):
+    sock = os.path.join(tmp, "memif%d.sock" % n)
+    return ("net_memif0,role=server,socket=%s" % sock,
+            "net_memif0,role=client,socket=%s" % sock)
+
+
+def summary(tag, r):
+    lg = r.get("legit", {})
+    log("  %-10s flood %8s pps delivered %8.0f answered %8.0f  legit "
+        "%4d/%4d ok (%.1f %%)  connect p50 %s p99 %s ms" % (
+            tag, r.get("offered", {}).get("syn_pps"),
+            r.get("flood_delivered_pps", 0), r.get("synack_flood_pps", 0),
+            lg.get("ok", 0), lg.get("started", 0),
+            lg.get("success_pct") or 0, lg.get("connect_p50_ms"),
+            lg.get("connect_p99_ms")))
+
+
+def memif_runs(run, tmp, seconds, legit):
+    out = {}
+    g, s = memif(tmp, 0)
+    log("== calibrate: --syn-rate max over memif, %.0f s" % seconds)
+    cal = run.pair(["--syn-rate", "max", "--legit-rate", str(legit),
+                    "--request"], ["--service", "http"], seconds, g, s)
+    summary("max", cal)
+    out["calibration"] = cal
+    out["max_answered_pps"] = int(cal.get("synack_flood_pps", 0))
+    # What one worker core can answer: the TSC rate over the worker's own
+    # cycles per SYN under that load (busy_cycles counts the polls that
+    # received, memif I/O included).  The generator on the other core may
+    # not reach it; the sweep then shows offered vs delivered.
+    sg = cal.get("syngated", {})
+    cap = out["max_answered_pps"]
+    if sg.get("syn_in") and sg.get("busy_cycles") and cal.get("tsc_ghz"):
+        cps = sg["busy_cycles"] / sg["syn_in"]
+        out["worker_cycles_per_syn_under_max"] = round(cps, 1)
+        cap = max(cap, int(cal["tsc_ghz"] * 1e9 / cps))
+    out["capacity_pps"] = cap
+    log("  one worker's capacity: %d SYN/s (%s cycles per SYN)" % (
+        cap, out.get("worker_cycles_per_syn_under_max")))
+    out["sweep"] = []
+    log("== sweep: flood at %s %% of %d pps, %d legitimate conn/s with a "
+        "request" % (LEVELS, cap, legit))
+    for lvl in LEVELS:
+        g, s = memif(tmp, lvl + 1)
+        rate = cap * lvl // 100
+        r = run.pair(["--syn-rate", str(rate), "--legit-rate", str(legit),
+                      "--request"], ["--service", "http"], seconds, g, s)
+        r["level_pct"] = lvl
+        summary("%d %%" % lvl, r)
+        out["sweep"].append(r)
+    log("== limits: 100 %% flood, --backlog 4 --conn-max 64, 2000 conn/s")
+    g, s = memif(tmp, 999)
+    r = run.pair(["--syn-rate", str(cap), "--legit-rate", "2000",
+                  "--request"], ["--service", "http", "--backlog", "4",
+                                 "--conn-max", "64"], seconds, g, s)
+    summary("limits", r)
+    out["limits"] = r
+    return out
+
+
+def sh(*cmd, check=True):
+    return subprocess.run(list(cmd), check=check, timeout=30,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True).stdout
+
+
+def nstat(ns):
+    out = sh("ip", "netns", "exec", ns, "nstat", "-az", check=False)
+    keep = ("TcpExtSyncookiesSent", "TcpExtSyncookiesRecv",
+            "TcpExtSyncookiesFailed", "TcpExtListenOverflows",
+            "TcpExtListenDrops", "TcpExtTCPReqQFullDoCookies",
+            "TcpExtTCPReqQFullDrop", "TcpPassiveOpens")
+    return {k: int(v) for k, v in re.findall(r"^(\w+)\s+(\d+)", out, re.M)
+            if k in keep}
+
+
+def linux_runs(run, seconds, legit, rate):
+    ns, vh, vn = "sgbk%d" % os.getpid(), "sgbv%d" % (os.getpid() % 10000), \
+        "sgbn%d" % (os.getpid() % 10000)
+    out = {}
+    srcnet = "198.18.128.0/23"	# 510 spoofed hosts: the kernel's ARP table holds them
+    flood = ["--syn-rate", str(rate), "--legit-rate", str(legit), "--request",
+             "--src-net", srcnet]
+    server = None
+    try:
+        sh("ip", "netns", "add", ns)
+        sh("ip", "link", "add", vh, "type", "veth", "peer", "name", vn)
+        sh("ip", "link", "set", vn, "netns", ns)
+        for c in (["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"],
+                  ["sysctl", "-qw", "net.ipv4.tcp_syncookies=1"],
+                  ["sysctl", "-qw", "net.core.somaxconn=4096"],
+                  ["ip", "link", "set", "lo", "up"],
+                  ["ip", "addr", "add", SRV + "/15", "dev", vn],
+                  ["ip", "link", "set", vn, "up"],
+                  ["sh", "-c", "echo 2 > /sys/class/net/%s/queues/rx-0/rps_cpus"
+                   % vn]):
+            sh("ip", "netns", "exec", ns, *c)
+        sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % vh, check=False)
+        sh("ip", "link", "set", vh, "up")
+        sh("sh", "-c", "echo 1 > /sys/class/net/%s/queues/rx-0/rps_cpus" % vh)
+        out["kernel_sysctls"] = {
+            k: sh("ip", "netns", "exec", ns, "sysctl", "-n", k).strip()
+            for k in ("net.ipv4.tcp_syncookies", "net.ipv4.tcp_max_syn_backlog",
+                      "net.core.somaxconn", "net.ipv4.tcp_synack_retries")}
+        server = subprocess.Popen(
+            ["timeout", "-k", "5", str(int(seconds + 60)), "ip", "netns", "exec",
+             ns, "taskset", "-c", "1", sys.executable,
+             os.path.join(HERE, "kernel_server.py"), "--addr", SRV,
+             "--max-seconds", str(seconds + 50)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(1)
+        n0 = nstat(ns)
+        log("== linux: kernel listener (tcp_syncookies=1) over veth, flood "
+            "%s pps from %s" % (rate, srcnet))
+        k = kernel_gen(run, flood, seconds, vh)
+        n1 = nstat(ns)
+        stop(server)
+        server = None
+        k["nstat"] = {x: n1.get(x, 0) - n0.get(x, 0) for x in n1}
+        summary("kernel", k)
+        out["kernel"] = k
+        # (b) syngated on its own DPDK path, memif, same generator and
+        # load; its core 1 runs only the worker.
+        log("== linux side-by-side: syngated over memif, same load")
+        g, sv = memif(run.tmp, 5000)
+        s = run.pair(flood, ["--service", "http"], seconds, g, sv)
+        summary("syngated", s)
+        out["syngated"] = s
+        # (b') syngated on the namespace's end of the same veth through
+        # net_af_packet (the kernel's address removed so only syngated
+        # answers): the same link, but every frame crosses the kernel's
+        # packet socket both ways.
+        sh("ip", "netns", "exec", ns, "ip", "addr", "flush", "dev", vn)
+        log("== linux side-by-side: syngated via net_af_packet on the same "
+            "veth, same load")
+        s2 = run.pair(flood, ["--service", "http"], seconds,
+                      "net_af_packet0,iface=" + vh,
+                      "net_af_packet0,iface=%s" % vn,
+                      sg_prefix=["ip", "netns", "exec", ns], wait_sg=2.0)
+        summary("sg af_pkt", s2)
+        out["syngated_af_packet"] = s2
+    finally:
+        if server is not None:
+            stop(server)
+        sh("ip", "netns", "del", ns, check=False)
+        sh("ip", "link", "del", vh, check=False)
+    for tag in ("kernel", "syngated", "syngated_af_packet"):
+        r = out.get(tag, {})
+        ans = r.get("rx", {}).get("synack_flood", 0)
+        busy = r.get("cpu1_busy_s") or 0
+        r["synacks_per_cpu_s"] = round(ans / busy) if busy else None
+        if r.get("tsc_ghz") and ans:
+            r["cycles_per_syn_cpu1"] = round(busy * r["tsc_ghz"] * 1e9 / ans, 1)
+    k, s = out.get("kernel", {}), out.get("syngated", {})
+    if k.get("cycles_per_syn_cpu1") and s.get("cycles_per_syn_cpu1"):
+        out["kernel_over_syngated_cycles"] = round(
+            k["cycles_per_syn_cpu1"] / s["cycles_per_syn_cpu1"], 2)
+    for tag in ("syngated", "syngated_af_packet"):
+        sgc = out.get(tag, {}).get("syngated", {})
+        if sgc.get("syn_in"):
+            out[tag]["worker_cycles_per_syn"] = round(
+                sgc["busy_cycles"] / sgc["syn_in"], 1)
+    return out
+
+
+def kernel_gen(run, flood, seconds, vh):
+    """synflood alone against the kernel (no syngated)."""
+    run.n += 1
+    gj = os.path.join(run.tmp, "gen%d.json" % run.n)
+    cmd = (["timeout", "-k", "5", str(int(seconds + 40)),
+            os.path.join(run.build, "bench/synflood")] + EAL_GEN +
+           ["--file-prefix", "sgbg%d_%d" % (os.getpid(), run.n),
+            "--vdev=net_af_packet0,iface=" + vh, "--", "--dst", SRV,
+            "--duration", str(seconds), "--json", gj] + flood)
+    busy0, t0 = cpu_busy(1), time.monotonic()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=seconds + 45)
+    busy1, t1 = cpu_busy(1), time.monotonic()
+    res = json.load(open(gj)) if os.path.exists(gj) else {}
+    res["progress"] = [ln for ln in p.stdout.splitlines() if ln.startswith("t=")]
+    res["cpu1_busy_s"] = round(busy1 - busy0, 3)
+    res["wall_s"] = round(t1 - t0, 3)
+    m = re.search(r"TSC ([0-9.]+) GHz", p.stdout)
+    res["tsc_ghz"] = float(m.group(1)) if m else None
+    if not res.get("legit"):
+        log(p.stdout[-2000:])
+    return res
+
+
+def smoke(a):
+    """CI: synflood and syngated over memif for a second; the generator's
+    figures must show the flood answered and every legitimate client in."""
+    with tempfile.TemporaryDirectory(prefix="sg-flood.") as tmp:
+        run = Run(os.path.abspath(a.build), tmp)
+        g, s = memif(tmp, 0)
+        r = run.pair(["--syn-rate", "50000", "--ack-rate", "5000",
+                      "--rst-rate", "5000", "--legit-rate", "100",
+                      "--request"], ["--service", "http"], 1.5, g, s)
+    summary("smoke", r)
+    lg, sg = r.get("legit", {}), r.get("syngated", {})
+    checks = [
+        ("legitimate clients started", lg.get("started", 0) >= 50),
+        ("every legitimate client completed", lg.get("ok") == lg.get("started")),
+        ("flood answered (SYN-ACKs back)", r.get("rx", {}).get("synack_flood", 0) > 10000),
+        ("syngated counted the ACK flood as cookie failures or no-flow",
+         sg.get("cookies_failed", 0) + sg.get("drop_no_flow", 0) > 0),
+        ("syngated's final line present", bool(sg)),
+        ("progress lines printed", len(r.get("progress", [])) >= 1),
+    ]
+    bad = 0
+    for name, ok in checks:
+        log("  %s: %s" % ("ok" if ok else "FAIL", name))
+        bad += not ok
+    json.dump(r, open(a.out, "w"), indent=1)
+    return 1 if bad else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seconds", type=float, default=4.0)
+    ap.add_argument("--legit-rate", type=int, default=200)
+    ap.add_argument("--linux-rate", default="max")
+    ap.add_argument("--skip-linux", action="store_true")
+    ap.add_argument("--skip-memif", action="store_true")
+    ap.add_argument("--smoke", action="store_true",
+                    help="one 1-second memif run, checked (CI)")
+    a = ap.parse_args()
+    if not 1 <= a.seconds <= 30:
+        sys.exit("flood_bench: --seconds: accepted 1..30")
+    if os.geteuid() != 0:
+        sys.exit("flood_bench: needs root (namespaces, veth)")
+    res = {"seconds_per_run": a.seconds, "legit_cps": a.legit_rate}
+    if a.smoke:
+        return smoke(a)
+    with tempfile.TemporaryDirectory(prefix="sg-flood.") as tmp:
+        run = Run(os.path.abspath(a.build), tmp)
+        if not a.skip_memif:
+            res["memif"] = memif_runs(run, tmp, a.seconds, a.legit_rate)
+        if not a.skip_linux:
+            res["linux"] = linux_runs(run, a.seconds, a.legit_rate,
+                                      a.linux_rate)
+    with open(a.out, "w") as f:
+        json.dump(res, f, indent=1)
+    log("wrote", a.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
