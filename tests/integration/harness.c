@@ -184,6 +184,37 @@ frame(const struct seg *s)
 	return m;
 }
 
+const uint8_t srv_snm6[16] = { 0xff, 0x02, [11] = 1, 0xff, 0, 0, 1 };
+
+struct rte_mbuf *
+icmp6_frame(const uint8_t *src, const uint8_t *dst, uint8_t hlim,
+	    const uint8_t *icmp, unsigned len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(cpool);
+	uint8_t *b, *ip6;
+
+	assert_non_null(m);
+	b = rte_pktmbuf_mtod(m, uint8_t *);
+	ip6 = b + PKT_ETH_LEN;
+	memcpy(b, srv_mac.addr_bytes, 6);
+	memcpy(b + 6, cli_mac, 6);
+	b[12] = 0x86;
+	b[13] = 0xdd;
+	memset(ip6, 0, PKT_IP6_LEN);
+	ip6[0] = 0x60;
+	ip6[4] = (uint8_t)(len >> 8);
+	ip6[5] = (uint8_t)len;
+	ip6[6] = 58;
+	ip6[7] = hlim;
+	memcpy(ip6 + 8, src, 16);
+	memcpy(ip6 + 24, dst, 16);
+	memcpy(ip6 + 40, icmp, len);
+	ip6[42] = ip6[43] = 0;
+	*(uint16_t *)(ip6 + 42) = pkt_l4_6_cksum(ip6, 58, ip6 + 40, len);
+	m->data_len = m->pkt_len = (uint16_t)(PKT_ETH_LEN + PKT_IP6_LEN + len);
+	return m;
+}
+
 void
 send_seg(const struct seg *s)
 {

@@ -54,6 +54,12 @@ void poll_at(uint64_t t_us);
 void inject(struct rte_mbuf *m);
 struct rte_mbuf *frame(const struct seg *s);
 void send_seg(const struct seg *s);
+/* Ethernet + IPv6 + ICMPv6 from src to dst, the client's MAC to the
+ * server's, checksummed. */
+struct rte_mbuf *icmp6_frame(const uint8_t *src, const uint8_t *dst,
+			     uint8_t hlim, const uint8_t *icmp, unsigned len);
+/* The solicited-node group of srv_ip6 (ff02::1:ff00:1). */
+extern const uint8_t srv_snm6[16];
 bool sent(struct pkt_info *pi, uint8_t *dst_mac);
 void expect_none(void);
 struct pkt_info syn(uint16_t sport, uint32_t isn, const struct pkt_tcp_opts *o);

@@ -121,30 +121,13 @@ tcp6_frame(uint32_t low, uint16_t sport, uint32_t seq, uint8_t flags)
 static struct rte_mbuf *
 ns6_frame(uint32_t low)
 {
-	static const uint8_t snm[16] = {
-		0xff, 0x02, [11] = 1, 0xff, 0, 0, 1,
-	};
-	struct rte_mbuf *m = rte_pktmbuf_alloc(cpool);
-	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *), *ip6 = b + 14;
+	uint8_t src[16], ns[24] = { 135 };
 
-	memcpy(b, srv_mac.addr_bytes, 6);
-	memcpy(b + 6, cli_mac, 6);
-	b[12] = 0x86;
-	b[13] = 0xdd;
-	memset(ip6, 0, 64);
-	ip6[0] = 0x60;
-	ip6[5] = 24;
-	ip6[6] = 58;
-	ip6[7] = 255;
-	memcpy(ip6 + 8, srv_ip6, 16);
-	memcpy(ip6 + 8 + 12, &low, 4);
-	ip6[8 + 11] = 0x80;
-	memcpy(ip6 + 24, snm, 16);
-	ip6[40] = 135;
-	memcpy(ip6 + 48, srv_ip6, 16);
-	*(uint16_t *)(ip6 + 42) = pkt_l4_6_cksum(ip6, 58, ip6 + 40, 24);
-	m->data_len = m->pkt_len = 14 + 40 + 24;
-	return m;
+	memcpy(src, srv_ip6, 16);
+	src[11] = 0x80;
+	memcpy(src + 12, &low, 4);
+	memcpy(ns + 8, srv_ip6, 16);
+	return icmp6_frame(src, srv_snm6, 255, ns, sizeof(ns));
 }
 
 static uint32_t

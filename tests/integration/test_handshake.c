@@ -795,29 +795,12 @@ test_ipv6_cookie(void **state)
 	sg_close(c);
 }
 
-/* Inject eth + IPv6 + ICMPv6 (checksummed here) from the client. */
+/* Inject ICMPv6 from the client to dst and poll. */
 static void
 inject_icmp6(const uint8_t *dst, uint8_t hlim, const uint8_t *icmp,
 	     unsigned len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(cpool);
-	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *), *ip6 = b + 14;
-
-	memcpy(b, srv_mac.addr_bytes, 6);
-	memcpy(b + 6, cli_mac, 6);
-	b[12] = 0x86;
-	b[13] = 0xdd;
-	memset(ip6, 0, 40);
-	ip6[0] = 0x60;
-	ip6[5] = (uint8_t)len;
-	ip6[6] = 58;
-	ip6[7] = hlim;
-	memcpy(ip6 + 8, cli_ip6, 16);
-	memcpy(ip6 + 24, dst, 16);
-	memcpy(ip6 + 40, icmp, len);
-	*(uint16_t *)(ip6 + 42) = pkt_l4_6_cksum(ip6, 58, ip6 + 40, len);
-	m->data_len = m->pkt_len = (uint16_t)(54 + len);
-	inject(m);
+	inject(icmp6_frame(cli_ip6, dst, hlim, icmp, len));
 	poll_at(now_us);
 }
 
@@ -826,9 +809,7 @@ inject_icmp6(const uint8_t *dst, uint8_t hlim, const uint8_t *icmp,
 static void
 test_ipv6_nd_and_ping(void **state)
 {
-	static const uint8_t snm[16] = {
-		0xff, 0x02, [11] = 1, 0xff, 0, 0, 1,
-	};
+	const uint8_t *snm = srv_snm6;
 	static const uint8_t other[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 };
 	uint8_t ns[32] = { 135, 0 }, echo[12] = { 128, 0, 0, 0, 0, 1, 0, 2,
 						  'p', 'i', 'n', 'g' };
