@@ -9,6 +9,8 @@
 #                   then the unit and in-process tests again under
 #                   AddressSanitizer + UndefinedBehaviorSanitizer, then a
 #                   bounded libFuzzer run of the worker receive path
+#   ./dev.sh bench  install what is missing, build, run the benchmark
+#                   suite (bench/run.sh, docs/benchmarks.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -110,8 +112,16 @@ cmd_test() {
 	return $rc
 }
 
+cmd_bench() {
+	PKGS+=(python3-matplotlib dpdk)
+	install_deps
+	build "$BUILD"
+	exec bench/run.sh "$BUILD" "$@"
+}
+
 case "${1:-}" in
 run) shift; cmd_run "$@" ;;
 test) shift; cmd_test "$@" ;;
-*) echo "usage: $0 run [syngated args] | test" >&2; exit 2 ;;
+bench) shift; cmd_bench "$@" ;;
+*) echo "usage: $0 run [syngated args] | test | bench" >&2; exit 2 ;;
 esac
