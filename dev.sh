@@ -89,7 +89,7 @@ cmd_test() {
 	# Linux clients (a shorter soak).
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 SG_SOAK_SECONDS=20 \
-		meson test -C "$ASAN_BUILD" --print-errorlogs kernel_clients \
+		meson test -C "$ASAN_BUILD" --print-errorlogs kernel_clients kernel_ipv6 \
 		kernel_data telemetry 2>&1 | tee -a "$log" || rc=1
 	# The fuzz target (clang, libFuzzer, ASan+UBSan): a bounded run over
 	# the seeds and the corpus grown by the long runs, on a copy so the
