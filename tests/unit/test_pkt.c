@@ -657,7 +657,8 @@ build6(uint8_t *b, const uint8_t *src, const uint8_t *dst, uint8_t nh,
 	ip6[7] = hlim;
 	memcpy(ip6 + 8, src, 16);
 	memcpy(ip6 + 24, dst, 16);
-	memcpy(ip6 + 40, ext, ext_len);
+	if (ext_len != 0)
+		memcpy(ip6 + 40, ext, ext_len);
 	memcpy(u, l4, l4_len);
 	u[ck] = u[ck + 1] = 0;
 	c = fold_not(sum16(u, l4_len, phdr6(src, dst, l4_len, proto)));
