@@ -78,6 +78,13 @@ timer_advance(struct timer_wheel *w, uint32_t now_ms,
 {
 	unsigned got = 0;
 
+	/* Nothing armed: nothing to visit (an idle worker waking from a
+	 * long sleep must not walk the whole wheel). */
+	if (w->tw_armed == 0) {
+		if ((int32_t)(now_ms - w->tw_now) > 0)
+			w->tw_now = now_ms;
+		return 0;
+	}
 	/* Visit slots tw_now+1 .. now_ms; after a whole revolution every
 	 * slot has been seen once, so jump tw_now to now_ms - TIMER_SLOTS
 	 * first to bound the walk after a long stall. */

@@ -204,6 +204,34 @@ test_big_jump_and_past(void **state)
 	assert_ptr_equal(out[0], &late);
 }
 
+/* An empty wheel jumps to the new time at once (no walk), and timers armed
+ * afterwards fire relative to it -- also after the clock wrapped. */
+static void
+test_empty_wheel_jumps(void **state)
+{
+	static struct timer_node n;
+	struct timer_node *out[1];
+
+	(void)state;
+	timer_wheel_init(wheel, 0);
+	assert_int_equal(timer_advance(wheel, 3000000, out, 1), 0);
+	assert_int_equal(wheel->tw_now, 3000000);
+	/* Time never goes back. */
+	assert_int_equal(timer_advance(wheel, 2000000, out, 1), 0);
+	assert_int_equal(wheel->tw_now, 3000000);
+	timer_node_init(&n, 1);
+	timer_arm(wheel, &n, 3000000 + 50);
+	assert_int_equal(timer_advance(wheel, 3000000 + 49, out, 1), 0);
+	assert_int_equal(timer_advance(wheel, 3000000 + 50, out, 1), 1);
+	assert_ptr_equal(out[0], &n);
+	timer_wheel_init(wheel, 0xffff0000u);
+	assert_int_equal(timer_advance(wheel, 0xfffffff0u, out, 1), 0);
+	assert_int_equal(wheel->tw_now, 0xfffffff0u);
+	timer_arm(wheel, &n, 0x10);			/* past the wrap */
+	assert_int_equal(timer_advance(wheel, 0xf, out, 1), 0);
+	assert_int_equal(timer_advance(wheel, 0x10, out, 1), 1);
+}
+
 static void
 test_clock_wrap(void **state)
 {
@@ -231,6 +259,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fires_at_expiry),
+		cmocka_unit_test(test_empty_wheel_jumps),
 		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_long_timers_skip_revolutions),
 		cmocka_unit_test(test_cancel_and_rearm),
