@@ -25,6 +25,34 @@ unlink_node(struct timer_node *n)
 	n->tn_pprev = NULL;
 }
 
+static inline void
+slot_mark(struct timer_wheel *w, uint32_t tick)
+{
+	uint32_t i = tick & TIMER_SLOT_MASK;
+
+	w->tw_bits[i >> 6] |= 1ull << (i & 63);
+}
+
+/*
+ * The first tick in [from, to] (serial order, to - from < TIMER_SLOTS)
+ * whose slot is marked, or to + 1 when none is.
+ */
+static uint32_t
+next_marked(const struct timer_wheel *w, uint32_t from, uint32_t to)
+{
+	uint32_t t = from;
+
+	while ((int32_t)(to - t) >= 0) {
+		uint32_t i = t & TIMER_SLOT_MASK;
+		uint64_t word = w->tw_bits[i >> 6] >> (i & 63);
+
+		if (word != 0)
+			return t + (uint32_t)__builtin_ctzll(word);
+		t += 64 - (i & 63);	/* the next word's first slot */
+	}
+	return to + 1;
+}
+
 void
 timer_wheel_init(struct timer_wheel *w, uint32_t now_ms)
 {
@@ -34,6 +62,8 @@ timer_wheel_init(struct timer_wheel *w, uint32_t now_ms)
 	w->tw_armed = 0;
 	for (i = 0; i < TIMER_SLOTS; i++)
 		w->tw_slot[i] = NULL;
+	for (i = 0; i < TIMER_SLOTS / 64; i++)
+		w->tw_bits[i] = 0;
 }
 
 void
@@ -49,12 +79,14 @@ void
 timer_arm(struct timer_wheel *w, struct timer_node *n, uint32_t expire_ms)
 {
 	struct timer_node **head;
+	uint32_t tick;
 
 	timer_cancel(w, n);
 	n->tn_expire = expire_ms;
 	/* A time already passed goes in the next slot to be visited. */
-	head = slot_of(w, due(w->tw_now, expire_ms) ? w->tw_now + 1 :
-		       expire_ms);
+	tick = due(w->tw_now, expire_ms) ? w->tw_now + 1 : expire_ms;
+	head = slot_of(w, tick);
+	slot_mark(w, tick);
 	n->tn_next = *head;
 	if (n->tn_next != NULL)
 		n->tn_next->tn_pprev = &n->tn_next;
@@ -91,9 +123,14 @@ timer_advance(struct timer_wheel *w, uint32_t now_ms,
 	if ((int32_t)(now_ms - w->tw_now) > (int32_t)TIMER_SLOTS)
 		w->tw_now = now_ms - TIMER_SLOTS;
 	while ((int32_t)(now_ms - w->tw_now) > 0) {
-		uint32_t tick = w->tw_now + 1;
-		struct timer_node *n = *slot_of(w, tick), *next;
+		uint32_t tick = next_marked(w, w->tw_now + 1, now_ms);
+		struct timer_node *n, *next;
 
+		if ((int32_t)(now_ms - tick) < 0) {
+			w->tw_now = now_ms;	/* nothing marked up to now */
+			break;
+		}
+		n = *slot_of(w, tick);
 		for (; n != NULL; n = next) {
 			next = n->tn_next;
 			if (!due(now_ms, n->tn_expire))
@@ -103,6 +140,13 @@ timer_advance(struct timer_wheel *w, uint32_t now_ms,
 			unlink_node(n);
 			w->tw_armed--;
 			out[got++] = n;
+		}
+		/* Emptied (by this walk, or by cancels since it was
+		 * marked): unmark. */
+		if (*slot_of(w, tick) == NULL) {
+			uint32_t i = tick & TIMER_SLOT_MASK;
+
+			w->tw_bits[i >> 6] &= ~(1ull << (i & 63));
 		}
 		w->tw_now = tick;
 	}

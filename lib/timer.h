@@ -33,6 +33,10 @@ struct timer_node {
 struct timer_wheel {
 	uint32_t tw_now;		/* last tick processed */
 	uint32_t tw_armed;		/* nodes on the wheel */
+	/* bit i set: tw_slot[i] may be non-empty (set on arm, cleared
+	 * when the walk finds the slot empty or its head is unlinked
+	 * last); lets timer_advance skip empty slots 64 at a time */
+	uint64_t tw_bits[TIMER_SLOTS / 64];
 	struct timer_node *tw_slot[TIMER_SLOTS];
 };
 

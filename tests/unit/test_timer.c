@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,61 @@ test_big_jump_and_past(void **state)
 	assert_ptr_equal(out[0], &late);
 }
 
+/* Random jumps (1 ms to 6 s, longer than a revolution), cancels and
+ * re-arms against a reference: after each advance to t, exactly the armed
+ * timers with expiry <= t have fired, each once. */
+static void
+test_random_jumps(void **state)
+{
+	enum { N = 2000 };
+	static struct timer_node nodes[N];
+	static uint32_t expire[N];
+	static bool armed[N];
+	struct timer_node *out[16];
+	uint32_t x = 777, t = 1000, fired;
+	unsigned i, n, round;
+
+	(void)state;
+	timer_wheel_init(wheel, t);
+	for (i = 0; i < N; i++)
+		timer_node_init(&nodes[i], 1);
+	for (round = 0; round < 400; round++) {
+		/* arm, re-arm or cancel some */
+		for (i = 0; i < 20; i++) {
+			unsigned k;
+
+			x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+			k = x % N;
+			if (x & 0x10000) {
+				timer_cancel(wheel, &nodes[k]);
+				armed[k] = false;
+			} else {
+				expire[k] = t + 1 + (x >> 3) % 20000;
+				timer_arm(wheel, &nodes[k], expire[k]);
+				armed[k] = true;
+			}
+		}
+		x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+		t += 1 + x % 6000;
+		fired = 0;
+		do {
+			n = timer_advance(wheel, t, out, 16);
+			for (i = 0; i < n; i++) {
+				unsigned k = (unsigned)(out[i] - nodes);
+
+				assert_true(armed[k]);
+				assert_true((int32_t)(t - expire[k]) >= 0);
+				armed[k] = false;
+				fired++;
+			}
+		} while (n == 16);
+		for (i = 0; i < N; i++)
+			if (armed[i])
+				assert_true((int32_t)(expire[i] - t) > 0);
+		(void)fired;
+	}
+}
+
 /* An empty wheel jumps to the new time at once (no walk), and timers armed
  * afterwards fire relative to it -- also after the clock wrapped. */
 static void
@@ -260,6 +316,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fires_at_expiry),
 		cmocka_unit_test(test_empty_wheel_jumps),
+		cmocka_unit_test(test_random_jumps),
 		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_long_timers_skip_revolutions),
 		cmocka_unit_test(test_cancel_and_rearm),
