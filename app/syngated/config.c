@@ -108,28 +108,6 @@ static const struct opt_desc opts[O_COUNT] = {
 };
 
 void
-sg_params_default(struct sg_params *p)
-{
-	memset(p, 0, sizeof(*p));
-	(void)sg_params_add_addr(p, "198.18.0.1/24");
-	p->cookies = SG_COOKIES_AUTO;
-	p->synq_size = 8192;
-	p->backlog = 4096;	/* Linux net.core.somaxconn */
-	p->conn_max = 16384;
-	p->synack_retries = 5;	/* Linux tcp_synack_retries */
-	p->synack_rto_ms = 1000;	/* RFC 6298 initial RTO */
-	p->overflow = SG_OVERFLOW_DROP;
-	p->rst_rate = 1000;
-	p->mss = 1460;
-	p->idle_sleep_us = 200;
-	p->mbufs = 16383;
-	p->msl_ms = 30000;	/* 2 MSL = 60 s, as Linux TCP_TIMEWAIT_LEN */
-	p->idle_timeout_ms = 0;
-	p->rx_desc = 1024;
-	p->tx_desc = 1024;
-}
-
-void
 config_defaults(struct sg_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -209,77 +187,6 @@ add_listen(struct sg_config *c, unsigned long port, const struct origin *o,
 	(void)raw;
 	c->listen_ports[c->n_listen++] = (uint16_t)port;
 	return 0;
-}
-
-int
-sg_params_add_addr(struct sg_params *p, const char *cidr)
-{
-	char buf[64], *slash;
-	unsigned long prefix;
-	struct sg_addr a;
-	unsigned i;
-
-	memset(&a, 0, sizeof(a));
-	if (cidr == NULL ||
-	    snprintf(buf, sizeof(buf), "%s", cidr) >= (int)sizeof(buf))
-		return -EINVAL;
-	slash = strchr(buf, '/');
-	if (slash == NULL || parse_ulong(slash + 1, &prefix) < 0)
-		return -EINVAL;
-	*slash = '\0';
-	if (inet_pton(AF_INET, buf, a.bytes) == 1)
-		a.family = 4;
-	else if (inet_pton(AF_INET6, buf, a.bytes) == 1)
-		a.family = 6;
-	else
-		return -EINVAL;
-	if (prefix < 1 || prefix > (a.family == 4 ? 32u : 128u))
-		return -EINVAL;
-	/* Only unicast addresses can be served. */
-	if ((a.family == 4 && (a.bytes[0] == 0 || a.bytes[0] == 127 ||
-			       a.bytes[0] >= 224)) ||
-	    (a.family == 6 && (a.bytes[0] == 0xff ||
-			       (a.bytes[0] == 0 && a.bytes[1] == 0))))
-		return -EINVAL;
-	a.prefix = (uint8_t)prefix;
-	for (i = 0; i < p->n_addrs; i++)
-		if (p->addrs[i].family == a.family &&
-		    memcmp(p->addrs[i].bytes, a.bytes, 16) == 0)
-			return -EEXIST;
-	if (p->n_addrs == SG_MAX_ADDRS)
-		return -ENOSPC;
-	p->addrs[p->n_addrs++] = a;
-	return 0;
-}
-
-char *
-sg_addr_str(const struct sg_addr *a, char *buf, size_t len)
-{
-	char s[INET6_ADDRSTRLEN];
-
-	if (inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->bytes, s,
-		      sizeof(s)) == NULL)
-		s[0] = '\0';
-	snprintf(buf, len, "%s/%u", s, a->prefix);
-	return buf;
-}
-
-char *
-sg_params_addrs_str(const struct sg_params *p, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN + 5];
-	size_t off = 0;
-	unsigned i;
-
-	if (len == 0)
-		return buf;
-	buf[0] = '\0';
-	for (i = 0; i < p->n_addrs && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-					i ? "," : "",
-					sg_addr_str(&p->addrs[i], a,
-						    sizeof(a)));
-	return buf;
 }
 
 /* The first --addr of the file replaces the default, the first of the
