@@ -80,7 +80,8 @@ cmd_test() {
 	log=$(mktemp /tmp/sg-test.XXXXXX)
 	meson test -C "$BUILD" --print-errorlogs --num-processes 2 \
 		2>&1 | tee "$log" || rc=1
-	build "$ASAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false
+	build "$ASAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dasserts=true
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C "$ASAN_BUILD" --suite fast --print-errorlogs \
@@ -95,7 +96,8 @@ cmd_test() {
 	# the seeds and the corpus grown by the long runs, on a copy so the
 	# repository's stays as is.
 	local fcorpus
-	CC=clang build "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined \
+	CC=clang build "$FUZZ_BUILD" -Dfuzz=true -Dasserts=true \
+		-Db_sanitize=address,undefined \
 		-Db_lundef=false
 	fcorpus=$(mktemp -d /tmp/sg-fuzz.XXXXXX)
 	cp tests/fuzz/corpus/* tests/fuzz/grown/* "$fcorpus"/

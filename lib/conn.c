@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 
 #include "conn.h"
+#include "invariant.h"
 #include "worker.h"
 
 size_t
@@ -44,8 +45,19 @@ conn_obj_init(struct sg_conn *c)
 static void
 post_cmd(struct sg_conn *c, uint32_t cmd)
 {
-	if (__atomic_fetch_or(&c->c_cmd, cmd, __ATOMIC_ACQ_REL) == 0)
-		rte_ring_mp_enqueue(c->c_owner->w_cmd, c);
+	struct conn_ref ref;
+
+	if (__atomic_fetch_or(&c->c_cmd, cmd, __ATOMIC_ACQ_REL) != 0)
+		return;		/* queued already; the worker takes all bits */
+	ref.conn = c;
+	ref.gen = __atomic_load_n(&c->c_gen, __ATOMIC_ACQUIRE);
+	/* One entry per held connection at most (the bits above), and the
+	 * ring has conn_max slots: it cannot be full. */
+	if (rte_ring_mp_enqueue_elem(c->c_owner->w_cmd, &ref,
+				     sizeof(ref)) != 0)
+		SG_VERIFY(false, "cmd_ring_room", "conn %p gen %u: command "
+			  "ring of worker %u full", (void *)c, ref.gen,
+			  c->c_worker);
 }
 
 void
@@ -132,6 +144,8 @@ sg_recv(struct sg_conn *c, void *buf, size_t len)
 	uint8_t *out = buf;
 	size_t got = 0;
 
+	if (!conn_app_holds(c))
+		return -EBADF;
 	while (got < len) {
 		struct rte_mbuf *m = c->c_app_rx;
 		size_t n;
@@ -163,6 +177,8 @@ sg_recv_mbufs(struct sg_conn *c, struct rte_mbuf **m, unsigned n)
 	uint64_t bytes = 0;
 	unsigned got = 0, i;
 
+	if (!conn_app_holds(c))
+		return -EBADF;
 	if (n == 0)
 		return 0;
 	if (c->c_app_rx != NULL) {
@@ -186,6 +202,8 @@ sg_send(struct sg_conn *c, const void *buf, size_t len)
 	size_t sent = 0;
 	int tries;
 
+	if (!conn_app_holds(c))
+		return -EBADF;
 	if (__atomic_load_n(&c->c_reset, __ATOMIC_ACQUIRE))
 		return -ECONNRESET;
 	if (c->c_app_shut)
@@ -206,8 +224,18 @@ sg_send(struct sg_conn *c, const void *buf, size_t len)
 			if (m == NULL)
 				break;
 			p = rte_pktmbuf_append(m, n);
+			if (p == NULL) {
+				/* c_smss never exceeds the data room
+				 * (conn_established): cannot happen. */
+				rte_pktmbuf_free(m);
+				SG_VERIFY(false, "send_fits_mbuf", "conn %p "
+					  "smss %u", (void *)c, c->c_smss);
+				break;
+			}
 			memcpy(p, in + sent, n);
-			rte_ring_sp_enqueue(c->c_txq, m);
+			/* Room was checked above; this thread is the only
+			 * producer. */
+			(void)rte_ring_sp_enqueue(c->c_txq, m);
 			sent += n;
 			space -= n;
 			c->c_app_sent += n;
@@ -230,6 +258,8 @@ sg_send(struct sg_conn *c, const void *buf, size_t len)
 int
 sg_shutdown(struct sg_conn *c)
 {
+	if (!conn_app_holds(c))
+		return -EBADF;
 	if (c->c_app_shut)
 		return 0;
 	c->c_app_shut = true;
@@ -248,18 +278,25 @@ app_release(struct sg_conn *c)
 	__atomic_store_n(&c->c_poller, NULL, __ATOMIC_RELEASE);
 }
 
+/* Give c back (once): the first call wins, any later one is refused. */
+static int
+give_back(struct sg_conn *c, uint32_t cmd)
+{
+	if (__atomic_exchange_n(&c->c_held, 0, __ATOMIC_ACQ_REL) == 0)
+		return -EBADF;
+	app_release(c);
+	post_cmd(c, cmd);
+	return 0;
+}
+
 int
 sg_close(struct sg_conn *c)
 {
-	app_release(c);
-	post_cmd(c, CMD_CLOSE);
-	return 0;
+	return give_back(c, CMD_CLOSE);
 }
 
 int
 sg_abort(struct sg_conn *c)
 {
-	app_release(c);
-	post_cmd(c, CMD_ABORT);
-	return 0;
+	return give_back(c, CMD_ABORT);
 }

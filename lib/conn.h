@@ -22,8 +22,16 @@
  *
  * A connection is freed by its worker once the application has given it
  * back (sg_close / sg_abort) and the TCP side is CLOSED (after LAST_ACK,
- * TIME-WAIT, a reset or an abort).  c_gen changes at every reuse so a stale
- * event naming a freed connection is recognised and skipped.
+ * TIME-WAIT, a reset or an abort).
+ *
+ * Generations.  c_gen is even while the object sits in the pool and odd
+ * while it is a connection: it moves on at promotion and at free.  Every
+ * entry that names a connection across threads -- a command on the
+ * worker's ring, an event on a poller's ring -- carries the generation it
+ * was queued for, and is ignored (counted) when the connection's has moved
+ * on.  The application holds a connection from accept until its first
+ * sg_close/sg_abort (c_held); any call after that is refused with -EBADF,
+ * so a double close can never free the object twice.
  *
  * The receive path is conn_rx.c, the send path and timers conn_tx.c, the
  * application API conn.c.
@@ -47,6 +55,10 @@ struct sg_poller;
 
 /* Timer kinds of a connection (see synq.h for TK_SYNACK). */
 #define TK_CONN			2
+
+/* Smallest peer MSS we take (Linux TCP_MIN_MSS): what a SYN announces
+ * below it is raised to it. */
+#define CONN_MIN_PEER_MSS	88u
 
 /* Our window scale shift, offered when the peer offers one (RFC 7323). */
 #define CONN_RCV_WSCALE		7
@@ -91,6 +103,23 @@ enum conn_state {
 #define CF_APP_CLOSED	0x08	/* the app gave the connection back */
 #define CF_RTT_TIMING	0x10	/* c_rtt_seq is being timed (no TS) */
 #define CF_UNMAPPED	0x20	/* removed from the flow table */
+
+/*
+ * c_ev (worker -> app), atomic: SG_EV_* bits pending, and EV_QUEUED while
+ * an entry for the connection is on a poller's ring (or about to be).  Only
+ * who sets EV_QUEUED pushes; the consumer clears it together with the bits
+ * when it takes the entry.  So a ring holds at most one live entry per
+ * connection, and one sg_poller_wait (one dequeue) reports a connection at
+ * most once.
+ */
+#define EV_QUEUED	0x80000000u
+
+/* A cross-thread reference to a connection: the command ring's and the
+ * pollers' element. */
+struct conn_ref {
+	struct sg_conn *conn;
+	uint32_t gen;		/* c_gen when it was queued */
+};
 
 /* c_cmd (app -> worker), atomic */
 #define CMD_SEND	0x01	/* txq has data */
@@ -168,9 +197,12 @@ struct sg_conn {
 	uint8_t c_wnd_small;		/* worker: the window it offered is
 					   under half the buffer: reads must
 					   tell it (CMD_WINDOW) */
+	uint8_t c_held;			/* app holds it: set by the worker
+					   before the accept push, cleared
+					   by the first sg_close/sg_abort */
 	uint32_t c_cmd;			/* CMD_*, atomic */
-	uint32_t c_ev;			/* SG_EV_*, atomic */
-	uint32_t c_gen;			/* changes at every reuse */
+	uint32_t c_ev;			/* SG_EV_* | EV_QUEUED, atomic */
+	uint32_t c_gen;			/* odd: live, even: in the pool */
 	struct sg_poller *c_poller;	/* where events go, atomic */
 	uint64_t c_rx_read __rte_cache_aligned;	/* app: bytes consumed */
 } __rte_cache_aligned;
@@ -237,6 +269,13 @@ static inline bool
 seq_le(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b) <= 0;
+}
+
+/* Does the application hold c (accepted, not yet given back)? */
+static inline bool
+conn_app_holds(const struct sg_conn *c)
+{
+	return __atomic_load_n(&c->c_held, __ATOMIC_ACQUIRE) != 0;
 }
 
 /* Name of a state, for logs and tests. */

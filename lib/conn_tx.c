@@ -238,15 +238,15 @@ conn_post(struct sg_conn *c, uint32_t ev)
 	struct sg_poller *p;
 	uint32_t old = __atomic_load_n(&c->c_ev, __ATOMIC_ACQUIRE);
 
-	/* Already pending: no atomic read-modify-write at all. */
-	if ((old & ev) == ev)
+	/* Already pending and queued: no atomic read-modify-write at all. */
+	if ((old & (ev | EV_QUEUED)) == (ev | EV_QUEUED))
 		return;
-	old = __atomic_fetch_or(&c->c_ev, ev, __ATOMIC_ACQ_REL);
-	if (old != 0)
-		return;		/* queued already, the consumer takes all bits */
-	p = __atomic_load_n(&c->c_poller, __ATOMIC_ACQUIRE);
+	/* Bits first, then the poller (sg_poller_add does the opposite):
+	 * see poller.c. */
+	__atomic_fetch_or(&c->c_ev, ev, __ATOMIC_SEQ_CST);
+	p = __atomic_load_n(&c->c_poller, __ATOMIC_SEQ_CST);
 	if (p != NULL)
-		poller_push(p, c);
+		poller_enqueue(p, c);
 }
 
 void
@@ -399,14 +399,18 @@ void
 conn_established(struct worker *w, struct sg_conn *c, uint32_t win)
 {
 	const struct sg_params *pp = &w->w_engine->e_params;
-	uint32_t mss = RTE_MIN((uint32_t)c->c_opts.mss,
-			       (uint32_t)worker_mss(pp, c->c_family));
+	/* A peer MSS below Linux's TCP_MIN_MSS is taken as that (an MSS of
+	 * 0 would otherwise underflow below). */
+	uint32_t peer = RTE_MAX((uint32_t)c->c_opts.mss, CONN_MIN_PEER_MSS);
+	uint32_t mss = RTE_MIN(peer, (uint32_t)worker_mss(pp, c->c_family));
 
 	/* Our payload per segment: the smaller MSS, less the timestamp
-	 * option we put in every segment (RFC 7323 / Linux). */
+	 * option we put in every segment (RFC 7323 / Linux), and never
+	 * more than one of our mbufs carries with the headers. */
 	if (c->c_opts.ts_ok)
-		mss -= 12;
-	c->c_smss = (uint16_t)RTE_MAX(mss, 64u);
+		mss -= PKT_TCP_TS_OPT_LEN;
+	mss = RTE_MIN(mss, (uint32_t)w->w_seg_room - PKT_TCP_MAX_HDR);
+	c->c_smss = (uint16_t)mss;
 	c->c_state = CONN_ESTABLISHED;
 	c->c_flags = 0;
 	c->c_dupacks = 0;

@@ -38,12 +38,16 @@ sg_engine_create(const struct sg_params *p, unsigned n_workers,
 		 struct sg_engine **out)
 {
 	struct sg_engine *e;
+	char err[128];
 	unsigned i;
 	int ret;
 
-	if (n_workers == 0 || n_workers > SG_MAX_WORKERS ||
-	    p->synq_size == 0 || p->conn_max == 0 || p->backlog == 0)
+	if (n_workers == 0 || n_workers > SG_MAX_WORKERS)
 		return -EINVAL;
+	if (sg_params_check(p, err, sizeof(err)) < 0) {
+		ENG_LOG(ERR, "%s\n", err);
+		return -EINVAL;
+	}
 	e = rte_zmalloc("sg_engine", sizeof(*e), RTE_CACHE_LINE_SIZE);
 	if (e == NULL)
 		return -ENOMEM;
@@ -98,13 +102,6 @@ err_engine:
 	return ret;
 }
 
-static void
-conn_free_cb(struct sg_conn *c, void *arg)
-{
-	(void)arg;
-	worker_conn_free(c->c_owner, c);
-}
-
 void
 sg_engine_destroy(struct sg_engine *e)
 {
@@ -112,7 +109,8 @@ sg_engine_destroy(struct sg_engine *e)
 
 	if (e == NULL)
 		return;
-	listener_table_fini(&e->e_listeners, conn_free_cb, NULL);
+	/* Connections still queued go with their worker's pool. */
+	listener_table_fini(&e->e_listeners);
 	for (i = 0; i < e->e_nworkers; i++) {
 		worker_fini(e->e_workers[i]);
 		rte_free(e->e_workers[i]);

@@ -53,20 +53,15 @@ err_rings:
 }
 
 void
-listener_table_fini(struct listener_table *lt,
-		    void (*conn_free)(struct sg_conn *c, void *arg), void *arg)
+listener_table_fini(struct listener_table *lt)
 {
-	struct sg_conn *c;
 	unsigned i, w;
 
 	for (i = 0; i < lt->lt_n; i++) {
 		struct sg_listener *l = lt->lt_l[i];
 
-		for (w = 0; w < l->l_nrings; w++) {
-			while (rte_ring_dequeue(l->l_ring[w], (void **)&c) == 0)
-				conn_free(c, arg);
+		for (w = 0; w < l->l_nrings; w++)
 			rte_ring_free(l->l_ring[w]);
-		}
 		lt->lt_by_port[l->l_port] = 0;
 		rte_free(l);
 		lt->lt_l[i] = NULL;

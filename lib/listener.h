@@ -55,10 +55,8 @@ int listener_create(struct listener_table *lt, uint16_t port,
 		    uint32_t backlog, unsigned n_workers, int socket,
 		    unsigned inst, struct sg_listener **out);
 
-/* Free all listeners and their rings; conn_free is called on every
- * connection still queued. */
-void listener_table_fini(struct listener_table *lt,
-			 void (*conn_free)(struct sg_conn *c, void *arg),
-			 void *arg);
+/* Free all listeners and their rings (connections still queued belong to
+ * their worker's pool, freed with it). */
+void listener_table_fini(struct listener_table *lt);
 
 #endif /* SG_LISTENER_H */

@@ -7,11 +7,51 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "syngate.h"
+
+static bool
+outside(unsigned long v, unsigned long lo, unsigned long hi)
+{
+	return v < lo || v > hi;
+}
+
+int
+sg_params_check(const struct sg_params *p, char *err, size_t len)
+{
+	const char *what = NULL;
+	unsigned long v = 0, lo = 0, hi = 0;
+
+#define RANGE(field, name, min, max)					\
+	if (what == NULL && outside(p->field, min, max)) {		\
+		what = name;						\
+		v = p->field;						\
+		lo = min;						\
+		hi = max;						\
+	}
+	RANGE(n_addrs, "n_addrs", 1, SG_MAX_ADDRS)
+	RANGE(synq_size, "synq_size", 1, 1u << 24)
+	RANGE(backlog, "backlog", 1, 1u << 24)
+	RANGE(conn_max, "conn_max", 1, 1u << 24)
+	RANGE(synack_retries, "synack_retries", 0, 15)
+	RANGE(synack_rto_ms, "synack_rto_ms", 1, 60000)
+	RANGE(mss, "mss", SG_MSS_MIN, SG_MSS_MAX)
+	RANGE(mbufs, "mbufs", 64, 1u << 24)
+	RANGE(msl_ms, "msl_ms", 1, 600000)
+	RANGE(cookies, "cookies", SG_COOKIES_NEVER, SG_COOKIES_ALWAYS)
+	RANGE(overflow, "overflow", SG_OVERFLOW_DROP, SG_OVERFLOW_RESET)
+#undef RANGE
+	if (what == NULL)
+		return 0;
+	if (err != NULL && len != 0)
+		snprintf(err, len, "sg_params.%s = %lu: accepted %lu..%lu", what,
+			 v, lo, hi);
+	return -EINVAL;
+}
 
 /* A prefix length: decimal digits only. */
 static int

@@ -32,6 +32,8 @@
 #define PKT_IP6_MAX_EXT	8
 #define PKT_TCP_LEN	20
 #define PKT_TCP_MAXOPT	40
+/* The timestamp option as we write it on every segment (NOP NOP TS). */
+#define PKT_TCP_TS_OPT_LEN	12
 
 /* TCP flags, as on the wire (byte 13). */
 #define TCPF_FIN 0x01

@@ -108,6 +108,8 @@ enum sg_drop {
 	X(time_wait, "time_wait")             /* entered TIME-WAIT */ \
 	X(time_wait_reacks, "time_wait_reacks") /* FIN re-ACKed in TIME-WAIT */ \
 	X(conn_timeouts, "conn_timeouts")     /* idle / retransmit give-up */ \
+	X(stale_refs, "stale_refs")           /* command for an ended life \
+						 (ignored) */ \
 	X(busy_cycles, "busy_cycles")         /* TSC cycles in polls that \
 						 received (sg_worker_main) */
 

@@ -83,8 +83,20 @@ struct sg_params {
 	uint16_t rx_desc, tx_desc;	/* descriptors per queue */
 };
 
+/* MSS we may advertise (sg_params.mss): RFC 9293's floor is 536 for
+ * IPv4, we accept down to Linux's TCP_MIN_MSS; the ceiling is a jumbo
+ * frame's (MTU 9040).  Worker mbufs are sized to carry a full segment. */
+#define SG_MSS_MIN		88
+#define SG_MSS_MAX		9000
+
 /* Fill with the defaults (one address: 198.18.0.1/24). */
 void sg_params_default(struct sg_params *p);
+
+/*
+ * Check p before sg_engine_create (which checks it too).  Returns 0, or
+ * -EINVAL with a message naming the field and its accepted values in err.
+ */
+int sg_params_check(const struct sg_params *p, char *err, size_t len);
 
 /*
  * Serve one more address, "ADDR/PREFIX" with an IPv4 or IPv6 address.

@@ -4,6 +4,7 @@
 
 #include <rte_malloc.h>
 
+#include "invariant.h"
 #include "synq.h"
 
 /* An entry is one cache line: the table's cost per half-open connection
@@ -63,6 +64,9 @@ synq_insert(struct synq *q, struct flow_table *ft, unsigned family,
 	}
 	idx = q->sq_free[q->sq_nfree - 1];
 	e = &q->sq_entries[idx];
+	SG_VERIFY(idx < q->sq_cap && !e->se_live, "synq_free_entry",
+		  "free stack slot %u holds index %u (cap %u), live %u",
+		  q->sq_nfree - 1, idx, q->sq_cap, e->se_live);
 	if (flow_add(ft, key, sig, synq_tag(e)) < 0) {
 		*err = -EBUSY;
 		return NULL;
@@ -80,6 +84,7 @@ synq_insert(struct synq *q, struct flow_table *ft, unsigned family,
 		e->se_flow = *(const struct flow4 *)key;
 	}
 	timer_node_init(&e->se_timer, TK_SYNACK);
+	e->se_live = 1;
 	return e;
 }
 
@@ -89,6 +94,12 @@ synq_remove(struct synq *q, struct flow_table *ft, struct timer_wheel *tw,
 {
 	const void *key = synq_key(q, e);
 
+	/* Freed exactly once, and never past the stack's capacity. */
+	SG_VERIFY(e >= q->sq_entries && e < q->sq_entries + q->sq_cap &&
+		  e->se_live && q->sq_nfree < q->sq_cap, "synq_remove_once",
+		  "entry %p (index %td of %u) live %u, %u free", (void *)e,
+		  e - q->sq_entries, q->sq_cap, e->se_live, q->sq_nfree);
+	e->se_live = 0;
 	timer_cancel(tw, &e->se_timer);
 	if (unmap)
 		flow_del(ft, key, flow_hash(ft, key));

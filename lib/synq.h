@@ -58,7 +58,8 @@ struct synq_entry {
 	uint8_t se_retries;		/* SYN-ACKs retransmitted so far */
 	uint8_t se_listener;		/* listener id */
 	uint8_t se_port;		/* index of the worker's port */
-	uint8_t se_spare;
+	uint8_t se_live;		/* in use: mapped, not on the free
+					   stack (checked, lib/invariant.h) */
 } __rte_aligned(64);
 
 struct synq {

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stddef.h>
 
+#include "invariant.h"
 #include "timer.h"
+
+/* Wheel ids, for the invariant checks only (wrapping; never 0). */
+static uint8_t wheel_seq;
 
 static inline struct timer_node **
 slot_of(struct timer_wheel *w, uint32_t tick)
@@ -18,6 +22,9 @@ due(uint32_t now, uint32_t expire)
 static inline void
 unlink_node(struct timer_node *n)
 {
+	SG_VERIFY(*n->tn_pprev == n, "timer_node_linked",
+		  "node %p kind %u expire %u: its slot link points at %p",
+		  (void *)n, n->tn_kind, n->tn_expire, (void *)*n->tn_pprev);
 	*n->tn_pprev = n->tn_next;
 	if (n->tn_next != NULL)
 		n->tn_next->tn_pprev = n->tn_pprev;
@@ -60,6 +67,9 @@ timer_wheel_init(struct timer_wheel *w, uint32_t now_ms)
 
 	w->tw_now = now_ms;
 	w->tw_armed = 0;
+	do
+		w->tw_id = __atomic_add_fetch(&wheel_seq, 1, __ATOMIC_RELAXED);
+	while (w->tw_id == 0);
 	for (i = 0; i < TIMER_SLOTS; i++)
 		w->tw_slot[i] = NULL;
 	for (i = 0; i < TIMER_SLOTS / 64; i++)
@@ -69,6 +79,11 @@ timer_wheel_init(struct timer_wheel *w, uint32_t now_ms)
 void
 timer_node_init(struct timer_node *n, uint8_t kind)
 {
+	/* Re-initialising an armed node would leave its neighbours pointing
+	 * at it: the object was reused while live. */
+	SG_VERIFY(n->tn_pprev == NULL, "timer_node_init_unarmed",
+		  "node %p kind %u expire %u is still armed on wheel %u",
+		  (void *)n, n->tn_kind, n->tn_expire, n->tn_wheel);
 	n->tn_next = NULL;
 	n->tn_pprev = NULL;
 	n->tn_expire = 0;
@@ -82,7 +97,10 @@ timer_arm(struct timer_wheel *w, struct timer_node *n, uint32_t expire_ms)
 	uint32_t tick;
 
 	timer_cancel(w, n);
+	SG_VERIFY(n->tn_kind != 0, "timer_node_initialised",
+		  "node %p armed before timer_node_init", (void *)n);
 	n->tn_expire = expire_ms;
+	n->tn_wheel = w->tw_id;
 	/* A time already passed goes in the next slot to be visited. */
 	tick = due(w->tw_now, expire_ms) ? w->tw_now + 1 : expire_ms;
 	head = slot_of(w, tick);
@@ -100,6 +118,11 @@ timer_cancel(struct timer_wheel *w, struct timer_node *n)
 {
 	if (n->tn_pprev == NULL)
 		return;
+	SG_VERIFY(n->tn_wheel == w->tw_id && w->tw_armed != 0,
+		  "timer_node_own_wheel",
+		  "node %p kind %u armed on wheel %u, cancelled on wheel %u "
+		  "(%u armed)", (void *)n, n->tn_kind, n->tn_wheel, w->tw_id,
+		  w->tw_armed);
 	unlink_node(n);
 	w->tw_armed--;
 }

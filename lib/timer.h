@@ -27,12 +27,15 @@ struct timer_node {
 	struct timer_node **tn_pprev;	/* NULL when not armed */
 	uint32_t tn_expire;		/* ms */
 	uint8_t tn_kind;		/* owner's tag: what to do on expiry */
-	uint8_t tn_spare[3];
+	uint8_t tn_wheel;		/* tw_id of the wheel it is armed on
+					   (kept for the invariant checks) */
+	uint8_t tn_spare[2];
 };
 
 struct timer_wheel {
 	uint32_t tw_now;		/* last tick processed */
 	uint32_t tw_armed;		/* nodes on the wheel */
+	uint8_t tw_id;			/* non-zero; nodes record it */
 	/* bit i set: tw_slot[i] may be non-empty (set on arm, cleared
 	 * when the walk finds the slot empty or its head is unlinked
 	 * last); lets timer_advance skip empty slots 64 at a time */
@@ -49,7 +52,8 @@ timer_armed(const struct timer_node *n)
 /* Start empty at time now_ms. */
 void timer_wheel_init(struct timer_wheel *w, uint32_t now_ms);
 
-/* Mark a node unarmed (call once when its owner is created). */
+/* Mark a node unarmed (call once when its owner is created; never on a
+ * node that may still be armed: an asserts build aborts). */
 void timer_node_init(struct timer_node *n, uint8_t kind);
 
 /* Arm (or re-arm) n to expire at expire_ms.  An expiry at or before the

@@ -36,6 +36,7 @@
 #include "conn.h"
 #include "cookie.h"
 #include "engine.h"
+#include "invariant.h"
 #include "isn.h"
 #include "worker.h"
 
@@ -186,7 +187,7 @@ worker_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		const struct pkt_tcp_out *t)
 {
 	const struct worker_port *p = &w->w_ports[pi];
-	uint32_t len;
+	uint32_t need = PKT_TCP_MAX_HDR + (uint32_t)t->data_len, len;
 
 	if (m == NULL) {
 		m = rte_pktmbuf_alloc(w->w_mbufs);
@@ -194,7 +195,14 @@ worker_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
 			w->w_stats.drops[SG_DROP_NO_MBUF]++;
 			return;
 		}
-	} else if ((uint32_t)(m->buf_len - m->data_off) < PKT_TCP_MAX_HDR) {
+	}
+	/* Never write past the buffer: the received frame being answered
+	 * may come from a pool with smaller mbufs (and c_smss keeps data
+	 * segments within ours). */
+	if ((uint32_t)(m->buf_len - m->data_off) < need) {
+		SG_VERIFY(t->data_len == 0, "segment_fits_mbuf", "%u bytes "
+			  "of payload, %u of room", t->data_len,
+			  (unsigned)(m->buf_len - m->data_off));
 		drop(w, m, SG_DROP_NO_MBUF);
 		return;
 	}
@@ -469,13 +477,23 @@ worker_conn_free(struct worker *w, struct sg_conn *c)
 {
 	struct rte_mbuf *m;
 
+	/* Freed once, only when TCP is done and the application gave it
+	 * back: anything else is a reuse while live. */
+	SG_VERIFY((c->c_gen & 1) && c->c_state == CONN_CLOSED &&
+		  (c->c_flags & CF_APP_CLOSED) && (c->c_flags & CF_UNMAPPED) &&
+		  !conn_app_holds(c) && c->c_owner == w, "conn_free_once",
+		  "conn %p gen %u state %s flags %#x held %u owner %u "
+		  "(freeing worker %u)", (void *)c, c->c_gen,
+		  conn_state_name(c->c_state), c->c_flags, c->c_held,
+		  c->c_worker, w->w_id);
 	timer_cancel(w->w_wheel, &c->c_timer);
 	while (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) == 0)
 		rte_pktmbuf_free(m);
 	conn_drop_send(c);
 	rte_pktmbuf_free(c->c_first);
 	c->c_first = NULL;
-	/* Stale events naming c are recognised by the generation. */
+	/* Stale commands and events naming c are recognised by the
+	 * generation (even: in the pool). */
 	__atomic_store_n(&c->c_gen, c->c_gen + 1, __ATOMIC_RELEASE);
 	rte_mempool_put(w->w_conns, c);
 	w->w_conns_used--;
@@ -531,6 +549,10 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		return;
 	}
 	c = obj;
+	SG_VERIFY(!(c->c_gen & 1) && !timer_armed(&c->c_timer),
+		  "conn_alloc_free", "pool gave conn %p gen %u state %s, "
+		  "timer armed %d", (void *)c, c->c_gen,
+		  conn_state_name(c->c_state), timer_armed(&c->c_timer));
 	/* A table entry's key is already mapped: replacing the value
 	 * cannot fail.  A cookie connection needs a new key. */
 	if (flow_add(worker_ft(w, in->family), pkt_flow_key(in), sig, c) < 0) {
@@ -540,6 +562,8 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	}
 	mut_note(mut, sig);
 	w->w_conns_used++;
+	/* A new life (odd): references to the previous one are stale. */
+	__atomic_store_n(&c->c_gen, c->c_gen + 1, __ATOMIC_RELEASE);
 
 	c->c_flow = in->flow;
 	c->c_family = in->family;
@@ -599,8 +623,11 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		conn_send_ack(w, c);
 	}
 	conn_rearm(w, c);
-	/* Room was checked above and only this worker produces. */
-	accept_ring_push(l, w->w_id, c);
+	/* The application holds it from now until sg_close/sg_abort. */
+	__atomic_store_n(&c->c_held, 1, __ATOMIC_RELAXED);
+	/* Room was checked above and only this worker produces; the push
+	 * releases every field written above. */
+	(void)accept_ring_push(l, w->w_id, c);
 	w->w_stats.accepted++;
 }
 
@@ -920,6 +947,10 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 		if (mut.n != 0 && mut_seen(&mut, sig[i]))
 			h = flow_lookup(worker_ft(w, info[i].family),
 					pkt_flow_key(&info[i]), sig[i]);
+		SG_VERIFY(h == NULL || flow_value_live(w, h), "flow_value_live",
+			  "flow table of worker %u maps a segment to %p, "
+			  "which is not a live entry or connection", w->w_id,
+			  h);
 		if (h == NULL)
 			listen_input(w, pi, seg[i], &info[i], sig[i], &mut);
 		else if (flow_is_synq(h))
@@ -936,6 +967,78 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 			mut_note(&mut, sig[i]);
 		}
 	}
+}
+
+/* ---- invariants --------------------------------------------------------- */
+
+bool
+flow_value_live(const struct worker *w, void *h)
+{
+	if (flow_is_synq(h)) {
+		const struct synq_entry *e = synq_untag(h);
+		const struct synq *q = &w->w_synq;
+
+		return e >= q->sq_entries && e < q->sq_entries + q->sq_cap &&
+		       e->se_live;
+	} else {
+		const struct sg_conn *c = h;
+
+		return (c->c_gen & 1) && c->c_owner == w &&
+		       !(c->c_flags & CF_UNMAPPED);
+	}
+}
+
+/* Every value of one flow table: live, and mapped under its own key. */
+static int
+audit_table(const struct worker *w, const struct flow_table *ft,
+	    unsigned family, uint32_t *synq, uint32_t *conns)
+{
+	const void *key;
+	void *data;
+	uint32_t it = 0;
+
+	if (ft->ft_hash == NULL)
+		return 0;
+	while (rte_hash_iterate(ft->ft_hash, &key, &data, &it) >= 0) {
+		const void *own;
+
+		if (!flow_value_live(w, data))
+			return -EINVAL;
+		if (flow_is_synq(data)) {
+			const struct synq_entry *e = synq_untag(data);
+
+			own = synq_key(&w->w_synq, e);
+			if (entry_family(e) != family)
+				return -EINVAL;
+			(*synq)++;
+		} else {
+			const struct sg_conn *c = data;
+
+			own = conn_key(c);
+			if (c->c_family != family)
+				return -EINVAL;
+			(*conns)++;
+		}
+		if (memcmp(own, key, ft->ft_key_len) != 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int
+worker_audit(const struct worker *w)
+{
+	uint32_t synq = 0, conns = 0;
+
+	if (audit_table(w, &w->w_flows, 4, &synq, &conns) < 0 ||
+	    audit_table(w, &w->w_flows6, 6, &synq, &conns) < 0)
+		return -EINVAL;
+	/* Every half-open entry is mapped; connections are mapped until
+	 * CLOSED and held by the pool until freed. */
+	if (synq != synq_used(&w->w_synq) || conns > w->w_conns_used ||
+	    rte_mempool_in_use_count(w->w_conns) != w->w_conns_used)
+		return -EINVAL;
+	return 0;
 }
 
 /* ---- timers, commands, the loop ---------------------------------------- */
@@ -995,13 +1098,28 @@ run_timers(struct worker *w)
 static void
 run_commands(struct worker *w)
 {
-	struct sg_conn *c[WORKER_CMD_BATCH];
+	struct conn_ref ref[WORKER_CMD_BATCH];
 	unsigned n, i;
 
-	n = rte_ring_sc_dequeue_burst(w->w_cmd, (void **)c, WORKER_CMD_BATCH,
-				      NULL);
-	for (i = 0; i < n; i++)
-		conn_command(w, c[i]);
+	n = rte_ring_sc_dequeue_burst_elem(w->w_cmd, ref, sizeof(ref[0]),
+					   WORKER_CMD_BATCH, NULL);
+	for (i = 0; i < n; i++) {
+		struct sg_conn *c = ref[i].conn;
+
+		/* A command is only posted while the application holds the
+		 * connection, and taken before it is freed: one for a life
+		 * that ended is a bug somewhere; never act on it. */
+		SG_VERIFY(c->c_owner == w && ref[i].gen == c->c_gen,
+			  "cmd_current_gen", "conn %p owner %u (worker %u) "
+			  "queued gen %u, now %u, state %s", (void *)c,
+			  c->c_worker, w->w_id, ref[i].gen, c->c_gen,
+			  conn_state_name(c->c_state));
+		if (c->c_owner != w || ref[i].gen != c->c_gen) {
+			w->w_stats.stale_refs++;
+			continue;
+		}
+		conn_command(w, c);
+	}
 }
 
 static void
@@ -1186,9 +1304,14 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 		goto err_synq;
 	timer_wheel_init(w->w_wheel, 0);
 	snprintf(name, sizeof(name), "sg%u_mbufs_%u", e->e_id, id);
+	/* One mbuf carries a whole frame: a full segment of --mss bytes
+	 * with the largest headers we write (the port's MTU must match,
+	 * the daemon checks), and at least the default 2 KiB. */
+	w->w_seg_room = (uint16_t)RTE_MAX((unsigned)RTE_MBUF_DEFAULT_DATAROOM,
+					  (unsigned)pp->mss + PKT_TCP_MAX_HDR);
 	w->w_mbufs = rte_pktmbuf_pool_create(name, pp->mbufs,
-		RTE_MIN(256u, pp->mbufs / 8), 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-		socket);
+		RTE_MIN(256u, pp->mbufs / 8), 0,
+		(uint16_t)(w->w_seg_room + RTE_PKTMBUF_HEADROOM), socket);
 	if (w->w_mbufs == NULL)
 		goto err_wheel;
 	snprintf(name, sizeof(name), "sg%u_conns_%u", e->e_id, id);
@@ -1201,8 +1324,9 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	if (w->w_conns == NULL)
 		goto err_mbufs;
 	snprintf(name, sizeof(name), "sg%u_cmd_%u", e->e_id, id);
-	w->w_cmd = rte_ring_create(name, pp->conn_max, socket,
-				   RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	w->w_cmd = rte_ring_create_elem(name, sizeof(struct conn_ref),
+					pp->conn_max, socket,
+					RING_F_SC_DEQ | RING_F_EXACT_SZ);
 	if (w->w_cmd == NULL)
 		goto err_conns;
 
@@ -1232,11 +1356,10 @@ err_flows:
 void
 worker_fini(struct worker *w)
 {
-	struct sg_conn *c;
 	unsigned i;
 
-	while (rte_ring_sc_dequeue(w->w_cmd, (void **)&c) == 0)
-		worker_conn_free(w, c);
+	/* Connections, their mbufs and pending commands go with the pools
+	 * and rings freed below. */
 	for (i = 0; i < w->w_nports; i++) {
 		struct worker_port *p = &w->w_ports[i];
 

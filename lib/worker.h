@@ -72,6 +72,8 @@ struct worker {
 	struct rte_ring *w_cmd;		/* apps -> worker: conns to close
 					   (MP enqueue, SC dequeue) */
 	uint32_t w_conns_used;
+	uint16_t w_seg_room;		/* data room of a w_mbufs mbuf: no
+					   frame we build is larger */
 
 	/* served addresses, network order, copied from the params */
 	uint32_t w_addr4[SG_MAX_ADDRS];
@@ -168,6 +170,14 @@ bool worker_reply_allowed(struct worker *w);
  * -ENOSPC. */
 int worker_attach_sink(struct worker *w, const uint8_t mac[6],
 		       worker_sink_t sink, void *ctx);
+
+/* Is h (a flow-table value) a live half-open entry or connection of w? */
+bool flow_value_live(const struct worker *w, void *h);
+
+/* Walk w's flow tables: every value live and mapped under its own key,
+ * counts consistent with the half-open table and the connection pool.
+ * Returns 0 or -EINVAL.  Slow: tests, the fuzzer, asserts builds. */
+int worker_audit(const struct worker *w);
 
 /* Set up / tear down a worker's tables (engine.c calls these). */
 int worker_init(struct worker *w, struct sg_engine *e, unsigned id,

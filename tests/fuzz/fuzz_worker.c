@@ -330,6 +330,11 @@ settle_and_check(void)
 	unsigned i;
 
 	flush_burst();
+	/* Whatever the input did, the tables are consistent now. */
+	if (worker_audit(wk) != 0) {
+		fprintf(stderr, "flow tables inconsistent after the input\n");
+		abort();
+	}
 	for (i = 0; i < 100 && !(i > 0 && engine_idle()); i++) {
 		op_accept();
 		while (nheld != 0)
@@ -337,7 +342,7 @@ settle_and_check(void)
 		now_us += 30 * 1000000ull;
 		worker_tick(wk, now_us);
 	}
-	if (!engine_idle()) {
+	if (!engine_idle() || worker_audit(wk) != 0) {
 		struct sg_counters c;
 		struct sg_gauges g;
 

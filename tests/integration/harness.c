@@ -128,9 +128,12 @@ engine_down(void **state)
 	(void)state;
 	if (eng == NULL)
 		return 0;
+	/* Whatever the test did, the flow tables are consistent. */
+	assert_int_equal(worker_audit(wk), 0);
 	while (sg_accept(lst, &c) == 0)
 		sg_close(c);
 	worker_poll(wk, now_us);
+	assert_int_equal(worker_audit(wk), 0);
 	drain_tx();
 	sg_engine_destroy(eng);
 	eng = NULL;

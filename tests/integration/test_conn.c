@@ -21,6 +21,7 @@
 
 #include "conn.h"
 #include "harness.h"
+#include "poller.h"
 
 struct cli {
 	uint16_t sport;
@@ -708,6 +709,206 @@ test_no_event_after_close(void **state)
 	sg_poller_destroy(p);
 }
 
+/* ---- lifecycle: what the application may do with a handle ---------- */
+
+/*
+ * A connection is given back once.  A second sg_close after the worker
+ * freed it used to queue it on the command ring again and put the object
+ * back in its pool twice -- the pool then handed the same object to two
+ * handshakes and an armed timer node was re-initialised (issue 10).
+ */
+static void
+test_double_close_refused(void **state)
+{
+	struct rte_mempool *conns = wk->w_conns;
+	struct cli k, a, b;
+
+	(void)state;
+	engine_up(NULL);
+	conns = wk->w_conns;
+	k = establish(41040, NULL);
+	assert_int_equal(sg_abort(k.c), 0);
+	poll_at(now_us);			/* RST, CLOSED, freed */
+	drain_tx();
+	assert_int_equal(wk->w_stats.conn_freed, 1);
+	assert_int_equal(sg_close(k.c), -EBADF);
+	assert_int_equal(sg_abort(k.c), -EBADF);
+	poll_at(now_us);
+	assert_int_equal(wk->w_stats.conn_freed, 1);
+	assert_int_equal(wk->w_stats.stale_refs, 0);
+	assert_int_equal(rte_mempool_in_use_count(conns), 0);
+	/* Two new connections are two objects. */
+	a = establish(41041, NULL);
+	b = establish(41042, NULL);
+	assert_ptr_not_equal(a.c, b.c);
+	assert_int_equal(rte_mempool_in_use_count(conns), 2);
+	assert_int_equal(wk->w_conns_used, 2);
+}
+
+/* Every call on a connection given back is refused, before and after the
+ * worker freed it; the close that was accepted still runs its course. */
+static void
+test_calls_after_close_refused(void **state)
+{
+	struct sg_poller *p;
+	struct rte_mbuf *m[2];
+	char buf[16];
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	assert_int_equal(sg_poller_create(eng, 16, &p), 0);
+	k = establish(41043, NULL);
+	assert_int_equal(sg_close(k.c), 0);
+	/* Not yet seen by the worker: still refused. */
+	assert_int_equal(sg_close(k.c), -EBADF);
+	assert_int_equal(sg_send(k.c, "x", 1), -EBADF);
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), -EBADF);
+	assert_int_equal(sg_recv_mbufs(k.c, m, 2), -EBADF);
+	assert_int_equal(sg_shutdown(k.c), -EBADF);
+	assert_int_equal(sg_poller_add(p, k.c, NULL), -EBADF);
+	poll_at(now_us);
+	/* The one close went out: our FIN, nothing else. */
+	{
+		struct pkt_info pi = next_seg(buf, sizeof(buf), NULL);
+
+		assert_int_equal(pi.tcp_flags, TCPF_FIN | TCPF_ACK);
+		expect_none();
+	}
+	assert_int_equal(wk->w_conns_used, 1);		/* FIN_WAIT_1 */
+	sg_poller_destroy(p);
+}
+
+/* Adding a connection to a poller twice while an event is pending queues
+ * one entry, not two (the second could be reported in the same wait as
+ * the first once the worker posted again in between). */
+static void
+test_poller_add_twice_one_entry(void **state)
+{
+	struct sg_poller *p;
+	struct sg_event ev[8];
+	int tag;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	assert_int_equal(sg_poller_create(eng, 16, &p), 0);
+	k = establish(41044, "early");
+	assert_int_equal(sg_poller_add(p, k.c, &tag), 0);
+	assert_int_equal(sg_poller_add(p, k.c, &tag), 0);
+	assert_int_equal(rte_ring_count(p->p_ring), 1);
+	cdata(&k, "more");			/* bits already pending */
+	assert_int_equal(rte_ring_count(p->p_ring), 1);
+	assert_int_equal(sg_poller_wait(p, ev, 8, 0), 1);
+	assert_ptr_equal(ev[0].conn, k.c);
+	assert_int_equal(rte_ring_count(p->p_ring), 0);
+	/* Taken: the next event queues it again, once. */
+	cdata(&k, "again");
+	assert_int_equal(rte_ring_count(p->p_ring), 1);
+	assert_int_equal(sg_poller_wait(p, ev, 8, 0), 1);
+	sg_poller_destroy(p);
+}
+
+/* Every segment from c fits smss bytes of payload: send `len` bytes and
+ * collect the segments (the window is wide open), checking each. */
+static void
+send_and_check_segments(struct cli *k, size_t len, unsigned max_payload)
+{
+	static char out[65536], got[65536];
+	size_t sent = 0, rcvd = 0;
+	unsigned i, rounds;
+
+	for (i = 0; i < len; i++)
+		out[i] = (char)('a' + i % 26);
+	for (rounds = 0; rcvd < len && rounds < 1000; rounds++) {
+		if (sent < len) {
+			long n = sg_send(k->c, out + sent, len - sent);
+
+			assert_true(n > 0 || n == -EAGAIN);
+			if (n > 0)
+				sent += (size_t)n;
+		}
+		poll_at(now_us);
+		for (;;) {
+			struct pkt_info pi;
+			size_t seg;
+
+			if (!sent_data(&pi, got + rcvd, sizeof(got) - rcvd,
+				       &seg))
+				break;
+			assert_true(seg >= 1);
+			assert_true(seg <= max_payload);
+			rcvd += seg;
+			k->rcv = pi.seq + (uint32_t)seg;
+		}
+		cack(k);	/* open the window for more */
+	}
+	assert_int_equal(rcvd, len);
+	assert_memory_equal(got, out, len);
+}
+
+/*
+ * A peer MSS below what the timestamp option takes (here 0) used to
+ * underflow our segment size to ~65 KB, and sg_send wrote through the NULL
+ * rte_pktmbuf_append returned.  It is raised to Linux's TCP_MIN_MSS (88):
+ * 76-byte segments with timestamps.
+ */
+static void
+test_peer_mss_zero(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct pkt_info sa;
+	struct cli k = { .sport = 41045, .snd = 7000 };
+
+	(void)state;
+	engine_up(NULL);
+	o.o_mss = 0;
+	sa = syn(k.sport, k.snd, &o);
+	k.snd++;
+	k.rcv = sa.seq + 1;
+	o.o_present = OPT_TS;
+	o.o_tsecr = sa.opts.o_tsval;
+	ack(k.sport, k.snd, k.rcv, NULL, &o);
+	assert_int_equal(sg_accept(lst, &k.c), 0);
+	assert_int_equal(k.c->c_smss, CONN_MIN_PEER_MSS - PKT_TCP_TS_OPT_LEN);
+	send_and_check_segments(&k, 3000, 76);
+}
+
+static void
+tune_jumbo(struct sg_params *p)
+{
+	p->mss = 8960;
+}
+
+/*
+ * --mss above what a 2 KiB mbuf holds (a jumbo-frame port): the worker's
+ * mbufs are sized for a full segment, so 6000 bytes go out as one segment
+ * instead of sg_send writing past the end of a 2 KiB buffer (issue 10).
+ */
+static void
+test_jumbo_mss(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct pkt_info sa;
+	struct cli k = { .sport = 41046, .snd = 9000 };
+
+	(void)state;
+	engine_up(tune_jumbo);
+	o.o_mss = 8960;
+	sa = syn(k.sport, k.snd, &o);
+	assert_int_equal(sa.opts.o_mss, 8960);
+	k.snd++;
+	k.rcv = sa.seq + 1;
+	o.o_present = OPT_TS;
+	o.o_tsecr = sa.opts.o_tsval;
+	ack(k.sport, k.snd, k.rcv, NULL, &o);
+	assert_int_equal(sg_accept(lst, &k.c), 0);
+	assert_int_equal(k.c->c_smss, 8960 - PKT_TCP_TS_OPT_LEN);
+	assert_true(rte_pktmbuf_data_room_size(wk->w_mbufs) >=
+		    RTE_PKTMBUF_HEADROOM + 8960 + PKT_TCP_MAX_HDR);
+	send_and_check_segments(&k, 6000, 8960 - PKT_TCP_TS_OPT_LEN);
+}
+
 static void
 test_zero_copy_recv(void **state)
 {
@@ -761,6 +962,14 @@ main(void)
 		cmocka_unit_test_teardown(test_poller_events, engine_down),
 		cmocka_unit_test_teardown(test_no_event_after_close, engine_down),
 		cmocka_unit_test_teardown(test_zero_copy_recv, engine_down),
+		cmocka_unit_test_teardown(test_double_close_refused,
+					  engine_down),
+		cmocka_unit_test_teardown(test_calls_after_close_refused,
+					  engine_down),
+		cmocka_unit_test_teardown(test_poller_add_twice_one_entry,
+					  engine_down),
+		cmocka_unit_test_teardown(test_peer_mss_zero, engine_down),
+		cmocka_unit_test_teardown(test_jumbo_mss, engine_down),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

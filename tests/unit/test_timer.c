@@ -57,7 +57,7 @@ run(uint32_t from, uint32_t to, struct timer_node *base, uint32_t *fired_at,
 static void
 test_fires_at_expiry(void **state)
 {
-	struct timer_node n;
+	struct timer_node n = { 0 };
 	struct timer_node *out[4];
 	uint32_t t;
 
@@ -187,7 +187,7 @@ test_big_jump_and_past(void **state)
 {
 	enum { N = 100 };
 	static struct timer_node nodes[N];
-	struct timer_node *out[N], late;
+	struct timer_node *out[N], late = { 0 };
 	unsigned i;
 
 	(void)state;
