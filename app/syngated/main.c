@@ -236,6 +236,10 @@ main(int argc, char **argv)
 		memset(secret, 0, sizeof(secret));
 	}
 	ret = ports_setup(e, &cfg, n_workers);
+	if (ret == -ERANGE) {
+		ret = -EINVAL;		/* a configuration error: status 2 */
+		goto out_engine;
+	}
 	if (ret < 0)
 		goto out_engine;
 	if (telemetry_register(e, &cfg) < 0)
@@ -307,5 +311,5 @@ out_engine:
 	sg_engine_destroy(e);
 out_eal:
 	rte_eal_cleanup();
-	return ret < 0 ? 1 : 0;
+	return ret == -EINVAL ? 2 : ret < 0 ? 1 : 0;
 }

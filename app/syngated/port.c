@@ -68,6 +68,21 @@ port_setup(struct sg_engine *e, const struct sg_config *cfg, uint16_t port,
 	ret = rte_eth_dev_info_get(port, &info);
 	if (ret < 0)
 		return ret;
+	/* A full segment of --mss bytes with IPv4 and TCP headers must fit
+	 * the port's MTU (the workers' mbufs are sized for it). */
+	if (cfg->p.mss + 40u > RTE_ETHER_MTU) {
+		uint32_t need = cfg->p.mss + 40u;
+
+		if (need > info.max_mtu) {
+			SGD_LOG(ERR, "--mss %u needs an MTU of %u on port %u "
+				"(%s), which allows at most %u: give --mss "
+				"%u or less\n", cfg->p.mss, need, port,
+				info.driver_name, info.max_mtu,
+				info.max_mtu > 40 ? info.max_mtu - 40 : 0);
+			return -ERANGE;
+		}
+		conf.rxmode.mtu = need;
+	}
 	if (nq > info.max_rx_queues || nq > info.max_tx_queues) {
 		SGD_LOG(ERR, "port %u (%s) has %u/%u queues, %u workers need "
 			"as many\n", port, info.driver_name,
@@ -93,6 +108,13 @@ port_setup(struct sg_engine *e, const struct sg_config *cfg, uint16_t port,
 	if ((info.rx_offload_capa & rx_ck) == rx_ck)
 		conf.rxmode.offloads |= rx_ck;
 	ret = rte_eth_dev_configure(port, nq, nq, &conf);
+	if (ret < 0 && conf.rxmode.mtu != 0) {
+		SGD_LOG(ERR, "--mss %u: port %u (%s) refuses an MTU of %u: %s; "
+			"give --mss %u or less\n", cfg->p.mss, port,
+			info.driver_name, conf.rxmode.mtu, strerror(-ret),
+			RTE_ETHER_MTU - 40);
+		return -ERANGE;
+	}
 	if (ret < 0) {
 		SGD_LOG(ERR, "port %u configure: %s\n", port, strerror(-ret));
 		return ret;

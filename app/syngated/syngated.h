@@ -15,7 +15,8 @@ extern int sgd_logtype;
 	rte_log(RTE_LOG_ ## level, sgd_logtype, "syngated: " __VA_ARGS__)
 
 /* Configure and start every ethdev port with one RX/TX queue pair per
- * worker; attach queue q to worker q.  Returns 0 or -errno (logged). */
+ * worker; attach queue q to worker q.  Returns 0 or -errno (logged);
+ * -ERANGE: the configuration asks for what the port cannot do (exit 2). */
 int ports_setup(struct sg_engine *e, const struct sg_config *cfg,
 		unsigned n_workers);
 /* Stop and close every port. */

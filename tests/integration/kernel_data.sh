@@ -116,6 +116,27 @@ phase_discard() {
 	want "data segments received ($(get seg_in) >= 3000)" test "$(get seg_in)" -ge 3000
 }
 
+# An MSS the port cannot carry: DPDK 22.11's net_tap takes frames of 1522
+# bytes at most, so --mss 8960 (MTU 9000) is refused at start with one line
+# naming the option and what the port allows, exit status 2 (it used to
+# start, and sg_send crashed writing 8948-byte segments into 2 KiB mbufs;
+# tests/integration/test_conn.c shows jumbo segments where the port has
+# the MTU).
+phase_mss_refused() {
+	local rc=0 out
+	timeout 10 ip netns add "$NS" || { bad=1; return; }
+	out=$(timeout -k 5 30 ip netns exec "$NS" "$SYNGATED" -l 0,1 --no-huge \
+		-m 512 --no-shconf --file-prefix "$NS" --no-pci \
+		--vdev=net_tap0,iface=$IF --log-level=lib.eal:warning \
+		--log-level=pmd.*:crit -- --addr $SRV/24 --listen $PORT \
+		--mss 8960 --service echo 2>&1) || rc=$?
+	echo "$out" | grep syngated | sed 's/^/  | /'
+	want "exit status 2 (got $rc)" test "$rc" -eq 2
+	want "one line naming --mss and the largest it allows" \
+		grep -qE "^syngated: --mss 8960: .*give --mss 1460 or less" <<<"$out"
+	want "not serving" test -z "$(grep '^syngated: serving' <<<"$out")"
+}
+
 # Soak: SOAK seconds of spoofed SYNs (scapy) while Linux clients keep
 # making HTTP requests -- ab (the server closes first: TIME-WAIT) and curl
 # keep-alive sessions (the client closes first) -- then everything must
@@ -170,6 +191,7 @@ phase_soak() {
 run "http: curl, ab -n 20000 -c 200, back to idle" phase_http
 run "echo: 20 MB half-close, 4 in parallel" phase_echo
 run "discard: 5 MB" phase_discard
+run "mss: 8960 refused on a port with a 1500-byte MTU" phase_mss_refused
 if timeout 30 "$PY" -c 'import scapy.all' >/dev/null 2>&1; then
 	run "soak: ${SOAK} s of spoofed SYNs with HTTP clients, back to idle" phase_soak
 else
