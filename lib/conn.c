@@ -83,19 +83,22 @@ sg_conn_info(const struct sg_conn *c, struct sg_conn_info *info)
 }
 
 size_t
-sg_conn_first_data(const struct sg_conn *c, void *buf, size_t len)
+sg_conn_first_data(struct sg_conn *c, void *buf, size_t len)
 {
-	const void *p;
-	uint32_t n;
+	size_t n;
 
-	if (c->c_first == NULL || len == 0)
+	/* The handshake's data is the first mbuf of the receive ring: peek
+	 * at it (moved to the partly-read slot) until something is read. */
+	if (!conn_app_holds(c) || c->c_first_len == 0 ||
+	    c->c_app_read != 0 || len == 0)
 		return 0;
-	n = (uint32_t)RTE_MIN(len, (size_t)c->c_first_len);
-	p = rte_pktmbuf_read(c->c_first, 0, n, buf);
-	if (p == NULL)
+	if (c->c_app_rx == NULL &&
+	    rte_ring_sc_dequeue(c->c_rxq, (void **)&c->c_app_rx) != 0)
 		return 0;
-	if (p != buf)
-		memcpy(buf, p, n);
+	n = RTE_MIN((uint32_t)c->c_first_len,
+		    (uint32_t)c->c_app_rx->data_len);
+	n = RTE_MIN(n, len);
+	memcpy(buf, rte_pktmbuf_mtod(c->c_app_rx, void *), n);
 	return n;
 }
 
@@ -142,6 +145,7 @@ long
 sg_recv(struct sg_conn *c, void *buf, size_t len)
 {
 	uint8_t *out = buf;
+	uint32_t freed = 0;
 	size_t got = 0;
 
 	if (!conn_app_holds(c))
@@ -161,10 +165,12 @@ sg_recv(struct sg_conn *c, void *buf, size_t len)
 		if (n == m->data_len) {
 			rte_pktmbuf_free(m);
 			c->c_app_rx = NULL;
+			freed++;
 		} else {
 			rte_pktmbuf_adj(m, (uint16_t)n);
 		}
 	}
+	budget_give(&c->c_owner->w_budget, freed);
 	if (got == 0)
 		return recv_empty(c);
 	consumed(c, got);
@@ -189,18 +195,77 @@ sg_recv_mbufs(struct sg_conn *c, struct rte_mbuf **m, unsigned n)
 					 n - got, NULL);
 	if (got == 0)
 		return (int)recv_empty(c);
+	/* The caller owns them now: their credits go back. */
+	budget_give(&c->c_owner->w_budget, got);
 	for (i = 0; i < got; i++)
 		bytes += m[i]->data_len;
 	consumed(c, bytes);
 	return (int)got;
 }
 
+/* Copy up to len bytes into mbufs of one segment each on c's tx ring,
+ * within the send buffer, the ring and the worker's data credits.  Sets
+ * *why (-EAGAIN full / no credit, -ENOMEM no mbuf) when it queued
+ * nothing. */
+static size_t
+queue_send(struct sg_conn *c, const uint8_t *in, size_t len, int *why)
+{
+	uint64_t acked = __atomic_load_n(&c->c_tx_acked, __ATOMIC_ACQUIRE);
+	uint64_t space = CONN_SND_BUF(c) - (c->c_app_sent - acked);
+	uint32_t segs, credits;
+	size_t sent = 0;
+
+	space = RTE_MIN(space, (uint64_t)len);
+	segs = (uint32_t)RTE_MIN((space + c->c_smss - 1) / c->c_smss,
+				 (uint64_t)rte_ring_free_count(c->c_txq));
+	if (segs == 0) {
+		*why = -EAGAIN;
+		return 0;
+	}
+	/* One credit per mbuf (budget.h): none means the worker's data
+	 * mbufs are all held; it wakes us when some come back. */
+	credits = budget_take(&c->c_owner->w_budget, segs);
+	if (credits == 0) {
+		*why = -EBUSY;
+		return 0;
+	}
+	while (credits != 0 && sent < space) {
+		uint16_t n = (uint16_t)RTE_MIN(space - sent,
+					       (uint64_t)c->c_smss);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(c->c_owner->w_mbufs);
+		char *p;
+
+		if (m == NULL) {
+			*why = -ENOMEM;
+			break;
+		}
+		p = rte_pktmbuf_append(m, n);
+		if (p == NULL) {
+			/* c_smss never exceeds the data room
+			 * (conn_established): cannot happen. */
+			rte_pktmbuf_free(m);
+			SG_VERIFY(false, "send_fits_mbuf", "conn %p smss %u",
+				  (void *)c, c->c_smss);
+			*why = -ENOMEM;
+			break;
+		}
+		memcpy(p, in + sent, n);
+		/* Room was counted above; this thread is the only
+		 * producer. */
+		(void)rte_ring_sp_enqueue(c->c_txq, m);
+		credits--;
+		sent += n;
+		c->c_app_sent += n;
+	}
+	budget_give(&c->c_owner->w_budget, credits);
+	return sent;
+}
+
 long
 sg_send(struct sg_conn *c, const void *buf, size_t len)
 {
-	const uint8_t *in = buf;
 	size_t sent = 0;
-	int tries;
+	int tries, why = -EAGAIN;
 
 	if (!conn_app_holds(c))
 		return -EBADF;
@@ -208,49 +273,22 @@ sg_send(struct sg_conn *c, const void *buf, size_t len)
 		return -ECONNRESET;
 	if (c->c_app_shut)
 		return -EPIPE;
+	if (len == 0)
+		return 0;
 	for (tries = 0; tries < 2 && sent == 0; tries++) {
-		uint64_t acked = __atomic_load_n(&c->c_tx_acked,
-						 __ATOMIC_ACQUIRE);
-		uint64_t space = CONN_SND_BUF(c) - (c->c_app_sent - acked);
-
-		while (sent < len && space != 0 &&
-		       rte_ring_free_count(c->c_txq) != 0) {
-			size_t want = RTE_MIN(len - sent, (size_t)c->c_smss);
-			uint16_t n = (uint16_t)RTE_MIN(want, (size_t)space);
-			struct rte_mbuf *m =
-				rte_pktmbuf_alloc(c->c_owner->w_mbufs);
-			char *p;
-
-			if (m == NULL)
-				break;
-			p = rte_pktmbuf_append(m, n);
-			if (p == NULL) {
-				/* c_smss never exceeds the data room
-				 * (conn_established): cannot happen. */
-				rte_pktmbuf_free(m);
-				SG_VERIFY(false, "send_fits_mbuf", "conn %p "
-					  "smss %u", (void *)c, c->c_smss);
-				break;
-			}
-			memcpy(p, in + sent, n);
-			/* Room was checked above; this thread is the only
-			 * producer. */
-			(void)rte_ring_sp_enqueue(c->c_txq, m);
-			sent += n;
-			space -= n;
-			c->c_app_sent += n;
-		}
-		if (sent != 0)
+		sent = queue_send(c, buf, len, &why);
+		if (sent != 0 || why == -ENOMEM)
 			break;
-		if (rte_ring_free_count(c->c_txq) != 0 && space != 0)
-			return -ENOMEM;	/* no mbuf */
-		/* Full: ask for SG_EV_WRITABLE, then look once more in
-		 * case the worker freed room meanwhile. */
+		/* Full, or no credit: ask for SG_EV_WRITABLE (the worker
+		 * sends it when acks free room, or credits come back),
+		 * then look once more in case that happened meanwhile. */
 		__atomic_store_n(&c->c_want_write, 1, __ATOMIC_RELEASE);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	}
+	if (sent == 0 && why == -EBUSY)
+		post_cmd(c, CMD_BUDGET);
 	if (sent == 0)
-		return -EAGAIN;
+		return why == -ENOMEM ? -ENOMEM : -EAGAIN;
 	post_cmd(c, CMD_SEND);
 	return (long)sent;
 }
@@ -274,6 +312,7 @@ app_release(struct sg_conn *c)
 	if (c->c_app_rx != NULL) {
 		rte_pktmbuf_free(c->c_app_rx);
 		c->c_app_rx = NULL;
+		budget_give(&c->c_owner->w_budget, 1);
 	}
 	__atomic_store_n(&c->c_poller, NULL, __ATOMIC_RELEASE);
 }

@@ -41,6 +41,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include <rte_common.h>
 #include <rte_mbuf.h>
@@ -79,6 +80,10 @@ struct sg_poller;
 /* Consecutive RTOs before the connection is given up (Linux
  * tcp_retries2 = 15 is ~15 minutes; a server gives up sooner). */
 #define CONN_MAX_REXMITS	8
+/* The same for a connection the application gave back (an orphan):
+ * Linux's tcp_orphan_retries is 8 by default; an acceptor under attack
+ * gives up sooner.  With the RTO at 1 s: 2 + 4 + 8 + 16 s. */
+#define CONN_ORPHAN_RETRIES	4
 /* Delayed ACK (RFC 9293 3.8.6.3 allows up to 500 ms; Linux 40 ms). */
 #define CONN_DELACK_MS		40u
 /* Challenge ACKs (RFC 5961 10) per second per worker. */
@@ -103,6 +108,10 @@ enum conn_state {
 #define CF_APP_CLOSED	0x08	/* the app gave the connection back */
 #define CF_RTT_TIMING	0x10	/* c_rtt_seq is being timed (no TS) */
 #define CF_UNMAPPED	0x20	/* removed from the flow table */
+#define CF_BUDGET_WAIT	0x40	/* sg_send found no mbuf credit: wake it
+				   (SG_EV_WRITABLE) when credits return */
+#define CF_ORPHAN	0x80	/* given back, closing: counted in
+				   w_orphans until TIME-WAIT or CLOSED */
 
 /*
  * c_ev (worker -> app), atomic: SG_EV_* bits pending, and EV_QUEUED while
@@ -127,6 +136,7 @@ struct conn_ref {
 #define CMD_SHUTDOWN	0x04	/* FIN after the queued data */
 #define CMD_CLOSE	0x08	/* give back: FIN (RST if unread data) */
 #define CMD_ABORT	0x10	/* give back: RST now */
+#define CMD_BUDGET	0x20	/* sg_send found no mbuf credit */
 
 struct sg_conn {
 	/* ---- fixed at promotion -------------------------------------- */
@@ -142,8 +152,7 @@ struct sg_conn {
 	uint16_t c_smss;		/* payload bytes per segment we send */
 	struct worker *c_owner;
 	struct sg_tcp_opts c_opts;
-	struct rte_mbuf *c_first;	/* copy of the third segment's data */
-	uint32_t c_first_len;
+	uint32_t c_first_len;		/* payload of the third segment */
 	struct rte_ring *c_rxq;		/* worker -> app: payload mbufs */
 	struct rte_ring *c_txq;		/* app -> worker: mbufs to send */
 
@@ -178,6 +187,8 @@ struct sg_conn {
 	uint32_t c_idle_at;		/* idle timeout / FIN_WAIT_2 / TW */
 	uint32_t c_last_rx_ms;
 	struct timer_node c_timer;
+	TAILQ_ENTRY(sg_conn) c_bw_link;	/* on w_budget_waiters while
+					   CF_BUDGET_WAIT */
 	struct rte_mbuf *c_snd[CONN_SND_SLOTS];
 
 	/* ---- app --------------------------------------------------------- */
@@ -245,10 +256,13 @@ void conn_reset(struct worker *w, struct sg_conn *c, bool send_rst);
 
 /* Worker: free everything queued for sending (retransmission queue and
  * tx ring). */
-void conn_drop_send(struct sg_conn *c);
+void conn_drop_send(struct worker *w, struct sg_conn *c);
 
 /* Worker: move to CLOSED: unmap, stop timers, free if the app is done. */
 void conn_closed(struct worker *w, struct sg_conn *c);
+
+/* Worker: c stops being an orphan (it reached TIME-WAIT or CLOSED). */
+void conn_orphan_done(struct worker *w, struct sg_conn *c);
 
 /* Worker: post events to the application (SG_EV_*). */
 void conn_post(struct sg_conn *c, uint32_t ev);
@@ -257,7 +271,7 @@ void conn_post(struct sg_conn *c, uint32_t ev);
 void conn_rearm(struct worker *w, struct sg_conn *c);
 
 /* Worker: the window we can advertise now, bytes. */
-uint32_t conn_rcv_window(const struct sg_conn *c);
+uint32_t conn_rcv_window(const struct worker *w, const struct sg_conn *c);
 
 static inline bool
 seq_lt(uint32_t a, uint32_t b)

@@ -68,6 +68,7 @@ rtt_sample(struct sg_conn *c, int32_t rtt)
 static void
 enter_time_wait(struct worker *w, struct sg_conn *c)
 {
+	conn_orphan_done(w, c);
 	c->c_state = CONN_TIME_WAIT;
 	c->c_rto_at = 0;
 	c->c_dack_at = 0;
@@ -79,9 +80,9 @@ enter_time_wait(struct worker *w, struct sg_conn *c)
 
 /* Free acknowledged bytes of the retransmission queue. */
 static uint32_t
-snd_free(struct sg_conn *c, uint32_t bytes)
+snd_free(struct worker *w, struct sg_conn *c, uint32_t bytes)
 {
-	uint32_t freed = 0;
+	uint32_t freed = 0, mbufs = 0;
 
 	while (bytes != 0 && c->c_snd_count != 0) {
 		struct rte_mbuf *m = c->c_snd[c->c_snd_head];
@@ -94,6 +95,7 @@ snd_free(struct sg_conn *c, uint32_t bytes)
 			break;
 		}
 		rte_pktmbuf_free(m);
+		mbufs++;
 		c->c_snd[c->c_snd_head] = NULL;
 		c->c_snd_head = (uint8_t)((c->c_snd_head + 1) %
 					  CONN_SND_SLOTS);
@@ -103,6 +105,7 @@ snd_free(struct sg_conn *c, uint32_t bytes)
 		bytes -= left;
 		freed += left;
 	}
+	worker_credit_give(w, mbufs);
 	return freed;
 }
 
@@ -115,7 +118,7 @@ ack_new(struct worker *w, struct sg_conn *c, const struct pkt_info *in)
 			 seq_lt(c->c_fin_seq, in->ack);
 	uint32_t freed;
 
-	freed = snd_free(c, fin_acked ? acked - 1 : acked);
+	freed = snd_free(w, c, fin_acked ? acked - 1 : acked);
 	if (freed != 0) {
 		__atomic_store_n(&c->c_tx_acked, c->c_tx_acked + freed,
 				 __ATOMIC_RELEASE);
@@ -201,10 +204,16 @@ static bool
 deliver(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 	const struct pkt_info *in, uint32_t skip, uint32_t len)
 {
+	/* Held until the application reads it: one credit (budget.h). */
+	if (!worker_credit_take(w)) {
+		cdrop(w, m, SG_DROP_CONN_NOMEM);
+		return false;
+	}
 	rte_pktmbuf_adj(m, (uint16_t)(in->payload_off + skip));
 	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - len));
 	m->ol_flags = 0;
 	if (rte_ring_sp_enqueue(c->c_rxq, m) != 0) {
+		worker_credit_give(w, 1);
 		cdrop(w, m, SG_DROP_CONN_RXQ_FULL);
 		return false;
 	}
@@ -282,9 +291,9 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 	     const struct pkt_info *in)
 {
 	uint8_t fl = in->tcp_flags;
-	uint32_t wnd = conn_rcv_window(c);
+	uint32_t wnd = conn_rcv_window(w, c);
 	uint32_t seq = in->seq, len = in->payload_len, skip = 0;
-	bool has_fin = fl & TCPF_FIN;
+	bool has_fin = fl & TCPF_FIN, progress = false;
 
 	if (c->c_state == CONN_CLOSED) {
 		cdrop(w, m, SG_DROP_CONN_STATE);
@@ -370,6 +379,7 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 	    seq_le(seq, c->c_rcv_nxt))
 		c->c_ts_recent = in->opts.o_tsval;
 	if (seq_lt(c->c_snd_una, in->ack)) {
+		progress = true;
 		if (!ack_new(w, c, in)) {
 			rte_pktmbuf_free(m);	/* c was freed */
 			return true;
@@ -384,19 +394,30 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 		   c->c_snd_wnd) {
 		dup_ack(w, c);
 	}
-	/* A peer that answers our zero-window probes is alive: keep
-	 * probing, never give up on it (Linux resets probes_out so). */
-	if (c->c_snd_una == c->c_snd_max)
-		c->c_rexmits = 0;
-	/* Window update (RFC 9293 3.10.7.4, SND.WL1/WL2). */
+	/* Window update (RFC 9293 3.10.7.4, SND.WL1/WL2).  Answers to our
+	 * zero-window probes do not reset the probe count: a peer that
+	 * keeps its window shut is given up like a silent one (a bound
+	 * like TCP_USER_TIMEOUT); one that opens it starts afresh. */
 	if (seq_lt(c->c_snd_wl1, in->seq) ||
 	    (c->c_snd_wl1 == in->seq && seq_le(c->c_snd_wl2, in->ack))) {
+		uint32_t was = c->c_snd_wnd;
+
 		c->c_snd_wnd = (uint32_t)in->win << c->c_opts.snd_wscale;
+		if (was == 0 && c->c_snd_wnd != 0)
+			c->c_rexmits = 0;
 		c->c_snd_wl1 = in->seq;
 		c->c_snd_wl2 = in->ack;
 		c->c_max_wnd = RTE_MAX(c->c_max_wnd, c->c_snd_wnd);
 	}
 
+	/* New data for a connection the application gave back: nobody will
+	 * read it.  RST, as Linux does (LINUX_MIB_TCPABORTONDATA). */
+	if (len != 0 && (c->c_flags & CF_APP_CLOSED)) {
+		w->w_stats.abort_on_data++;
+		rte_pktmbuf_free(m);
+		conn_reset(w, c, true);		/* may free c */
+		return true;
+	}
 	/* Data, then FIN, in order. */
 	if (len != 0) {
 		if (c->c_state == CONN_ESTABLISHED ||
@@ -404,16 +425,24 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 		    c->c_state == CONN_FIN_WAIT_2) {
 			if (!deliver(w, c, m, in, skip, len))
 				has_fin = false;
+			else
+				progress = true;
 			m = NULL;
 		} else {
 			/* Data after the peer's FIN: RFC 9293 says ignore. */
 			has_fin = false;
 		}
 	}
-	if (has_fin)
+	if (has_fin) {
 		peer_fin(w, c);
+		progress = true;
+	}
 	rte_pktmbuf_free(m);
-	if (c->c_state != CONN_TIME_WAIT && c->c_state != CONN_FIN_WAIT_2)
+	/* --idle-timeout counts from the last progress either way: bare
+	 * ACKs that move nothing (probe answers, duplicates) do not keep a
+	 * connection alive. */
+	if (progress && c->c_state != CONN_TIME_WAIT &&
+	    c->c_state != CONN_FIN_WAIT_2)
 		c->c_idle_at = w->w_engine->e_params.idle_timeout_ms ?
 			w->w_now_ms + w->w_engine->e_params.idle_timeout_ms :
 			0;

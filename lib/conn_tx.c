@@ -32,7 +32,7 @@ conn_state_name(unsigned s)
 }
 
 uint32_t
-conn_rcv_window(const struct sg_conn *c)
+conn_rcv_window(const struct worker *w, const struct sg_conn *c)
 {
 	uint64_t unread = c->c_rx_in -
 		__atomic_load_n(&c->c_rx_read, __ATOMIC_ACQUIRE);
@@ -41,15 +41,20 @@ conn_rcv_window(const struct sg_conn *c)
 	/* Each queued segment takes a slot whatever its size. */
 	uint32_t slots = rte_ring_free_count(c->c_rxq) * (uint32_t)c->c_smss;
 
+	/* The worker's data mbufs are nearly all held (budget.h): a
+	 * connection with data unread gets no more room, the others one
+	 * segment at a time. */
+	if (worker_credit_low(w))
+		room = unread != 0 ? 0 : RTE_MIN(room, (uint32_t)c->c_smss);
 	return RTE_MIN(room, slots);
 }
 
 /* The window field to send, never shrinking the right edge we already
  * offered (RFC 9293 3.8.6.2.2). */
 static uint16_t
-window_field(struct sg_conn *c)
+window_field(const struct worker *w, struct sg_conn *c)
 {
-	uint32_t wnd = conn_rcv_window(c);
+	uint32_t wnd = conn_rcv_window(w, c);
 	uint32_t max = 65535u << c->c_opts.rcv_wscale;
 
 	if (seq_lt(c->c_rcv_nxt + wnd, c->c_rcv_adv))
@@ -83,7 +88,7 @@ xmit(struct worker *w, struct sg_conn *c, uint32_t seq, uint8_t flags,
 	t.data = data;
 	t.data_len = len;
 	if (flags & TCPF_ACK)
-		t.win = window_field(c);
+		t.win = window_field(w, c);
 	else
 		t.ack = 0;
 	if (c->c_opts.ts_ok) {
@@ -250,24 +255,39 @@ conn_post(struct sg_conn *c, uint32_t ev)
 }
 
 void
-conn_drop_send(struct sg_conn *c)
+conn_drop_send(struct worker *w, struct sg_conn *c)
 {
 	struct rte_mbuf *m;
+	uint32_t n = 0;
 
 	while (c->c_snd_count != 0) {
 		rte_pktmbuf_free(c->c_snd[c->c_snd_head]);
 		c->c_snd_head = (uint8_t)((c->c_snd_head + 1) %
 					  CONN_SND_SLOTS);
 		c->c_snd_count--;
+		n++;
 	}
 	c->c_snd_bytes = 0;
-	while (rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0)
+	while (rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0) {
 		rte_pktmbuf_free(m);
+		n++;
+	}
+	worker_credit_give(w, n);
+}
+
+void
+conn_orphan_done(struct worker *w, struct sg_conn *c)
+{
+	if (c->c_flags & CF_ORPHAN) {
+		c->c_flags &= ~CF_ORPHAN;
+		w->w_orphans--;
+	}
 }
 
 void
 conn_closed(struct worker *w, struct sg_conn *c)
 {
+	conn_orphan_done(w, c);
 	if (!(c->c_flags & CF_UNMAPPED)) {
 		struct flow_table *ft = worker_ft(w, c->c_family);
 
@@ -279,7 +299,7 @@ conn_closed(struct worker *w, struct sg_conn *c)
 	c->c_state = CONN_CLOSED;
 	c->c_rto_at = c->c_dack_at = c->c_idle_at = 0;
 	timer_cancel(w->w_wheel, &c->c_timer);
-	conn_drop_send(c);
+	conn_drop_send(w, c);
 	/* A reader waiting for more learns there is none. */
 	__atomic_store_n(&c->c_peer_fin, 1, __ATOMIC_RELEASE);
 	conn_post(c, SG_EV_READABLE | SG_EV_PEER_CLOSED);
@@ -323,7 +343,21 @@ conn_command(struct worker *w, struct sg_conn *c)
 			conn_reset(w, c, true);
 			return;
 		}
+		if (c->c_state != CONN_TIME_WAIT) {
+			if (w->w_orphans >= w->w_orphans_max) {
+				w->w_stats.orphans_reset++;
+				conn_reset(w, c, true);
+				return;
+			}
+			c->c_flags |= CF_ORPHAN;
+			w->w_orphans++;
+		}
 		cmd |= CMD_SHUTDOWN;
+	}
+	if ((cmd & CMD_BUDGET) && !(c->c_flags & CF_BUDGET_WAIT)) {
+		/* sg_send found no mbuf credit: wake it when there are. */
+		c->c_flags |= CF_BUDGET_WAIT;
+		TAILQ_INSERT_TAIL(&w->w_budget_waiters, c, c_bw_link);
 	}
 	if (c->c_state == CONN_CLOSED)
 		return;
@@ -333,7 +367,7 @@ conn_command(struct worker *w, struct sg_conn *c)
 		/* The application made room: tell the peer if the window
 		 * opened by two segments or half the buffer, or from under
 		 * a segment to at least one (RFC 1122 4.2.3.3). */
-		uint32_t now = conn_rcv_window(c);
+		uint32_t now = conn_rcv_window(w, c);
 		uint32_t was = c->c_rcv_adv - c->c_rcv_nxt;
 
 		if (now > was && (now - was >= 2u * c->c_smss ||
@@ -366,7 +400,11 @@ conn_timer(struct worker *w, struct sg_conn *c)
 	}
 	if (c->c_rto_at != 0 && seq_le(c->c_rto_at, now)) {
 		c->c_rto_at = 0;
-		if (++c->c_rexmits > CONN_MAX_REXMITS) {
+		/* Orphans (given back by the application) are given up
+		 * sooner (Linux tcp_orphan_retries). */
+		if (++c->c_rexmits > ((c->c_flags & CF_APP_CLOSED) ?
+				      CONN_ORPHAN_RETRIES :
+				      CONN_MAX_REXMITS)) {
 			w->w_stats.conn_timeouts++;
 			conn_reset(w, c, true);	/* may free c */
 			return;

@@ -136,6 +136,15 @@ sg_engine_attach_queue(struct sg_engine *e, unsigned wi, uint16_t port_id,
 	ret = rte_eth_macaddr_get(port_id, &p->wp_mac);
 	if (ret < 0)
 		return ret;
+	ret = worker_reserve_port(w, e->e_params.rx_desc, e->e_params.tx_desc);
+	if (ret < 0) {
+		ENG_LOG(ERR, "worker %u: %u mbufs are too few for the "
+			"descriptors of %u ports (%u RX + %u TX each) and "
+			"connection data: raise mbufs or lower the descriptor "
+			"counts\n", wi, e->e_params.mbufs, w->w_nports + 1,
+			e->e_params.rx_desc, e->e_params.tx_desc);
+		return ret;
+	}
 	p->wp_port = port_id;
 	p->wp_queue = queue;
 	p->wp_ck_off = tx_cksum_offload;
@@ -238,6 +247,47 @@ sg_engine_set_secret(struct sg_engine *e, const uint8_t *secret,
 	return 0;
 }
 
+/* A worker's gauges (accept_queued and rx_nombuf are the engine's). */
+static void
+worker_gauges(const struct sg_engine *e, const struct worker *w,
+	      struct sg_gauges *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->synq_used = synq_used(&w->w_synq);
+	g->synq_cap = w->w_synq.sq_cap;
+	g->conns_used = w->w_conns_used;
+	g->conns_cap = e->e_params.conn_max;
+	g->flood_workers = w->w_flood;
+	g->mbufs_used = rte_mempool_in_use_count(w->w_mbufs);
+	g->data_mbufs_cap = (uint64_t)w->w_budget.b_total;
+	g->data_mbufs = (uint64_t)RTE_MAX((int64_t)0, w->w_budget.b_total -
+		budget_free(&w->w_budget, w->w_credit_cache));
+}
+
+/* RX refills that found a pool empty, over the ethdev ports the workers
+ * use (each counted once). */
+static uint64_t
+ports_rx_nombuf(const struct sg_engine *e)
+{
+	bool seen[RTE_MAX_ETHPORTS] = { false };
+	struct rte_eth_stats st;
+	uint64_t n = 0;
+	unsigned i, j;
+
+	for (i = 0; i < e->e_nworkers; i++)
+		for (j = 0; j < e->e_workers[i]->w_nports; j++) {
+			const struct worker_port *p =
+				&e->e_workers[i]->w_ports[j];
+
+			if (p->wp_sink != NULL || seen[p->wp_port])
+				continue;
+			seen[p->wp_port] = true;
+			if (rte_eth_stats_get(p->wp_port, &st) == 0)
+				n += st.rx_nombuf;
+		}
+	return n;
+}
+
 void
 sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
 		struct sg_gauges *g)
@@ -248,17 +298,17 @@ sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
 	memset(g, 0, sizeof(*g));
 	for (i = 0; i < e->e_nworkers; i++) {
 		const struct worker *w = e->e_workers[i];
+		struct sg_gauges wg;
 
 		stats_add(c, &w->w_stats);
-		g->synq_used += synq_used(&w->w_synq);
-		g->synq_cap += w->w_synq.sq_cap;
-		g->conns_used += w->w_conns_used;
-		g->conns_cap += e->e_params.conn_max;
-		g->flood_workers += w->w_flood;
-		g->mbufs_used += rte_mempool_in_use_count(w->w_mbufs);
+		worker_gauges(e, w, &wg);
+#define SG_X(f, n) g->f += wg.f;
+		SG_GAUGES(SG_X)
+#undef SG_X
 	}
 	for (j = 0; j < e->e_listeners.lt_n; j++)
 		g->accept_queued += sg_accept_pending(e->e_listeners.lt_l[j]);
+	g->rx_nombuf = ports_rx_nombuf(e);
 }
 
 unsigned
@@ -284,14 +334,8 @@ sg_engine_worker_stats(const struct sg_engine *e, unsigned wi,
 	if (wi >= e->e_nworkers)
 		return -EINVAL;
 	w = e->e_workers[wi];
-	memset(g, 0, sizeof(*g));
 	*c = w->w_stats;
-	g->synq_used = synq_used(&w->w_synq);
-	g->synq_cap = w->w_synq.sq_cap;
-	g->conns_used = w->w_conns_used;
-	g->conns_cap = e->e_params.conn_max;
-	g->flood_workers = w->w_flood;
-	g->mbufs_used = rte_mempool_in_use_count(w->w_mbufs);
+	worker_gauges(e, w, g);
 	now_ms = engine_now_us(e) / 1000;
 	info->flood = w->w_flood;
 	info->flood_changed_ms = (uint32_t)((uint32_t)now_ms -

@@ -50,13 +50,9 @@ stats_foreach(const struct sg_counters *c, const struct sg_gauges *g,
 	SG_COUNTERS(SG_X)
 #undef SG_X
 	if (g != NULL) {
-		cb(arg, "synq_used", g->synq_used);
-		cb(arg, "synq_cap", g->synq_cap);
-		cb(arg, "conns_used", g->conns_used);
-		cb(arg, "conns_cap", g->conns_cap);
-		cb(arg, "accept_queued", g->accept_queued);
-		cb(arg, "flood_workers", g->flood_workers);
-		cb(arg, "mbufs_used", g->mbufs_used);
+#define SG_X(f, n) cb(arg, n, g->f);
+		SG_GAUGES(SG_X)
+#undef SG_X
 	}
 	for (i = 0; i < SG_DROP_MAX; i++)
 		cb(arg, drop_names[i], c->drops[i]);

@@ -55,6 +55,7 @@
 	X(CONN_SEQ, "drop_conn_seq")             /* outside the receive window */ \
 	X(CONN_ACK, "drop_conn_ack")             /* ACK outside RFC 5961 range */ \
 	X(CONN_RXQ_FULL, "drop_conn_rxq_full")   /* app not reading: no slot */ \
+	X(CONN_NOMEM, "drop_conn_nomem")         /* no mbuf credit for data */ \
 	X(CONN_STATE, "drop_conn_state")         /* not expected in this state */ \
 	X(NO_MBUF, "drop_no_mbuf")               /* pool empty for a reply */ \
 	X(TX_FULL, "drop_tx_full")               /* TX queue refused */
@@ -108,6 +109,10 @@ enum sg_drop {
 	X(time_wait, "time_wait")             /* entered TIME-WAIT */ \
 	X(time_wait_reacks, "time_wait_reacks") /* FIN re-ACKed in TIME-WAIT */ \
 	X(conn_timeouts, "conn_timeouts")     /* idle / retransmit give-up */ \
+	X(abort_on_data, "abort_on_data")     /* data after sg_close: RST \
+						 (Linux TCPAbortOnData) */ \
+	X(orphans_reset, "orphans_reset")     /* closed with RST: too many \
+						 orphans (tcp_max_orphans) */ \
 	X(stale_refs, "stale_refs")           /* command for an ended life \
 						 (ignored) */ \
 	X(busy_cycles, "busy_cycles")         /* TSC cycles in polls that \
@@ -120,17 +125,29 @@ struct sg_counters {
 	uint64_t drops[SG_DROP_MAX];
 };
 
-/* Gauges sampled, not summed over time. */
+/* Gauges: sampled, not summed over time.  X(field, printed name). */
+#define SG_GAUGES(X) \
+	X(synq_used, "synq_used")             /* half-open entries in use */ \
+	X(synq_cap, "synq_cap")               /* half-open capacity */ \
+	X(conns_used, "conns_used")           /* accepted, not yet freed */ \
+	X(conns_cap, "conns_cap") \
+	X(accept_queued, "accept_queued")     /* on all accept rings */ \
+	X(flood_workers, "flood_workers")     /* workers whose half-open \
+						 table is under pressure */ \
+	X(mbufs_used, "mbufs_used")           /* out of the workers' pools \
+						 (RX rings, queues, caches) */ \
+	X(data_mbufs, "data_mbufs")           /* of those, connection data \
+						 (the budget, budget.h) */ \
+	X(data_mbufs_cap, "data_mbufs_cap")   /* the most connections may \
+						 hold */ \
+	X(rx_nombuf, "rx_nombuf")             /* RX refills that found the \
+						 pool empty (ports, since \
+						 start) */
+
 struct sg_gauges {
-	uint64_t synq_used;     /* half-open entries in use */
-	uint64_t synq_cap;      /* half-open capacity */
-	uint64_t conns_used;    /* accepted, not yet closed */
-	uint64_t conns_cap;
-	uint64_t accept_queued; /* on all accept rings */
-	uint64_t flood_workers;	/* workers whose half-open table is under
-				   pressure (cookies in auto mode) */
-	uint64_t mbufs_used;	/* out of the workers' pools (RX rings,
-				   queues, caches included) */
+#define SG_X(f, n) uint64_t f;
+	SG_GAUGES(SG_X)
+#undef SG_X
 };
 
 /* Name of a drop reason ("drop_ip_fragment"), or NULL when out of range. */

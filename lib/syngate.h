@@ -228,9 +228,11 @@ void sg_conn_info(const struct sg_conn *c, struct sg_conn_info *info);
 
 /*
  * Copy up to len bytes of the data that came with the handshake (the third
- * segment's payload) into buf.  Returns the bytes copied.
+ * segment's payload) into buf, without consuming it: sg_recv returns it
+ * first.  Only until the application has read something.  Returns the
+ * bytes copied (0 when there was none, or it was read).
  */
-size_t sg_conn_first_data(const struct sg_conn *c, void *buf, size_t len);
+size_t sg_conn_first_data(struct sg_conn *c, void *buf, size_t len);
 
 /* True once the connection was reset (by the peer, a timeout or abort). */
 bool sg_conn_is_reset(const struct sg_conn *c);

@@ -486,12 +486,19 @@ worker_conn_free(struct worker *w, struct sg_conn *c)
 		  "(freeing worker %u)", (void *)c, c->c_gen,
 		  conn_state_name(c->c_state), c->c_flags, c->c_held,
 		  c->c_worker, w->w_id);
+	uint32_t n = 0;
+
 	timer_cancel(w->w_wheel, &c->c_timer);
-	while (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) == 0)
+	while (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) == 0) {
 		rte_pktmbuf_free(m);
-	conn_drop_send(c);
-	rte_pktmbuf_free(c->c_first);
-	c->c_first = NULL;
+		n++;
+	}
+	worker_credit_give(w, n);
+	conn_drop_send(w, c);
+	if (c->c_flags & CF_BUDGET_WAIT) {
+		TAILQ_REMOVE(&w->w_budget_waiters, c, c_bw_link);
+		c->c_flags &= ~CF_BUDGET_WAIT;
+	}
 	/* Stale commands and events naming c are recognised by the
 	 * generation (even: in the pool). */
 	__atomic_store_n(&c->c_gen, c->c_gen + 1, __ATOMIC_RELEASE);
@@ -587,7 +594,6 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	c->c_opts.ts_ok = e->se_flags & SE_TS;
 	c->c_opts.ecn_requested = e->se_flags & SE_ECN;
 	c->c_opts.via_cookie = !in_table;
-	c->c_first = NULL;
 	c->c_first_len = 0;
 	conn_established(w, c, in->win);
 	c->c_ts_recent = (in->opts.o_present & OPT_TS) ? in->opts.o_tsval :
@@ -595,16 +601,22 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	if (in_table)
 		synq_drop(w, e, false);
 
-	if (in->payload_len != 0) {
+	if (in->payload_len != 0 && !worker_credit_take(w)) {
+		/* No mbuf credit for data (budget.h): the connection is
+		 * made, the data (and a FIN after it) is not taken; the
+		 * peer sends it again. */
+		w->w_stats.drops[SG_DROP_CONN_NOMEM]++;
+		rte_pktmbuf_free(m);
+	} else if (in->payload_len != 0) {
 		/* RFC 9293 3.10.7.4: data on the completing ACK is
-		 * accepted: it is the first thing sg_recv returns (and a
-		 * copy stays readable with sg_conn_first_data). */
+		 * accepted: it is the first thing sg_recv returns (and
+		 * sg_conn_first_data peeks at it until then). */
 		rte_pktmbuf_adj(m, in->payload_off);
 		rte_pktmbuf_trim(m, m->pkt_len - in->payload_len);
 		m->ol_flags = 0;
-		c->c_first = rte_pktmbuf_copy(m, w->w_mbufs, 0, UINT32_MAX);
-		c->c_first_len = c->c_first ? in->payload_len : 0;
-		rte_ring_sp_enqueue(c->c_rxq, m);
+		c->c_first_len = in->payload_len;
+		/* An empty ring of a fresh connection: cannot fail. */
+		(void)rte_ring_sp_enqueue(c->c_rxq, m);
 		c->c_rcv_nxt += in->payload_len;
 		c->c_rx_in = in->payload_len;
 		w->w_stats.first_data++;
@@ -614,7 +626,8 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	} else {
 		rte_pktmbuf_free(m);
 	}
-	if (in->tcp_flags & TCPF_FIN) {
+	if ((in->tcp_flags & TCPF_FIN) &&
+	    c->c_rcv_nxt == in->seq + in->payload_len) {
 		/* A FIN on the third segment: data then end of stream. */
 		c->c_rcv_nxt++;
 		c->c_state = CONN_CLOSE_WAIT;
@@ -991,7 +1004,8 @@ flow_value_live(const struct worker *w, void *h)
 /* Every value of one flow table: live, and mapped under its own key. */
 static int
 audit_table(const struct worker *w, const struct flow_table *ft,
-	    unsigned family, uint32_t *synq, uint32_t *conns)
+	    unsigned family, uint32_t *synq, uint32_t *conns,
+	    uint32_t *orphans)
 {
 	const void *key;
 	void *data;
@@ -1018,6 +1032,7 @@ audit_table(const struct worker *w, const struct flow_table *ft,
 			if (c->c_family != family)
 				return -EINVAL;
 			(*conns)++;
+			*orphans += (c->c_flags & CF_ORPHAN) != 0;
 		}
 		if (memcmp(own, key, ft->ft_key_len) != 0)
 			return -EINVAL;
@@ -1028,14 +1043,15 @@ audit_table(const struct worker *w, const struct flow_table *ft,
 int
 worker_audit(const struct worker *w)
 {
-	uint32_t synq = 0, conns = 0;
+	uint32_t synq = 0, conns = 0, orphans = 0;
 
-	if (audit_table(w, &w->w_flows, 4, &synq, &conns) < 0 ||
-	    audit_table(w, &w->w_flows6, 6, &synq, &conns) < 0)
+	if (audit_table(w, &w->w_flows, 4, &synq, &conns, &orphans) < 0 ||
+	    audit_table(w, &w->w_flows6, 6, &synq, &conns, &orphans) < 0)
 		return -EINVAL;
 	/* Every half-open entry is mapped; connections are mapped until
-	 * CLOSED and held by the pool until freed. */
+	 * CLOSED and held by the pool until freed; orphans are mapped. */
 	if (synq != synq_used(&w->w_synq) || conns > w->w_conns_used ||
+	    orphans != w->w_orphans ||
 	    rte_mempool_in_use_count(w->w_conns) != w->w_conns_used)
 		return -EINVAL;
 	return 0;
@@ -1139,6 +1155,21 @@ refresh_keys(struct worker *w)
 }
 
 int
+worker_reserve_port(struct worker *w, uint32_t rx_desc, uint32_t tx_desc)
+{
+	int64_t need = (int64_t)rx_desc + tx_desc + WORKER_TX_BUF;
+
+	/* Keep at least a few hundred credits for connection data. */
+	if (w->w_budget.b_total - need < 8 * BUDGET_BATCH)
+		return -ENOBUFS;
+	w->w_budget.b_total -= need;
+	w->w_budget.b_shared -= need;
+	w->w_credit_low = (uint32_t)RTE_MAX(w->w_budget.b_total / 16,
+					    (int64_t)4 * BUDGET_BATCH);
+	return 0;
+}
+
+int
 worker_attach_sink(struct worker *w, const uint8_t mac[6],
 		   worker_sink_t sink, void *ctx)
 {
@@ -1146,6 +1177,8 @@ worker_attach_sink(struct worker *w, const uint8_t mac[6],
 
 	if (w->w_nports == SG_MAX_PORTS)
 		return -ENOSPC;
+	if (worker_reserve_port(w, 0, 0) < 0)
+		return -ENOBUFS;
 	p = &w->w_ports[w->w_nports++];
 	memset(p, 0, sizeof(*p));
 	memcpy(p->wp_mac.addr_bytes, mac, RTE_ETHER_ADDR_LEN);
@@ -1163,12 +1196,33 @@ clock_set(struct worker *w, uint64_t now_us)
 	refresh_keys(w);
 }
 
+/* Credits came back (budget.h): wake senders that found none, a few per
+ * poll, while there is room for them. */
+static void
+wake_budget_waiters(struct worker *w)
+{
+	unsigned i;
+
+	for (i = 0; i < 16 && !TAILQ_EMPTY(&w->w_budget_waiters) &&
+		    budget_free(&w->w_budget, w->w_credit_cache) >=
+		    2 * BUDGET_BATCH; i++) {
+		struct sg_conn *c = TAILQ_FIRST(&w->w_budget_waiters);
+
+		TAILQ_REMOVE(&w->w_budget_waiters, c, c_bw_link);
+		c->c_flags &= ~CF_BUDGET_WAIT;
+		if (__atomic_exchange_n(&c->c_want_write, 0, __ATOMIC_ACQ_REL))
+			conn_post(c, SG_EV_WRITABLE);
+	}
+}
+
 /* What follows receiving in every poll. */
 static void
 after_rx(struct worker *w)
 {
 	run_timers(w);
 	run_commands(w);
+	if (!TAILQ_EMPTY(&w->w_budget_waiters))
+		wake_budget_waiters(w);
 	if (w->w_flood && synq_used(&w->w_synq) <= w->w_synq_low) {
 		w->w_flood = false;
 		w->w_flood_changed_ms = w->w_now_ms;
@@ -1330,6 +1384,20 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	if (w->w_cmd == NULL)
 		goto err_conns;
 
+	/* Connection data may take the pool less its cache (which can hold
+	 * 1.5 times its size) and a margin for replies; each port's
+	 * descriptors and TX buffer are taken off as it is attached. */
+	w->w_budget.b_total = (int64_t)pp->mbufs -
+		3 * (int64_t)RTE_MIN(256u, pp->mbufs / 8) / 2 -
+		WORKER_REPLY_MARGIN;
+	w->w_budget.b_shared = w->w_budget.b_total;
+	w->w_credit_low = (uint32_t)RTE_MAX(w->w_budget.b_total / 16,
+					    (int64_t)4 * BUDGET_BATCH);
+	TAILQ_INIT(&w->w_budget_waiters);
+	/* A quarter of the table may be closing connections nobody holds;
+	 * more are reset (they pin mbufs and slots for up to their retries
+	 * or 2 MSL). */
+	w->w_orphans_max = RTE_MAX(pp->conn_max / 4, 1u);
 	w->w_synq_high = pp->synq_size - pp->synq_size / 8;
 	w->w_synq_low = pp->synq_size / 2;
 	w->w_rst_tokens = ((uint64_t)pp->rst_rate / 10 + 1) * 1000;

@@ -19,6 +19,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "budget.h"
 #include "cookie.h"
 #include "flow.h"
 #include "listener.h"
@@ -37,6 +38,9 @@
  * WORKER_IDLE_SLEEP_POLLS, sleep, doubling from 1 us to idle_sleep_us. */
 #define WORKER_IDLE_PAUSE_POLLS	64
 #define WORKER_IDLE_SLEEP_POLLS	1024
+/* Mbufs kept out of the connection-data budget for replies in flight
+ * (budget.h), beyond the descriptors and TX buffers of the ports. */
+#define WORKER_REPLY_MARGIN	(4 * WORKER_BURST)
 
 struct sg_engine;
 
@@ -72,6 +76,10 @@ struct worker {
 	struct rte_ring *w_cmd;		/* apps -> worker: conns to close
 					   (MP enqueue, SC dequeue) */
 	uint32_t w_conns_used;
+	uint32_t w_orphans;		/* given back and still closing:
+					   FIN_WAIT_1/2, CLOSING, LAST_ACK */
+	uint32_t w_orphans_max;		/* beyond: close with RST (Linux
+					   tcp_max_orphans) */
 	uint16_t w_seg_room;		/* data room of a w_mbufs mbuf: no
 					   frame we build is larger */
 
@@ -108,7 +116,14 @@ struct worker {
 	uint32_t w_idle_polls;
 	uint32_t w_idle_sleep_us;
 
+	/* connection data: mbuf credits (budget.h) */
+	uint32_t w_credit_cache;	/* worker's local credits */
+	uint32_t w_credit_low;		/* under this many free: windows
+					   shrink */
+	TAILQ_HEAD(, sg_conn) w_budget_waiters;	/* sg_send found none */
+
 	struct sg_counters w_stats;
+	struct budget w_budget;		/* shared with app threads */
 } __rte_cache_aligned;
 
 /*
@@ -165,6 +180,11 @@ void worker_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
  * bucket, or false (counted by the caller). */
 bool worker_reply_allowed(struct worker *w);
 
+/* Take a port's RX/TX descriptors and TX buffer off the mbufs connection
+ * data may use (budget.h).  Returns 0, or -ENOBUFS when the pool is too
+ * small for them. */
+int worker_reserve_port(struct worker *w, uint32_t rx_desc, uint32_t tx_desc);
+
 /* Give worker w a port with no ethdev behind it: frames it sends go to
  * sink.  For harnesses that drive worker_rx() directly.  Returns 0 or
  * -ENOSPC. */
@@ -178,6 +198,28 @@ bool flow_value_live(const struct worker *w, void *h);
  * counts consistent with the half-open table and the connection pool.
  * Returns 0 or -EINVAL.  Slow: tests, the fuzzer, asserts builds. */
 int worker_audit(const struct worker *w);
+
+/* One mbuf credit for connection data (budget.h), or false. */
+static inline bool
+worker_credit_take(struct worker *w)
+{
+	return budget_take_local(&w->w_budget, &w->w_credit_cache);
+}
+
+/* n mbufs of connection data freed. */
+static inline void
+worker_credit_give(struct worker *w, uint32_t n)
+{
+	budget_give_local(&w->w_budget, &w->w_credit_cache, n);
+}
+
+/* Few credits left: windows shrink. */
+static inline bool
+worker_credit_low(const struct worker *w)
+{
+	return budget_free(&w->w_budget, w->w_credit_cache) <
+	       (int64_t)w->w_credit_low;
+}
 
 /* Set up / tear down a worker's tables (engine.c calls these). */
 int worker_init(struct worker *w, struct sg_engine *e, unsigned id,

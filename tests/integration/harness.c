@@ -102,6 +102,10 @@ engine_up(void (*tune)(struct sg_params *))
 	p.synq_size = 1024;
 	p.conn_max = 1024;
 	p.mbufs = 2047;
+	/* The ring port's descriptors hold the test's mbufs, not the
+	 * worker's: reserve little for them (budget.h). */
+	p.rx_desc = 64;
+	p.tx_desc = 64;
 	if (tune != NULL)
 		tune(&p);
 	assert_int_equal(sg_engine_create(&p, 1, &eng), 0);
@@ -239,6 +243,45 @@ sent(struct pkt_info *pi, uint8_t *dst_mac)
 		memcpy(dst_mac, rte_pktmbuf_mtod(m, uint8_t *), 6);
 	rte_pktmbuf_free(m);
 	return true;
+}
+
+bool
+sent_any(void)
+{
+	struct rte_mbuf *m;
+
+	if (rte_ring_dequeue(txr, (void **)&m) != 0)
+		return false;
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+struct rte_mbuf *
+ping4_frame(void)
+{
+	static const uint8_t echo[] = {
+		/* Ethernet: to us (filled below), from the client */
+		0, 0, 0, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00,
+		/* IPv4, 20 + 8 + 4 bytes, TTL 64, ICMP */
+		0x45, 0, 0, 32, 0x12, 0x34, 0x40, 0, 64, 1, 0, 0,
+		198, 18, 0, 2, 198, 18, 0, 1,
+		/* ICMP echo request, id 0x0102, seq 7, "ping" */
+		8, 0, 0, 0, 0x01, 0x02, 0x00, 0x07, 'p', 'i', 'n', 'g',
+	};
+	struct rte_mbuf *m = rte_pktmbuf_alloc(cpool);
+	uint8_t *b, *ip, *ic;
+
+	assert_non_null(m);
+	RTE_BUILD_BUG_ON(sizeof(echo) != PING4_LEN);
+	b = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(b, echo, sizeof(echo));
+	memcpy(b, srv_mac.addr_bytes, 6);
+	ip = b + PKT_ETH_LEN;
+	ic = ip + 20;
+	*(uint16_t *)(ip + 10) = pkt_ip4_cksum(ip, 20);
+	*(uint16_t *)(ic + 2) = (uint16_t)~rte_raw_cksum(ic, 12);
+	m->data_len = m->pkt_len = sizeof(echo);
+	return m;
 }
 
 void

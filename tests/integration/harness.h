@@ -61,6 +61,12 @@ struct rte_mbuf *icmp6_frame(const uint8_t *src, const uint8_t *dst,
 /* The solicited-node group of srv_ip6 (ff02::1:ff00:1). */
 extern const uint8_t srv_snm6[16];
 bool sent(struct pkt_info *pi, uint8_t *dst_mac);
+/* Take the next frame the worker sent, whatever it is; false when none. */
+bool sent_any(void);
+/* An ICMP echo request from the client to SRV_IP: id 0x0102, seq 7,
+ * payload "ping" (PING4_LEN bytes), checksummed. */
+#define PING4_LEN	46
+struct rte_mbuf *ping4_frame(void);
 void expect_none(void);
 struct pkt_info syn(uint16_t sport, uint32_t isn, const struct pkt_tcp_opts *o);
 void ack(uint16_t sport, uint32_t seq, uint32_t a, const char *data,

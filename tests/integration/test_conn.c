@@ -71,6 +71,24 @@ cdata(struct cli *k, const char *data)
 	k->snd += (uint32_t)strlen(data);
 }
 
+/* The client ACKs everything with a zero window. */
+static void
+czero(struct cli *k)
+{
+	struct seg s = { .sport = k->sport, .seq = k->snd, .ack = k->rcv,
+			 .flags = TCPF_ACK, .win = 0 };
+	struct rte_mbuf *m = frame(&s);
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN;
+	uint8_t *tcp = ip + PKT_IP4_LEN;
+
+	tcp[14] = tcp[15] = 0;	/* window 0 (frame() turns 0 into 29200) */
+	tcp[16] = tcp[17] = 0;
+	*(uint16_t *)(tcp + 16) = pkt_tcp4_cksum(ip, tcp,
+		m->data_len - PKT_ETH_LEN - PKT_IP4_LEN);
+	inject(m);
+	poll_at(now_us);
+}
+
 static void
 cack(struct cli *k)
 {
@@ -258,21 +276,7 @@ test_zero_window_persist(void **state)
 	k = establish(41004, NULL);
 	/* The client's window closes. */
 	cseg(&k, TCPF_ACK, NULL, k.snd, k.rcv, 0xffff);
-	{
-		struct seg s = { .sport = k.sport, .seq = k.snd, .ack = k.rcv,
-				 .flags = TCPF_ACK, .win = 0 };
-		struct rte_mbuf *m = frame(&s);
-		uint8_t *tcp = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN +
-			       PKT_IP4_LEN;
-		uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN;
-
-		tcp[14] = tcp[15] = 0;	/* window 0 */
-		tcp[16] = tcp[17] = 0;
-		*(uint16_t *)(tcp + 16) = pkt_tcp4_cksum(ip, tcp,
-			m->data_len - PKT_ETH_LEN - PKT_IP4_LEN);
-		inject(m);
-		poll_at(now_us);
-	}
+	czero(&k);
 	assert_int_equal(k.c->c_snd_wnd, 0);
 	t0 = now_us;
 	app_send(k.c, "waiting");
@@ -287,6 +291,179 @@ test_zero_window_persist(void **state)
 	p = next_seg(buf, sizeof(buf), &len);
 	assert_int_equal(len, 7);
 	assert_memory_equal(buf, "waiting", 7);
+}
+
+/*
+ * Walk the clock in 100 ms steps for up to `secs`, answering every window
+ * probe with a zero window.  Returns the probes seen; *reset_at gets the
+ * time of the RST (0 if none); probe times go to at[] (up to 16).
+ */
+static unsigned
+answer_probes(struct cli *k, unsigned secs, uint64_t *at, uint64_t *reset_at)
+{
+	uint64_t t0 = now_us, t;
+	unsigned probes = 0;
+	char buf[64];
+
+	*reset_at = 0;
+	for (t = t0; t <= t0 + secs * 1000000ull && *reset_at == 0;
+	     t += 100000) {
+		struct pkt_info pi;
+		size_t len;
+
+		poll_at(t);
+		while (sent_data(&pi, buf, sizeof(buf), &len)) {
+			if (pi.tcp_flags & TCPF_RST) {
+				*reset_at = t;
+				break;
+			}
+			if (len == 0 && pi.seq == k->rcv - 1) {
+				if (probes < 16)
+					at[probes] = t;
+				probes++;
+				czero(k);
+			}
+		}
+	}
+	return probes;
+}
+
+/*
+ * A peer that answers every window probe with a zero window is alive but
+ * never takes data: the probes back off (1, 2, 4 ... 60 s) and after
+ * CONN_MAX_REXMITS of them the connection is reset.  (Probe answers used
+ * to reset the count: such a peer held the connection and its data
+ * forever, probed every second.)
+ */
+static void
+test_zero_window_peer_given_up(void **state)
+{
+	uint64_t at[16], reset_at, t0;
+	unsigned probes;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41047, NULL);
+	czero(&k);
+	t0 = now_us;
+	app_send(k.c, "never taken");
+	probes = answer_probes(&k, 400, at, &reset_at);
+	assert_int_equal(probes, CONN_MAX_REXMITS);
+	/* Exponential back-off from the 1 s RTO, capped at 60 s. */
+	assert_int_equal((at[0] - t0) / 100000, 10);
+	assert_int_equal((at[1] - at[0]) / 100000, 20);
+	assert_int_equal((at[2] - at[1]) / 100000, 40);
+	assert_int_equal((at[7] - at[6]) / 100000, 600);
+	assert_true(reset_at != 0);
+	assert_true(reset_at - t0 < 250 * 1000000ull);
+	assert_true(sg_conn_is_reset(k.c));
+	assert_int_equal(wk->w_stats.conn_timeouts, 1);
+}
+
+static void
+tune_idle5(struct sg_params *p)
+{
+	p->idle_timeout_ms = 5000;
+}
+
+/* --idle-timeout counts from the last progress: probe answers that move
+ * nothing do not keep the connection alive (they used to). */
+static void
+test_idle_timeout_ignores_probe_answers(void **state)
+{
+	uint64_t at[16], reset_at, t0;
+	struct cli k;
+
+	(void)state;
+	engine_up(tune_idle5);
+	k = establish(41048, NULL);
+	czero(&k);
+	t0 = now_us;
+	app_send(k.c, "never taken");
+	assert_true(answer_probes(&k, 60, at, &reset_at) >= 2);
+	assert_true(reset_at != 0);
+	assert_true(reset_at - t0 <= 5100000);
+	assert_int_equal(wk->w_stats.conn_timeouts, 1);
+}
+
+/* A connection the application gave back is an orphan: its probes (or
+ * retransmissions) give up after CONN_ORPHAN_RETRIES, and it is freed. */
+static void
+test_orphan_given_up_sooner(void **state)
+{
+	uint64_t at[16], reset_at, t0;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41049, NULL);
+	czero(&k);
+	t0 = now_us;
+	app_send(k.c, "never taken");
+	assert_int_equal(sg_close(k.c), 0);
+	assert_int_equal(answer_probes(&k, 400, at, &reset_at),
+			 CONN_ORPHAN_RETRIES);
+	assert_true(reset_at != 0);
+	assert_true(reset_at - t0 < 40 * 1000000ull);
+	assert_int_equal(wk->w_conns_used, 0);
+	assert_int_equal(wk->w_orphans, 0);
+}
+
+/* Data for a connection the application gave back: RST (as Linux). */
+static void
+test_data_after_close_resets(void **state)
+{
+	char buf[16];
+	struct pkt_info pi;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41050, NULL);
+	assert_int_equal(sg_close(k.c), 0);
+	poll_at(now_us);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.tcp_flags, TCPF_FIN | TCPF_ACK);
+	k.rcv++;
+	cdata(&k, "too late");
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_true(pi.tcp_flags & TCPF_RST);
+	assert_int_equal(wk->w_stats.abort_on_data, 1);
+	assert_int_equal(wk->w_conns_used, 0);
+}
+
+static void
+tune_conn8(struct sg_params *p)
+{
+	p->conn_max = 8;
+}
+
+/* At most conn_max / 4 orphans: a close beyond that is a RST. */
+static void
+test_max_orphans(void **state)
+{
+	char buf[16];
+	struct pkt_info pi;
+	struct cli k[3];
+	unsigned i;
+
+	(void)state;
+	engine_up(tune_conn8);
+	for (i = 0; i < 3; i++)
+		k[i] = establish((uint16_t)(41051 + i), NULL);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(sg_close(k[i].c), 0);
+		poll_at(now_us);
+		pi = next_seg(buf, sizeof(buf), NULL);
+		/* Our FINs are never acked: the first two stay orphans. */
+		assert_int_equal(pi.tcp_flags,
+				 i < 2 ? (TCPF_FIN | TCPF_ACK) :
+					 (TCPF_RST | TCPF_ACK));
+	}
+	assert_int_equal(wk->w_orphans, 2);
+	assert_int_equal(wk->w_stats.orphans_reset, 1);
+	assert_int_equal(wk->w_conns_used, 2);
 }
 
 static void
@@ -305,13 +482,13 @@ test_receive_window_closes_and_reopens(void **state)
 	memset(chunk, 'z', 1400);
 	/* The application does not read: the advertised window shrinks to
 	 * zero (64 KiB receive buffer). */
-	for (i = 0; i < 80 && conn_rcv_window(k.c) != 0; i++) {
+	for (i = 0; i < 80 && conn_rcv_window(wk, k.c) != 0; i++) {
 		cseg(&k, TCPF_ACK, chunk, k.snd, k.rcv, 0);
 		k.snd = k.c->c_rcv_nxt;		/* what was taken */
 		while (sent(&pi, NULL))
 			last_win = pi.win;
 	}
-	assert_int_equal(conn_rcv_window(k.c), 0);
+	assert_int_equal(conn_rcv_window(wk, k.c), 0);
 	assert_int_equal(last_win, 0);
 	assert_int_equal(k.c->c_rcv_adv, k.c->c_rcv_nxt);
 	/* More data is outside the window: not taken, the ACK repeats the
@@ -970,6 +1147,15 @@ main(void)
 					  engine_down),
 		cmocka_unit_test_teardown(test_peer_mss_zero, engine_down),
 		cmocka_unit_test_teardown(test_jumbo_mss, engine_down),
+		cmocka_unit_test_teardown(test_zero_window_peer_given_up,
+					  engine_down),
+		cmocka_unit_test_teardown(
+			test_idle_timeout_ignores_probe_answers, engine_down),
+		cmocka_unit_test_teardown(test_orphan_given_up_sooner,
+					  engine_down),
+		cmocka_unit_test_teardown(test_data_after_close_resets,
+					  engine_down),
+		cmocka_unit_test_teardown(test_max_orphans, engine_down),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

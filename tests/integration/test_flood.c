@@ -573,23 +573,31 @@ zero_window_ack(uint16_t sport, uint32_t seq, uint32_t ackn)
 	inject(m);
 }
 
-/* The application queues more than the worker's mbuf pool holds (the
- * peers' windows are closed): sg_send reports -ENOMEM, the worker counts
- * replies it could not build, and everything comes back afterwards. */
+/*
+ * Peers that never read (zero windows) while the application queues all
+ * it can: the data connections hold stays within the worker's budget
+ * (budget.h), so sg_send says -EAGAIN, never -ENOMEM, replies always find
+ * an mbuf (no drop_no_mbuf), a new client and ping are still answered; a
+ * sender that found no credit is woken (SG_EV_WRITABLE) when credits come
+ * back, and everything returns afterwards.  (The pool used to run dry:
+ * ~150 such clients made a worker deaf, issue 10.)
+ */
 static void
-test_mbuf_pool_exhaustion(void **state)
+test_data_budget_keeps_reserve(void **state)
 {
 	static const char blob[1400];
 	struct sg_conn *c[40];
 	struct pkt_info sa[40];
+	struct sg_event ev[4];
+	struct sg_poller *p;
 	struct sg_counters st;
 	struct sg_gauges g;
-	unsigned i, n = 40, idle;
-	bool nomem = false;
+	unsigned i, n = 40, idle, starved = n;
 	long r;
 
 	(void)state;
 	engine_up(tune_small_pool);
+	assert_int_equal(sg_poller_create(eng, 64, &p), 0);
 	idle = rte_mempool_in_use_count(sg_engine_pktmbuf_pool(eng, 0));
 	for (i = 0; i < n; i++) {
 		sa[i] = syn((uint16_t)(30000 + i), 1000 * i, NULL);
@@ -597,26 +605,53 @@ test_mbuf_pool_exhaustion(void **state)
 				sa[i].seq + 1);
 		poll_at(now_us);
 		assert_int_equal(sg_accept(lst, &c[i]), 0);
+		assert_int_equal(sg_poller_add(p, c[i], c[i]), 0);
 	}
 	for (i = 0; i < n; i++) {
 		while ((r = sg_send(c[i], blob, sizeof(blob))) > 0)
 			;
-		if (r == -ENOMEM)
-			nomem = true;
-		else
-			assert_int_equal(r, -EAGAIN);
+		assert_int_equal(r, -EAGAIN);
+		sg_engine_stats(eng, &st, &g);
+		if (starved == n && g.data_mbufs >= g.data_mbufs_cap)
+			starved = i;		/* the budget ran out here */
 	}
-	assert_true(nomem);
+	assert_true(starved < n - 1);
 	poll_at(now_us);
-	/* The pool is empty: a timer wants to send (persist probes need no
-	 * mbuf of the app's, but do need one): refusals are counted. */
+	drain_tx();
+	sg_engine_stats(eng, &st, &g);
+	assert_true(g.data_mbufs <= g.data_mbufs_cap);
+	/* What is not connection data is free for RX, TX and replies. */
+	assert_true(rte_mempool_avail_count(sg_engine_pktmbuf_pool(eng, 0)) >=
+		    1024 - g.data_mbufs_cap);
+	/* Persist probes, a new handshake and ping still find mbufs. */
 	poll_at(now_us + 2000000);
 	poll_at(now_us + 5000000);
 	drain_tx();
-	st = wk->w_stats;
-	assert_true(st.drops[SG_DROP_NO_MBUF] > 0);
+	sa[0] = syn(31000, 5, NULL);
+	inject(ping4_frame());
+	poll_at(now_us);
+	assert_true(sent_any());
+	assert_int_equal(wk->w_stats.icmp_replies, 1);
+	drain_tx();
+	assert_int_equal(wk->w_stats.drops[SG_DROP_NO_MBUF], 0);
+	/* Credits come back when connections go: the senders that found
+	 * none are woken. */
+	for (i = 0; i < starved; i++)
+		sg_abort(c[i]);
+	poll_at(now_us);
+	drain_tx();
+	{
+		unsigned woken = 0;
+		int k, got;
+
+		while ((got = sg_poller_wait(p, ev, 4, 0)) > 0)
+			for (k = 0; k < got; k++)
+				woken += (ev[k].events & SG_EV_WRITABLE) != 0;
+		assert_true(woken >= 1);
+	}
+	assert_true(sg_send(c[n - 1], blob, sizeof(blob)) > 0);
 	/* Recovery: the application gives up; everything returns. */
-	for (i = 0; i < n; i++)
+	for (i = starved; i < n; i++)
 		sg_abort(c[i]);
 	poll_at(now_us);
 	for (i = 0; i < 5; i++)
@@ -624,12 +659,14 @@ test_mbuf_pool_exhaustion(void **state)
 	drain_tx();
 	sg_engine_stats(eng, &st, &g);
 	assert_int_equal(g.conns_used, 0);
+	assert_int_equal(g.data_mbufs, 0);
 	assert_int_equal(rte_mempool_in_use_count(
 		sg_engine_pktmbuf_pool(eng, 0)), idle);
 	/* And the engine serves again. */
-	sa[0] = syn(31000, 5, NULL);
-	ack(31000, 6, sa[0].seq + 1, NULL, NULL);
+	sa[0] = syn(31001, 5, NULL);
+	ack(31001, 6, sa[0].seq + 1, NULL, NULL);
 	assert_int_equal(sg_accept(lst, &c[0]), 0);
+	sg_poller_destroy(p);
 }
 
 static void
@@ -728,7 +765,7 @@ test_rx_slots_full(void **state)
 		poll_at(now_us);
 	}
 	assert_int_equal(c->c_rcv_nxt, seq + 63);
-	assert_int_equal(conn_rcv_window(c), 0);
+	assert_int_equal(conn_rcv_window(wk, c), 0);
 	assert_int_equal(wk->w_stats.drops[SG_DROP_CONN_RXQ_FULL], 0);
 	{
 		unsigned acks = 0;
@@ -780,7 +817,7 @@ main(void)
 		cmocka_unit_test_teardown(test_ns6_flood, engine_down),
 		cmocka_unit_test_teardown(test_ext6_chains, engine_down),
 		cmocka_unit_test_teardown(test_mix, engine_down),
-		cmocka_unit_test_teardown(test_mbuf_pool_exhaustion,
+		cmocka_unit_test_teardown(test_data_budget_keeps_reserve,
 					  engine_down),
 		cmocka_unit_test_teardown(test_conn_table_recovery,
 					  engine_down),

@@ -93,7 +93,7 @@ test_format(void **state)
 {
 	static char line[8192];
 	struct sg_counters c;
-	struct sg_gauges g = { 1, 2, 3, 4, 5, 6, 7 };
+	struct sg_gauges g = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 	unsigned i;
 	int n;
 
