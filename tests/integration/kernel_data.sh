@@ -116,6 +116,60 @@ phase_discard() {
 	want "data segments received ($(get seg_in) >= 3000)" test "$(get seg_in)" -ge 3000
 }
 
+# Clients that never read: 1000 connections send to echo with their
+# receive windows shut and never read a byte, so every one of them would
+# hold a full receive queue and a full send queue -- far more than the
+# 4096 mbufs given.  The connection-data budget keeps the RX refill and
+# the replies supplied: ping and a new client are answered while they
+# hold, the ports never ran out of mbufs (rx_nombuf), and everything is
+# back to idle once they go.  (~150 such clients once made a worker deaf.)
+# Their kernel sockets close with a RST that lands past what we took, so
+# it draws a challenge ACK (RFC 5961), rate-limited: the few it misses go
+# at --idle-timeout rather than at the next window probe (up to 60 s).
+phase_noread() {
+	DAEMON_MAX_SECONDS=240 start_daemon --stats 1 --service echo \
+		--mbufs 4096 --msl 500 --idle-timeout 15 || { bad=1; return; }
+	wait_stats
+	local idle last ready=$tmp/noread.ready pid out
+	idle=$(idle_mbufs)
+	T=150 nsx "$PY" "$HERE/noread_clients.py" --host $SRV --port $PORT \
+		--count 1000 --bytes 65536 --hold 10 --deadline 120 \
+		--ready-file "$ready" >"$tmp/noread.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 1 1200); do
+		[ -e "$ready" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	sed 's/^/  | /' "$tmp/noread.log"
+	want "1000 never-reading clients connected" grep -q "connected=1000 " "$tmp/noread.log"
+	sleep 2
+	wait_stats
+	out=$(grep '^stats ' "$log" | tail -n 1)
+	echo "  while they hold: conns_used=$(get conns_used "$out") data_mbufs=$(get data_mbufs "$out")/$(get data_mbufs_cap "$out") mbufs_used=$(get mbufs_used "$out") drop_conn_nomem=$(get drop_conn_nomem "$out")"
+	want "the budget is what held them back (data_mbufs at its cap)" \
+		test "$(get data_mbufs "$out")" -ge $(( $(get data_mbufs_cap "$out") - 64 ))
+	want "ping answered while they hold" \
+		with_t 10 nsx ping -c 3 -i 0.2 -W 2 -q $SRV
+	want "a new client's 64 KB echo intact while they hold" \
+		with_t 40 nsx "$PY" "$HERE/echo_client.py" --host $SRV --port $PORT \
+		--size 65536 --deadline 30
+	wait "$pid" || true
+	for _ in $(seq 1 40); do
+		wait_stats
+		last=$(grep '^stats ' "$log" | tail -n 1)
+		[ "$(get conns_used "$last")" -eq 0 ] && break
+	done
+	stop_daemon
+	want "exit code 0 (got $drc)" test "$drc" -eq 0
+	want "no RX refill failed (rx_nombuf=$(get rx_nombuf))" test "$(get rx_nombuf)" -eq 0
+	want "no reply lacked an mbuf (drop_no_mbuf=$(get drop_no_mbuf))" test "$(get drop_no_mbuf)" -eq 0
+	want "connections back to 0 ($(get conns_used "$last"))" test "$(get conns_used "$last")" -eq 0
+	want "connection data back to 0 ($(get data_mbufs "$last"))" test "$(get data_mbufs "$last")" -eq 0
+	want "mbufs back to idle ($(get mbufs_used "$last") <= $idle + 256)" \
+		test "$(get mbufs_used "$last")" -le $((idle + 256))
+}
+
 # An MSS the port cannot carry: DPDK 22.11's net_tap takes frames of 1522
 # bytes at most, so --mss 8960 (MTU 9000) is refused at start with one line
 # naming the option and what the port allows, exit status 2 (it used to
@@ -192,6 +246,7 @@ run "http: curl, ab -n 20000 -c 200, back to idle" phase_http
 run "echo: 20 MB half-close, 4 in parallel" phase_echo
 run "discard: 5 MB" phase_discard
 run "mss: 8960 refused on a port with a 1500-byte MTU" phase_mss_refused
+run "noread: 1000 clients that never read, ping and a new client answered" phase_noread
 if timeout 30 "$PY" -c 'import scapy.all' >/dev/null 2>&1; then
 	run "soak: ${SOAK} s of spoofed SYNs with HTTP clients, back to idle" phase_soak
 else

@@ -119,7 +119,7 @@ run() {
 		passed=$((passed + 1)); echo "PASS: $name ($((SECONDS - t0)) s)"
 	else
 		failed=$((failed + 1)); echo "FAIL: $name ($((SECONDS - t0)) s)"
-		echo "  --- daemon log (last 30 lines)"; tail -n 30 "$log" | sed 's/^/  | /'
+		echo "  --- daemon log (last 30 lines)"; tail -n 30 "$log" | cut -c1-400 | sed "s/^/  | /"
 	fi
 }
 
