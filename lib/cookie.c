@@ -11,8 +11,7 @@
  *
  *   MAC  top 25 bits of SipHash-2-4 keyed with key[k] over the 4-tuple
  *        (for IPv6 the two full 128-bit addresses and the ports),
- *        the peer's ISN, the full time tick t, the MSS index, k and the
- *        "opts byte" (0 without timestamps, else 0x80 | TSval & 63);
+ *        the peer's ISN, the full time tick t, the MSS index and k;
  *   t    time tick, now_sec >> COOKIE_TICK_SHIFT (64 s); a cookie is
  *        accepted in its tick and the next one: it lives 64 to 128 s;
  *   mss  index in cookie_mss_table (FreeBSD's eight values);
@@ -23,8 +22,12 @@
  * the ISN has no room for (the ACK echoes them in TSecr):
  *   bits 5..2 the peer's window scale (15 = it sent none), bit 1
  *   SACK-permitted, bit 0 ECN requested.
- * They are covered by the MAC, so they cannot be altered either.  Without
- * timestamps these options are lost, as with Linux cookies.
+ * As in Linux they are not covered by the MAC: only a peer that saw our
+ * SYN-ACK can complete the handshake at all, and it chose those options in
+ * its SYN anyway.  So an ACK whose timestamps a middlebox stripped still
+ * completes -- with window scaling, SACK and timestamps off, as Linux does
+ * -- instead of drawing a RST.  Without timestamps in the SYN these options
+ * are lost, as with Linux cookies.
  *
  * Forging: for a given 4-tuple and sequence number a blind attacker must
  * hit a 25-bit MAC and one of the 2 valid tick values out of 8; the MSS
@@ -64,11 +67,10 @@ cookie_mss_index(uint16_t mss)
 
 static uint32_t
 cookie_mac(const struct cookie_keys *k, unsigned family, const void *flow,
-	   uint32_t irs, uint64_t t, unsigned mss_idx, unsigned parity,
-	   uint8_t opts)
+	   uint32_t irs, uint64_t t, unsigned mss_idx, unsigned parity)
 {
 	uint64_t m2 = (t & 0xffffffffffULL) | (uint64_t)mss_idx << 40 |
-		      (uint64_t)parity << 48 | (uint64_t)opts << 56;
+		      (uint64_t)parity << 48;
 	uint64_t m0, m1, h;
 
 	if (family == 6) {
@@ -98,6 +100,17 @@ cookie_assemble(uint32_t mac, uint64_t t, unsigned mss_idx, unsigned parity)
 	       (uint32_t)mss_idx << 1 | parity;
 }
 
+uint32_t
+cookie_tsval(uint32_t ts_now, const struct cookie_opts *o)
+{
+	uint32_t bits = (o->has_ws ? RTE_MIN(o->wscale, 14u) :
+			 TS_NO_WSCALE) << 2 |
+			(o->sack_ok ? 2u : 0u) | (o->ecn ? 1u : 0u);
+
+	/* Never ahead of the clock: later TSvals must not go back. */
+	return ((ts_now & ~TS_MASK) - (TS_MASK + 1)) | bits;
+}
+
 static uint32_t
 make_any(const struct cookie_keys *k, unsigned family, const void *flow,
 	 uint32_t irs, uint64_t now_sec, const struct cookie_opts *o,
@@ -106,21 +119,13 @@ make_any(const struct cookie_keys *k, unsigned family, const void *flow,
 	uint64_t t = now_sec >> COOKIE_TICK_SHIFT;
 	unsigned mss_idx = cookie_mss_index(o->mss);
 	unsigned parity = k->ck_gen & 1;
-	uint8_t opts = 0;
 
 	RTE_BUILD_BUG_ON(RTE_DIM(cookie_mss_table) != COOKIE_MSS_COUNT);
 	RTE_BUILD_BUG_ON(COOKIE_MAC_BITS != 25);
-	if (o->has_ts) {
-		uint32_t bits = (o->has_ws ? RTE_MIN(o->wscale, 14u) :
-				 TS_NO_WSCALE) << 2 |
-				(o->sack_ok ? 2u : 0u) | (o->ecn ? 1u : 0u);
-
-		/* Never ahead of the clock: later TSvals must not go back. */
-		*tsval = ((ts_now & ~TS_MASK) - (TS_MASK + 1)) | bits;
-		opts = (uint8_t)(0x80 | bits);
-	}
+	if (o->has_ts)
+		*tsval = cookie_tsval(ts_now, o);
 	return cookie_assemble(cookie_mac(k, family, flow, irs, t, mss_idx,
-					  parity, opts), t, mss_idx, parity);
+					  parity), t, mss_idx, parity);
 }
 
 uint32_t
@@ -150,14 +155,13 @@ check_any(const struct cookie_keys *k, unsigned family, const void *flow,
 	unsigned mss_idx = (cookie >> 1) & MSS_MASK;
 	unsigned parity = cookie & 1;
 	unsigned age;
-	uint8_t opts = has_ts ? (uint8_t)(0x80 | (tsecr & TS_MASK)) : 0;
 
 	/* The tick the cookie claims, at most COOKIE_MAX_AGE_TICKS old. */
 	age = (unsigned)(t_now - tlow) & TIME_MASK;
 	if (age > COOKIE_MAX_AGE_TICKS || age > t_now)
 		return false;
 	t = t_now - age;
-	if (cookie_mac(k, family, flow, irs, t, mss_idx, parity, opts) !=
+	if (cookie_mac(k, family, flow, irs, t, mss_idx, parity) !=
 	    cookie >> (32 - COOKIE_MAC_BITS)) {
 		/* Minted with a key a reload has just replaced? */
 		struct cookie_keys g;
@@ -165,8 +169,7 @@ check_any(const struct cookie_keys *k, unsigned family, const void *flow,
 		if (!k->ck_grace_valid || k->ck_grace_parity != parity)
 			return false;
 		g.ck_key[parity] = k->ck_grace;
-		if (cookie_mac(&g, family, flow, irs, t, mss_idx, parity,
-			       opts) !=
+		if (cookie_mac(&g, family, flow, irs, t, mss_idx, parity) !=
 		    cookie >> (32 - COOKIE_MAC_BITS))
 			return false;
 	}

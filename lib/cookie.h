@@ -98,10 +98,16 @@ uint32_t cookie_make6(const struct cookie_keys *k, const struct flow6 *flow,
 /* Bits of TSval that carry options. */
 #define COOKIE_TS_BITS	6
 
+/* The TSval of a SYN-ACK at ts_now whose low COOKIE_TS_BITS carry o's
+ * window scale, SACK and ECN (never ahead of ts_now). */
+uint32_t cookie_tsval(uint32_t ts_now, const struct cookie_opts *o);
+
 /*
  * Check the ACK of a cookie handshake: `ack` is the segment's ACK field
  * (cookie + 1), `seq` its sequence number (irs + 1); has_ts/tsecr from the
- * ACK's timestamp option.  On success fills *o and returns true.
+ * ACK's timestamp option.  On success fills *o and returns true: the MSS
+ * from the cookie, the other options from TSecr when the ACK has
+ * timestamps, else none (a middlebox stripped them).
  */
 bool cookie_check(const struct cookie_keys *k, const struct flow4 *flow,
 		  uint32_t seq, uint32_t ack, uint64_t now_sec,

@@ -39,6 +39,9 @@
 				   the table, built on the stack) */
 #define SE_MSS		0x20	/* peer sent an MSS option */
 #define SE_V6		0x40	/* IPv6: the 4-tuple is in sq_flow6[] */
+#define SE_CKISN	0x80	/* our ISN is a SYN cookie (and the TSval
+				   carries the options), so the ACK still
+				   completes if the entry is dropped */
 
 /* Timer kinds (tn_kind) on a worker's wheel. */
 #define TK_SYNACK	1

@@ -353,14 +353,33 @@ synq_drop(struct worker *w, struct synq_entry *e, bool unmap)
 		    unmap);
 }
 
+/* What the SYN e records asked for, as a cookie carries it. */
+static void
+entry_cookie_opts(const struct synq_entry *e, struct cookie_opts *co)
+{
+	co->mss = e->se_mss;
+	co->wscale = e->se_wscale;
+	co->has_ws = e->se_flags & SE_WSCALE;
+	co->sack_ok = e->se_flags & SE_SACK;
+	co->has_ts = e->se_flags & SE_TS;
+	co->ecn = e->se_flags & SE_ECN;
+}
+
 /* Send the SYN-ACK that e describes for the flow with key `key`, into m
- * (or a fresh mbuf). */
+ * (or a fresh mbuf), with TSval `tsval` (or, when e's ISN is a cookie,
+ * one that carries the options, as every SYN-ACK of it must). */
 static void
 synack_send(struct worker *w, const struct synq_entry *e, const void *key,
 	    struct rte_mbuf *m, uint32_t tsval)
 {
 	struct pkt_tcp_out t;
 
+	if ((e->se_flags & (SE_CKISN | SE_TS)) == (SE_CKISN | SE_TS)) {
+		struct cookie_opts co;
+
+		entry_cookie_opts(e, &co);
+		tsval = cookie_tsval(tsval, &co);
+	}
 	worker_tcp_out_init(&t, w, e->se_port, entry_family(e), key,
 			    e->se_peer_mac);
 	t.seq = e->se_iss;
@@ -404,28 +423,42 @@ flood_enter(struct worker *w)
 	}
 }
 
+/* The cookie ISN for the SYN `in` that e records. */
+static uint32_t
+cookie_for(const struct worker *w, const struct pkt_info *in,
+	   const struct synq_entry *e)
+{
+	struct cookie_opts co;
+	uint32_t tsval;
+
+	entry_cookie_opts(e, &co);
+	return in->family == 6 ?
+		cookie_make6(&w->w_ckeys, &in->flow6, in->seq, w->w_now_sec,
+			     &co, 0, &tsval) :
+		cookie_make(&w->w_ckeys, &in->flow, in->seq, w->w_now_sec,
+			    &co, 0, &tsval);
+}
+
+/* ACKs on listener l may carry a cookie from now until the longest a
+ * cookie lives (cookie_window_open). */
+static inline void
+cookie_window_opens(struct worker *w, unsigned l)
+{
+	w->w_cookie_last_ms[l] = w->w_now_ms;
+	w->w_cookie_sent[l] = true;
+}
+
 static void
 cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	      const struct pkt_info *in, const struct sg_listener *l)
 {
 	struct synq_entry se;
-	struct cookie_opts co;
 	uint32_t tsval = ts_now(w);
 
 	synq_fill(&se, pi, m, in, l);
-	co.mss = se.se_mss;
-	co.wscale = se.se_wscale;
-	co.has_ws = se.se_flags & SE_WSCALE;
-	co.sack_ok = se.se_flags & SE_SACK;
-	co.has_ts = se.se_flags & SE_TS;
-	co.ecn = se.se_flags & SE_ECN;
-	se.se_iss = in->family == 6 ?
-		cookie_make6(&w->w_ckeys, &in->flow6, in->seq, w->w_now_sec,
-			     &co, tsval, &tsval) :
-		cookie_make(&w->w_ckeys, &in->flow, in->seq, w->w_now_sec,
-			    &co, tsval, &tsval);
-	w->w_cookie_last_ms[l->l_id] = w->w_now_ms;
-	w->w_cookie_sent[l->l_id] = true;
+	se.se_iss = cookie_for(w, in, &se);
+	se.se_flags |= SE_CKISN;
+	cookie_window_opens(w, l->l_id);
 	w->w_stats.cookies_sent++;
 	synack_send(w, &se, pkt_flow_key(in), m, tsval);
 }
@@ -461,9 +494,20 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	}
 	mut_note(mut, sig);
 	synq_fill(e, pi, m, in, l);
-	e->se_iss = in->family == 6 ?
-		isn_make6(&w->w_engine->e_isn_key, &in->flow6, w->w_now_us) :
-		isn_make(&w->w_engine->e_isn_key, &in->flow, w->w_now_us);
+	if (pp->cookies == SG_COOKIES_NEVER) {
+		e->se_iss = in->family == 6 ?
+			isn_make6(&w->w_engine->e_isn_key, &in->flow6,
+				  w->w_now_us) :
+			isn_make(&w->w_engine->e_isn_key, &in->flow,
+				 w->w_now_us);
+	} else {
+		/* FreeBSD's syncache way: while cookies may be used, the
+		 * entry's ISN is a cookie too, so an ACK that finds the
+		 * entry gone (pruned under a flood, timed out, refused on
+		 * overflow) still completes as a cookie. */
+		e->se_iss = cookie_for(w, in, e);
+		e->se_flags |= SE_CKISN;
+	}
 	timer_arm(w->w_wheel, &e->se_timer, w->w_now_ms + pp->synack_rto_ms);
 	w->w_stats.synq_added++;
 	w->w_stats.synack_out++;
@@ -1065,6 +1109,11 @@ synack_timeout(struct worker *w, struct synq_entry *e)
 	const struct sg_params *pp = params(w);
 	uint32_t rto;
 
+	/* An entry dropped without an answer may still see its ACK: when
+	 * its ISN is a cookie, let that ACK be checked as one. */
+	if ((e->se_retries >= pp->synack_retries || w->w_flood) &&
+	    (e->se_flags & SE_CKISN))
+		cookie_window_opens(w, e->se_listener);
 	if (e->se_retries >= pp->synack_retries) {
 		w->w_stats.synq_timeout++;
 		synq_drop(w, e, true);

@@ -234,6 +234,93 @@ test_cookie_end_to_end(void **state)
 	sg_close(c);
 }
 
+/* A small table that prunes under pressure instead of retransmitting. */
+static void
+tune_small_prune(struct sg_params *p)
+{
+	p->synq_size = 64;
+	p->synack_rto_ms = 100;
+	p->synack_retries = 3;
+}
+
+/*
+ * A middlebox stripped the timestamps from the third segment of a cookie
+ * handshake whose SYN had them: it completes as Linux does, with window
+ * scaling, SACK and timestamps off (it used to fail the cookie's MAC,
+ * which covered the options in TSecr, and draw a RST).
+ */
+static void
+test_cookie_ack_without_timestamps(void **state)
+{
+	struct sg_conn_info ci;
+	struct sg_conn *c;
+	struct pkt_info sa;
+
+	(void)state;
+	engine_up(tune_always);
+	sa = syn(40006, 7000, &all_opts);
+	assert_true(sa.opts.o_present & OPT_TS);
+	ack(40006, 7001, sa.seq + 1, NULL, NULL);	/* no options */
+	expect_none();					/* no RST */
+	assert_int_equal(wk->w_stats.cookies_ok, 1);
+	assert_int_equal(wk->w_stats.cookies_failed, 0);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_conn_info(c, &ci);
+	assert_true(ci.opts.via_cookie);
+	assert_int_equal(ci.opts.mss, 1460);
+	assert_false(ci.opts.ts_ok);
+	assert_false(ci.opts.wscale_ok);
+	assert_false(ci.opts.sack_ok);
+	sg_close(c);
+}
+
+/*
+ * Under a flood the half-open entry of a real client is pruned at its
+ * first timeout; its ACK comes later and finds no entry.  The entry's ISN
+ * was a cookie (FreeBSD's syncache way), so the ACK completes the
+ * handshake instead of drawing a RST (issue 10: 26 clients reset in a
+ * four-minute flood, cookies_failed = rst_out = 26).
+ */
+static void
+test_pruned_entry_still_completes(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct sg_conn_info ci;
+	struct sg_conn *c;
+	struct pkt_info sa, r;
+	uint16_t i;
+
+	(void)state;
+	engine_up(tune_small_prune);
+	/* The real client, with timestamps and window scaling. */
+	sa = syn(42000, 9000, &o);
+	/* A flood fills the table past its high-water mark. */
+	for (i = 0; i < 60; i++)
+		syn((uint16_t)(43000 + i), 100u * i, NULL);
+	assert_true(wk->w_flood);
+	drain_tx();
+	/* First timeout: every entry is pruned, the client's among them. */
+	poll_at(now_us + 101 * 1000);
+	assert_true(wk->w_stats.synq_pruned >= 56);
+	assert_int_equal(synq_used(&wk->w_synq), 0);
+	drain_tx();
+	/* The client's late ACK, echoing the SYN-ACK's TSval. */
+	o.o_present = OPT_TS;
+	o.o_tsval = 1001;
+	o.o_tsecr = sa.opts.o_tsval;
+	ack(42000, 9001, sa.seq + 1, NULL, &o);
+	assert_false(sent(&r, NULL));			/* no RST */
+	assert_int_equal(wk->w_stats.cookies_failed, 0);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_conn_info(c, &ci);
+	assert_true(ci.opts.via_cookie);
+	assert_int_equal(ci.iss, sa.seq);
+	assert_true(ci.opts.ts_ok);
+	assert_true(ci.opts.wscale_ok);
+	assert_int_equal(ci.opts.snd_wscale, 7);
+	sg_close(c);
+}
+
 static void
 tune_small_auto(struct sg_params *p)
 {
@@ -873,6 +960,10 @@ main(void)
 		cmocka_unit_test_teardown(test_duplicate_syn, engine_down),
 		cmocka_unit_test_teardown(test_rst_in_syn_recv, engine_down),
 		cmocka_unit_test_teardown(test_cookie_end_to_end, engine_down),
+		cmocka_unit_test_teardown(test_cookie_ack_without_timestamps,
+					  engine_down),
+		cmocka_unit_test_teardown(test_pruned_entry_still_completes,
+					  engine_down),
 		cmocka_unit_test_teardown(test_cookie_auto_hysteresis, engine_down),
 		cmocka_unit_test_teardown(test_cookies_never_drops_when_full, engine_down),
 		cmocka_unit_test_teardown(test_data_on_third_ack, engine_down),
