@@ -145,6 +145,8 @@ struct sg_conn {
 	uint8_t c_family;		/* 4 or 6 */
 	uint32_t c_iss;
 	uint32_t c_irs;
+	uint32_t c_ts_off;		/* TSval = worker ms clock + this
+					   (RFC 7323 5.4: per connection) */
 	uint8_t c_peer_mac[6];
 	uint8_t c_port;			/* index of the worker's port */
 	uint8_t c_worker;

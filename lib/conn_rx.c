@@ -22,7 +22,7 @@ cdrop(struct worker *w, struct rte_mbuf *m, enum sg_drop why)
 	rte_pktmbuf_free(m);
 }
 
-/* RFC 5961 3.2, 4.2: answer with an ACK, rate-limited. */
+/* RFC 5961 3.2, 4.2: answer with an ACK, from the reply budget. */
 static void
 challenge_ack(struct worker *w, struct sg_conn *c)
 {
@@ -32,6 +32,39 @@ challenge_ack(struct worker *w, struct sg_conn *c)
 	}
 	w->w_stats.challenge_acks++;
 	conn_send_ack(w, c);
+}
+
+/* RFC 9293 3.10.7.4, RFC 5961 5: an unacceptable segment draws at most a
+ * duplicate ACK, from the reply budget: a blind sender never gets more
+ * out of a connection than the budget allows. */
+static void
+oow_ack(struct worker *w, struct sg_conn *c)
+{
+	if (!worker_reply_allowed(w)) {
+		w->w_stats.rst_ratelimited++;
+		return;
+	}
+	w->w_stats.oow_acks++;
+	conn_send_ack(w, c);
+}
+
+/*
+ * RFC 9293 3.10.7.4's acceptance test: a segment of len sequence numbers
+ * (FIN included) starting at seq must overlap the window [rcv_nxt,
+ * rcv_nxt + wnd).  With a zero window only what starts at rcv_nxt is
+ * taken -- its data is then cut, but its ACK counts (the RFC's "special
+ * allowance" for ACKs).
+ */
+static bool
+seq_acceptable(uint32_t rcv_nxt, uint32_t wnd, uint32_t seq, uint32_t len)
+{
+	uint32_t last = seq + len - 1;
+
+	if (wnd == 0)
+		return seq == rcv_nxt;
+	if ((uint32_t)(seq - rcv_nxt) < wnd)
+		return true;
+	return len != 0 && (uint32_t)(last - rcv_nxt) < wnd;
 }
 
 /* RFC 6298 2.2-2.4, with Jacobson's scaled arithmetic.  The sample comes
@@ -136,7 +169,8 @@ ack_new(struct worker *w, struct sg_conn *c, const struct pkt_info *in)
 	 * single timed segment. */
 	if (c->c_opts.ts_ok && (in->opts.o_present & OPT_TS) &&
 	    in->opts.o_tsecr != 0)
-		rtt_sample(c, (int32_t)(worker_ts_now(w) - in->opts.o_tsecr));
+		rtt_sample(c, (int32_t)(worker_tsval(w, c->c_ts_off) -
+					in->opts.o_tsecr));
 	else if ((c->c_flags & CF_RTT_TIMING) &&
 		 seq_lt(c->c_rtt_seq, in->ack)) {
 		rtt_sample(c, (int32_t)(w->w_now_ms - c->c_rtt_ms));
@@ -251,33 +285,48 @@ peer_fin(struct worker *w, struct sg_conn *c)
 	}
 }
 
-/* TIME-WAIT: a retransmitted FIN is ACKed again and restarts the 2 MSL
- * wait (RFC 9293 3.10.7.4); a new SYN may reuse the 4-tuple (RFC 6191). */
+/*
+ * TIME-WAIT (RFC 9293 3.10.7.4): the only thing expected is the peer's FIN
+ * again, exactly where it was (our ACK of it was lost): ACK it and restart
+ * the 2 MSL wait.  A SYN above the old sequence space starts a new
+ * incarnation (RFC 6191).  RSTs are ignored (RFC 1337).  Anything else is
+ * unacceptable: at most a duplicate ACK from the reply budget, and the
+ * wait is not restarted -- blind segments cannot extend it.
+ */
 static bool
 time_wait_input(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 		const struct pkt_info *in)
 {
 	uint8_t fl = in->tcp_flags;
+	uint32_t end = in->seq + in->payload_len + !!(fl & TCPF_FIN);
 
 	if (fl & TCPF_RST) {
 		cdrop(w, m, SG_DROP_CONN_STATE);
 		return true;
 	}
-	if ((fl & TCPF_SYN) && !(fl & TCPF_ACK) &&
-	    seq_lt(c->c_rcv_nxt, in->seq)) {
-		/* A new incarnation: end TIME-WAIT, let the listener
-		 * take the SYN. */
-		conn_closed(w, c);
-		return false;
+	if (fl & TCPF_SYN) {
+		if (!(fl & TCPF_ACK) && seq_lt(c->c_rcv_nxt, in->seq)) {
+			/* A new incarnation: end TIME-WAIT, let the
+			 * listener take the SYN. */
+			conn_closed(w, c);
+			return false;
+		}
+		challenge_ack(w, c);		/* RFC 5961 4.2 */
+		cdrop(w, m, SG_DROP_CONN_STATE);
+		return true;
 	}
-	if (fl & TCPF_FIN) {
+	if ((fl & (TCPF_FIN | TCPF_ACK)) == (TCPF_FIN | TCPF_ACK) &&
+	    end == c->c_rcv_nxt && in->ack == c->c_snd_max) {
 		w->w_stats.time_wait_reacks++;
 		enter_time_wait(w, c);
 		w->w_stats.time_wait--;	/* a restart, not a new entry */
+		conn_send_ack(w, c);
+		conn_rearm(w, c);
+		rte_pktmbuf_free(m);
+		return true;
 	}
-	conn_send_ack(w, c);
-	conn_rearm(w, c);
-	rte_pktmbuf_free(m);
+	oow_ack(w, c);
+	cdrop(w, m, SG_DROP_CONN_SEQ);
 	return true;
 }
 
@@ -329,49 +378,45 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 		return true;
 	}
 
-	/* Acceptability (RFC 9293 3.10.7.4), trimming what we already have.
-	 * Data beyond rcv_nxt is out of order: no reassembly, a duplicate
-	 * ACK tells the peer where we are (fast retransmit on its side). */
+	/* Acceptability (RFC 9293 3.10.7.4) against the window we offered.
+	 * An unacceptable segment -- entirely old, or beyond the window --
+	 * moves nothing: neither its ACK field nor its timestamp is looked
+	 * at; it draws one duplicate ACK from the reply budget.  A blind
+	 * attacker must hit both windows to change anything. */
+	if (!seq_acceptable(c->c_rcv_nxt,
+			    seq_lt(c->c_rcv_nxt, c->c_rcv_adv) ?
+			    c->c_rcv_adv - c->c_rcv_nxt : 0,
+			    seq, len + has_fin)) {
+		oow_ack(w, c);
+		cdrop(w, m, SG_DROP_CONN_SEQ);
+		return true;
+	}
+	/* Trim what we already have; data beyond rcv_nxt is out of order:
+	 * no reassembly, a duplicate ACK tells the peer where we are (fast
+	 * retransmit on its side). */
 	if (seq_lt(seq, c->c_rcv_nxt)) {
-		uint32_t old = c->c_rcv_nxt - seq;
-
-		if (old >= len + has_fin) {
-			/* Entirely old (a retransmission): re-ACK. */
-			c->c_flags |= CF_ACK_NOW;
-			len = 0;
-			has_fin = false;
-		} else {
-			skip = RTE_MIN(old, len);
-			len -= skip;
-			seq = c->c_rcv_nxt;
-		}
-	} else if (seq != c->c_rcv_nxt) {
-		if (len != 0 || has_fin) {
-			w->w_stats.ooo_segs++;
-			c->c_flags |= CF_ACK_NOW;
-			len = 0;
-			has_fin = false;
-		}
-		if (!seq_lt(seq, c->c_rcv_nxt + RTE_MAX(wnd, 1u))) {
-			conn_send_ack(w, c);
-			cdrop(w, m, SG_DROP_CONN_SEQ);
-			return true;
-		}
+		skip = RTE_MIN(c->c_rcv_nxt - seq, len);
+		len -= skip;
+		seq = c->c_rcv_nxt;
+	} else if (seq != c->c_rcv_nxt && (len != 0 || has_fin)) {
+		w->w_stats.ooo_segs++;
+		c->c_flags |= CF_ACK_NOW;
+		len = 0;
+		has_fin = false;
 	}
 	if (len > wnd) {
-		/* Past our window: keep what fits, the FIN cannot. */
+		/* Past the room we have: keep what fits, the FIN cannot. */
 		len = wnd;
 		has_fin = false;
 		c->c_flags |= CF_ACK_NOW;
 	}
 
-	/* ACK: RFC 5961 5.2 -- acceptable in [snd_una - max_wnd, snd_max]. */
-	if (seq_lt(c->c_snd_max, in->ack)) {
-		conn_send_ack(w, c);
-		cdrop(w, m, SG_DROP_CONN_ACK);
-		return true;
-	}
-	if (seq_lt(in->ack, c->c_snd_una - c->c_max_wnd)) {
+	/* ACK: RFC 5961 5.2 -- acceptable in [snd_una - max_wnd, snd_max];
+	 * otherwise drop the segment and answer with an ACK (RFC 9293 says
+	 * so for an ACK of what was never sent), from the budget. */
+	if (seq_lt(c->c_snd_max, in->ack) ||
+	    seq_lt(in->ack, c->c_snd_una - c->c_max_wnd)) {
+		oow_ack(w, c);
 		cdrop(w, m, SG_DROP_CONN_ACK);
 		return true;
 	}

@@ -93,7 +93,7 @@ xmit(struct worker *w, struct sg_conn *c, uint32_t seq, uint8_t flags,
 		t.ack = 0;
 	if (c->c_opts.ts_ok) {
 		t.opts.o_present = OPT_TS;
-		t.opts.o_tsval = worker_ts_now(w);
+		t.opts.o_tsval = worker_tsval(w, c->c_ts_off);
 		t.opts.o_tsecr = c->c_ts_recent;
 	}
 	worker_tcp_send(w, c->c_port, NULL, &t);

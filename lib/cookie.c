@@ -65,9 +65,12 @@ cookie_mss_index(uint16_t mss)
 	return 0;
 }
 
-static uint32_t
-cookie_mac(const struct cookie_keys *k, unsigned family, const void *flow,
-	   uint32_t irs, uint64_t t, unsigned mss_idx, unsigned parity)
+/* The whole SipHash: its top COOKIE_MAC_BITS are the MAC, its low 32 bits
+ * the connection's TSval offset (RFC 7323 5.4), never on the wire as
+ * such, and the same wherever the cookie validates (fleet keys). */
+static uint64_t
+cookie_hash(const struct cookie_keys *k, unsigned family, const void *flow,
+	    uint32_t irs, uint64_t t, unsigned mss_idx, unsigned parity)
 {
 	uint64_t m2 = (t & 0xffffffffffULL) | (uint64_t)mss_idx << 40 |
 		      (uint64_t)parity << 48;
@@ -89,6 +92,12 @@ cookie_mac(const struct cookie_keys *k, unsigned family, const void *flow,
 		     (uint64_t)irs << 32;
 		h = siphash24_3u64(&k->ck_key[parity], m0, m1, m2);
 	}
+	return h;
+}
+
+static inline uint32_t
+mac_of(uint64_t h)
+{
 	return (uint32_t)(h >> (64 - COOKIE_MAC_BITS));
 }
 
@@ -113,24 +122,26 @@ cookie_tsval(uint32_t ts_now, const struct cookie_opts *o)
 
 static uint32_t
 make_any(const struct cookie_keys *k, unsigned family, const void *flow,
-	 uint32_t irs, uint64_t now_sec, const struct cookie_opts *o,
+	 uint32_t irs, uint64_t now_sec, struct cookie_opts *o,
 	 uint32_t ts_now, uint32_t *tsval)
 {
 	uint64_t t = now_sec >> COOKIE_TICK_SHIFT;
 	unsigned mss_idx = cookie_mss_index(o->mss);
 	unsigned parity = k->ck_gen & 1;
+	uint64_t h;
 
 	RTE_BUILD_BUG_ON(RTE_DIM(cookie_mss_table) != COOKIE_MSS_COUNT);
 	RTE_BUILD_BUG_ON(COOKIE_MAC_BITS != 25);
+	h = cookie_hash(k, family, flow, irs, t, mss_idx, parity);
+	o->ts_off = (uint32_t)h;
 	if (o->has_ts)
-		*tsval = cookie_tsval(ts_now, o);
-	return cookie_assemble(cookie_mac(k, family, flow, irs, t, mss_idx,
-					  parity), t, mss_idx, parity);
+		*tsval = cookie_tsval(ts_now + o->ts_off, o);
+	return cookie_assemble(mac_of(h), t, mss_idx, parity);
 }
 
 uint32_t
 cookie_make(const struct cookie_keys *k, const struct flow4 *flow,
-	    uint32_t irs, uint64_t now_sec, const struct cookie_opts *o,
+	    uint32_t irs, uint64_t now_sec, struct cookie_opts *o,
 	    uint32_t ts_now, uint32_t *tsval)
 {
 	return make_any(k, 4, flow, irs, now_sec, o, ts_now, tsval);
@@ -138,18 +149,19 @@ cookie_make(const struct cookie_keys *k, const struct flow4 *flow,
 
 uint32_t
 cookie_make6(const struct cookie_keys *k, const struct flow6 *flow,
-	     uint32_t irs, uint64_t now_sec, const struct cookie_opts *o,
+	     uint32_t irs, uint64_t now_sec, struct cookie_opts *o,
 	     uint32_t ts_now, uint32_t *tsval)
 {
 	return make_any(k, 6, flow, irs, now_sec, o, ts_now, tsval);
 }
 
+/* Verify cookie for (flow, irs) at now_sec: its MAC under the key it
+ * names (or the grace key), at most COOKIE_MAX_AGE_TICKS old.  Returns the
+ * whole hash in *h. */
 static bool
-check_any(const struct cookie_keys *k, unsigned family, const void *flow,
-	  uint32_t seq, uint32_t ack, uint64_t now_sec, bool has_ts,
-	  uint32_t tsecr, struct cookie_opts *o)
+verify(const struct cookie_keys *k, unsigned family, const void *flow,
+       uint32_t irs, uint32_t cookie, uint64_t now_sec, uint64_t *h)
 {
-	uint32_t cookie = ack - 1, irs = seq - 1;
 	uint64_t t_now = now_sec >> COOKIE_TICK_SHIFT, t;
 	unsigned tlow = (cookie >> TIME_SHIFT) & TIME_MASK;
 	unsigned mss_idx = (cookie >> 1) & MSS_MASK;
@@ -161,20 +173,45 @@ check_any(const struct cookie_keys *k, unsigned family, const void *flow,
 	if (age > COOKIE_MAX_AGE_TICKS || age > t_now)
 		return false;
 	t = t_now - age;
-	if (cookie_mac(k, family, flow, irs, t, mss_idx, parity) !=
-	    cookie >> (32 - COOKIE_MAC_BITS)) {
+	*h = cookie_hash(k, family, flow, irs, t, mss_idx, parity);
+	if (mac_of(*h) != cookie >> (32 - COOKIE_MAC_BITS)) {
 		/* Minted with a key a reload has just replaced? */
 		struct cookie_keys g;
 
 		if (!k->ck_grace_valid || k->ck_grace_parity != parity)
 			return false;
 		g.ck_key[parity] = k->ck_grace;
-		if (cookie_mac(&g, family, flow, irs, t, mss_idx, parity) !=
-		    cookie >> (32 - COOKIE_MAC_BITS))
+		*h = cookie_hash(&g, family, flow, irs, t, mss_idx, parity);
+		if (mac_of(*h) != cookie >> (32 - COOKIE_MAC_BITS))
 			return false;
 	}
+	return true;
+}
+
+uint32_t
+cookie_ts_offset(const struct cookie_keys *k, unsigned family,
+		 const void *flow, uint32_t irs, uint32_t cookie,
+		 uint64_t now_sec)
+{
+	uint64_t h;
+
+	return verify(k, family, flow, irs, cookie, now_sec, &h) ?
+	       (uint32_t)h : 0;
+}
+
+static bool
+check_any(const struct cookie_keys *k, unsigned family, const void *flow,
+	  uint32_t seq, uint32_t ack, uint64_t now_sec, bool has_ts,
+	  uint32_t tsecr, struct cookie_opts *o)
+{
+	uint32_t cookie = ack - 1;
+	uint64_t h;
+
+	if (!verify(k, family, flow, seq - 1, cookie, now_sec, &h))
+		return false;
 	memset(o, 0, sizeof(*o));
-	o->mss = cookie_mss_table[mss_idx];
+	o->ts_off = (uint32_t)h;
+	o->mss = cookie_mss_table[(cookie >> 1) & MSS_MASK];
 	if (has_ts) {
 		unsigned ws = (tsecr >> 2) & 15;
 

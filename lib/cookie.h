@@ -72,6 +72,7 @@ struct cookie_opts {
 	bool sack_ok;
 	bool has_ts;
 	bool ecn;		/* the SYN asked for ECN (ECE+CWR) */
+	uint32_t ts_off;	/* out: the connection's TSval offset */
 };
 
 /* Index of the largest table MSS <= mss (0 when mss is below them all). */
@@ -80,20 +81,25 @@ unsigned cookie_mss_index(uint16_t mss);
 /*
  * Mint a cookie ISN for a SYN from `flow` with sequence number `irs`,
  * at time `now_sec` (any monotonic seconds clock shared by the checker).
- * When o->has_ts, *tsval receives the TSval to put in the SYN-ACK: `ts_now`
- * with its low COOKIE_TS_BITS bits carrying wscale/SACK/ECN (and the
- * value never runs ahead of ts_now).  Returns the ISN.
+ * Sets o->ts_off, the connection's TSval offset (the low half of the
+ * cookie's hash).  When o->has_ts, *tsval receives the TSval to put in the
+ * SYN-ACK: `ts_now` (a ms clock) + that offset, its low COOKIE_TS_BITS
+ * bits carrying wscale/SACK/ECN (never running ahead).  Returns the ISN.
  */
 uint32_t cookie_make(const struct cookie_keys *k, const struct flow4 *flow,
-		     uint32_t irs, uint64_t now_sec,
-		     const struct cookie_opts *o, uint32_t ts_now,
-		     uint32_t *tsval);
+		     uint32_t irs, uint64_t now_sec, struct cookie_opts *o,
+		     uint32_t ts_now, uint32_t *tsval);
 
 /* The same for an IPv6 flow: the MAC covers both 128-bit addresses. */
 uint32_t cookie_make6(const struct cookie_keys *k, const struct flow6 *flow,
-		      uint32_t irs, uint64_t now_sec,
-		      const struct cookie_opts *o, uint32_t ts_now,
-		      uint32_t *tsval);
+		      uint32_t irs, uint64_t now_sec, struct cookie_opts *o,
+		      uint32_t ts_now, uint32_t *tsval);
+
+/* The TSval offset of a valid cookie ISN for (flow, irs) -- flow a flow4
+ * or a flow6 by family -- as cookie_make set it (0 if it is not valid). */
+uint32_t cookie_ts_offset(const struct cookie_keys *k, unsigned family,
+			  const void *flow, uint32_t irs, uint32_t cookie,
+			  uint64_t now_sec);
 
 /* Bits of TSval that carry options. */
 #define COOKIE_TS_BITS	6

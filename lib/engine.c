@@ -62,9 +62,6 @@ sg_engine_create(const struct sg_params *p, unsigned n_workers,
 	if (ret == 0)
 		ret = cookie_keys_init(&e->e_ckeys);
 	e->e_ckeys.ck_gen = (uint32_t)e->e_key_epoch;
-	if (ret == 0 && getrandom(&e->e_ts_offset, sizeof(e->e_ts_offset),
-				  0) != sizeof(e->e_ts_offset))
-		ret = -EIO;
 	if (ret < 0)
 		goto err_engine;
 	for (i = 0; i < n_workers; i++) {
@@ -201,7 +198,10 @@ sg_engine_update_keys(struct sg_engine *e, uint64_t unix_sec)
 	struct cookie_keys k = e->e_ckeys;
 	int ret = 0;
 
-	if (n == e->e_key_epoch)
+	/* Same epoch, or the wall clock stepped back (the workers' cookie
+	 * clock did not: it runs on the TSC): keep the keys, so cookies in
+	 * flight stay valid; rotation resumes past the epoch we are in. */
+	if (n <= e->e_key_epoch)
 		return 0;
 	if (e->e_have_secret) {
 		cookie_keys_set_epoch(&k, e->e_secret, n);

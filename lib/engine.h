@@ -25,7 +25,6 @@ struct sg_engine {
 	struct worker *e_workers[SG_MAX_WORKERS];
 	struct listener_table e_listeners;
 	struct siphash_key e_isn_key;	/* RFC 6528 F() secret */
-	uint32_t e_ts_offset;		/* random TSval base (RFC 7323 5.4) */
 	uint64_t e_start_tsc;
 	uint64_t e_tsc_hz;
 

@@ -19,4 +19,17 @@ uint32_t isn_make(const struct siphash_key *key, const struct flow4 *flow,
 uint32_t isn_make6(const struct siphash_key *key, const struct flow6 *flow,
 		   uint64_t usec);
 
+/*
+ * Either family (flow: a flow4 or flow6), and the connection's TSval offset
+ * (RFC 7323 5.4: per connection, so TSvals reveal neither the host's clock
+ * nor which connections share it) from the other half of the same hash:
+ * no extra hashing per SYN.
+ */
+uint32_t isn_make_any(const struct siphash_key *key, unsigned family,
+		      const void *flow, uint64_t usec, uint32_t *ts_off);
+
+/* The TSval offset isn_make_any gave for that flow. */
+uint32_t isn_ts_offset(const struct siphash_key *key, unsigned family,
+		       const void *flow);
+
 #endif /* SG_ISN_H */

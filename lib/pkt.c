@@ -532,6 +532,13 @@ pkt_parse(const uint8_t *f, uint32_t len, unsigned ck, struct pkt_info *pi,
 		*why = SG_DROP_SHORT_FRAME;
 		return PKT_DROP;
 	}
+	/* Replies go to the frame's L2 source: a multicast or broadcast one
+	 * (I/G bit set) is no station to answer, and would turn one frame
+	 * into a reply to every station on the link. */
+	if (f[6] & 1) {
+		*why = SG_DROP_ETH_SRC_MCAST;
+		return PKT_DROP;
+	}
 	et = rd16(f + 12);
 	pi->family = 4;
 	if (et == ETH_P_ARP)
@@ -649,6 +656,8 @@ pkt_icmp_echo_reply(uint8_t *f, const struct pkt_info *pi)
 	unsigned ihl = pi->l4_off - pi->l3_off;
 	uint8_t mac[6], addr[4];
 
+	unsigned l4_len = pi->l3_end - pi->l4_off;
+
 	if (pi->family == 6)
 		return icmp6_echo_reply(f, pi);
 	memcpy(mac, f, 6);			/* we were the destination */
@@ -656,14 +665,23 @@ pkt_icmp_echo_reply(uint8_t *f, const struct pkt_info *pi)
 	memcpy(addr, ip + 12, 4);
 	memcpy(ip + 12, ip + 16, 4);
 	memcpy(ip + 16, addr, 4);
+	/* IP options the request had (a source route, a record route) are
+	 * not sent back (RFC 1812 4.3.2.4 lets us; Linux strips most). */
+	if (ihl != PKT_IP4_LEN) {
+		memmove(ip + PKT_IP4_LEN, ic, l4_len);
+		ic = ip + PKT_IP4_LEN;
+		ihl = PKT_IP4_LEN;
+		ip[0] = 0x45;
+		wr16(ip + 2, (uint16_t)(PKT_IP4_LEN + l4_len));
+	}
 	ip[8] = 64;
 	ip[10] = ip[11] = 0;
 	*(uint16_t *)(void *)(ip + 10) = pkt_ip4_cksum(ip, ihl);
 	ic[0] = 0;				/* echo reply */
 	ic[2] = ic[3] = 0;
 	*(uint16_t *)(void *)(ic + 2) = (uint16_t)~fold(
-		__rte_raw_cksum(ic, pi->l3_end - pi->l4_off, 0));
-	return pi->l3_end;
+		__rte_raw_cksum(ic, l4_len, 0));
+	return pi->l3_off + PKT_IP4_LEN + l4_len;
 }
 
 uint32_t

@@ -18,6 +18,8 @@
 /* Why a received frame was dropped.  X(enum suffix, printed name). */
 #define SG_DROP_REASONS(X) \
 	X(SHORT_FRAME, "drop_short_frame")       /* < Ethernet header */ \
+	X(ETH_SRC_MCAST, "drop_eth_src_mcast")   /* source MAC multicast or \
+						    broadcast */ \
 	X(ETHERTYPE, "drop_ethertype")           /* not IPv4 / IPv6 / ARP */ \
 	X(ARP_MALFORMED, "drop_arp_malformed")   /* bad hw/proto len, op */ \
 	X(ARP_NOT_OURS, "drop_arp_not_ours")     /* target is not ours */ \
@@ -95,7 +97,9 @@ enum sg_drop {
 	X(overflow_drop, "overflow_drop") \
 	X(overflow_reset, "overflow_reset") \
 	X(rst_out, "rst_out") \
-	X(rst_ratelimited, "rst_ratelimited") \
+	X(rst_ratelimited, "rst_ratelimited") /* replies the budget refused \
+						 (RST, challenge/dup ACK, NA, \
+						 dup SYN-ACK) */ \
 	X(conn_reset, "conn_reset")           /* peer RST on accepted conn */ \
 	X(conn_closed, "conn_closed")         /* reached CLOSED */ \
 	X(conn_freed, "conn_freed")           /* returned to the pool */ \
@@ -105,6 +109,8 @@ enum sg_drop {
 	X(fast_retransmits, "fast_retransmits") /* on 3 duplicate ACKs */ \
 	X(ooo_segs, "ooo_segs")               /* out of order: dup ACK */ \
 	X(challenge_acks, "challenge_acks")   /* RFC 5961 */ \
+	X(oow_acks, "oow_acks")               /* duplicate ACKs to \
+						 unacceptable segments */ \
 	X(window_probes, "window_probes")     /* zero-window persist */ \
 	X(time_wait, "time_wait")             /* entered TIME-WAIT */ \
 	X(time_wait_reacks, "time_wait_reacks") /* FIN re-ACKed in TIME-WAIT */ \

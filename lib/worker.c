@@ -65,12 +65,6 @@ params(const struct worker *w)
 	return &w->w_engine->e_params;
 }
 
-static inline uint32_t
-ts_now(const struct worker *w)
-{
-	return worker_ts_now(w);
-}
-
 static inline bool
 seq_in_window(uint32_t seq, uint32_t start, uint32_t wnd)
 {
@@ -365,13 +359,52 @@ entry_cookie_opts(const struct synq_entry *e, struct cookie_opts *co)
 	co->ecn = e->se_flags & SE_ECN;
 }
 
+/* The options of the SYN-ACK e describes: only those its SYN had (MSS
+ * included: without it the peer assumes 536), so a first SYN-ACK is never
+ * longer than its SYN and the acceptor never amplifies a flood in bytes. */
+static void
+synack_opts(const struct worker *w, const struct synq_entry *e,
+	    struct pkt_tcp_opts *o)
+{
+	o->o_present = 0;
+	if (e->se_flags & SE_MSS) {
+		o->o_present |= OPT_MSS;
+		o->o_mss = worker_mss(params(w), entry_family(e));
+	}
+	if (e->se_flags & SE_SACK)
+		o->o_present |= OPT_SACKOK;
+	if (e->se_flags & SE_TS) {
+		o->o_present |= OPT_TS;
+		o->o_tsecr = e->se_ts_recent;
+	}
+	if (e->se_flags & SE_WSCALE) {
+		o->o_present |= OPT_WSCALE;
+		o->o_wscale = CONN_RCV_WSCALE;
+	}
+}
+
+/* The TSval offset of the connection e would become (RFC 7323 5.4): the
+ * other half of the hash that made its ISN, recomputed (entries have no
+ * room to keep it; this runs for retransmissions and promotions only). */
+static uint32_t
+entry_ts_off(const struct worker *w, const struct synq_entry *e,
+	     const void *key)
+{
+	if (e->se_flags & SE_CKISN)
+		return cookie_ts_offset(&w->w_ckeys, entry_family(e), key,
+					e->se_irs, e->se_iss, w->w_now_sec);
+	return isn_ts_offset(&w->w_engine->e_isn_key, entry_family(e), key);
+}
+
 /* Send the SYN-ACK that e describes for the flow with key `key`, into m
- * (or a fresh mbuf), with TSval `tsval` (or, when e's ISN is a cookie,
- * one that carries the options, as every SYN-ACK of it must). */
+ * (or a fresh mbuf), with the TSval of a connection whose offset is
+ * ts_off (when e's ISN is a cookie, one that carries the options, as
+ * every SYN-ACK of it must). */
 static void
 synack_send(struct worker *w, const struct synq_entry *e, const void *key,
-	    struct rte_mbuf *m, uint32_t tsval)
+	    struct rte_mbuf *m, uint32_t ts_off)
 {
+	uint32_t tsval = w->w_now_ms + ts_off;
 	struct pkt_tcp_out t;
 
 	if ((e->se_flags & (SE_CKISN | SE_TS)) == (SE_CKISN | SE_TS)) {
@@ -386,25 +419,8 @@ synack_send(struct worker *w, const struct synq_entry *e, const void *key,
 	t.ack = e->se_irs + 1;
 	t.flags = TCPF_SYN | TCPF_ACK;
 	t.win = CONN_RCV_WND;	/* RFC 7323 2.2: a SYN's window is unscaled */
-	/* Only options the SYN had (MSS included: without it the peer
-	 * assumes 536), so a SYN-ACK is never longer than its SYN and the
-	 * acceptor never amplifies a flood in bytes. */
-	t.opts.o_present = 0;
-	if (e->se_flags & SE_MSS) {
-		t.opts.o_present |= OPT_MSS;
-		t.opts.o_mss = worker_mss(params(w), entry_family(e));
-	}
-	if (e->se_flags & SE_SACK)
-		t.opts.o_present |= OPT_SACKOK;
-	if (e->se_flags & SE_TS) {
-		t.opts.o_present |= OPT_TS;
-		t.opts.o_tsval = tsval;
-		t.opts.o_tsecr = e->se_ts_recent;
-	}
-	if (e->se_flags & SE_WSCALE) {
-		t.opts.o_present |= OPT_WSCALE;
-		t.opts.o_wscale = CONN_RCV_WSCALE;
-	}
+	synack_opts(w, e, &t.opts);
+	t.opts.o_tsval = tsval;
 	worker_tcp_send(w, e->se_port, m, &t);
 }
 
@@ -423,20 +439,23 @@ flood_enter(struct worker *w)
 	}
 }
 
-/* The cookie ISN for the SYN `in` that e records. */
+/* The cookie ISN for the SYN `in` that e records, and the TSval offset
+ * of the connection it may become. */
 static uint32_t
 cookie_for(const struct worker *w, const struct pkt_info *in,
-	   const struct synq_entry *e)
+	   const struct synq_entry *e, uint32_t *ts_off)
 {
 	struct cookie_opts co;
-	uint32_t tsval;
+	uint32_t tsval, isn;
 
 	entry_cookie_opts(e, &co);
-	return in->family == 6 ?
+	isn = in->family == 6 ?
 		cookie_make6(&w->w_ckeys, &in->flow6, in->seq, w->w_now_sec,
 			     &co, 0, &tsval) :
 		cookie_make(&w->w_ckeys, &in->flow, in->seq, w->w_now_sec,
 			    &co, 0, &tsval);
+	*ts_off = co.ts_off;
+	return isn;
 }
 
 /* ACKs on listener l may carry a cookie from now until the longest a
@@ -453,14 +472,14 @@ cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	      const struct pkt_info *in, const struct sg_listener *l)
 {
 	struct synq_entry se;
-	uint32_t tsval = ts_now(w);
+	uint32_t ts_off;
 
 	synq_fill(&se, pi, m, in, l);
-	se.se_iss = cookie_for(w, in, &se);
+	se.se_iss = cookie_for(w, in, &se, &ts_off);
 	se.se_flags |= SE_CKISN;
 	cookie_window_opens(w, l->l_id);
 	w->w_stats.cookies_sent++;
-	synack_send(w, &se, pkt_flow_key(in), m, tsval);
+	synack_send(w, &se, pkt_flow_key(in), m, ts_off);
 }
 
 static void
@@ -470,6 +489,7 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 {
 	const struct sg_params *pp = params(w);
 	struct synq_entry *e;
+	uint32_t ts_off;
 	int err = 0;
 
 	w->w_stats.syn_in++;
@@ -495,23 +515,21 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	mut_note(mut, sig);
 	synq_fill(e, pi, m, in, l);
 	if (pp->cookies == SG_COOKIES_NEVER) {
-		e->se_iss = in->family == 6 ?
-			isn_make6(&w->w_engine->e_isn_key, &in->flow6,
-				  w->w_now_us) :
-			isn_make(&w->w_engine->e_isn_key, &in->flow,
-				 w->w_now_us);
+		e->se_iss = isn_make_any(&w->w_engine->e_isn_key, in->family,
+					 pkt_flow_key(in), w->w_now_us,
+					 &ts_off);
 	} else {
 		/* FreeBSD's syncache way: while cookies may be used, the
 		 * entry's ISN is a cookie too, so an ACK that finds the
 		 * entry gone (pruned under a flood, timed out, refused on
 		 * overflow) still completes as a cookie. */
-		e->se_iss = cookie_for(w, in, e);
+		e->se_iss = cookie_for(w, in, e, &ts_off);
 		e->se_flags |= SE_CKISN;
 	}
 	timer_arm(w->w_wheel, &e->se_timer, w->w_now_ms + pp->synack_rto_ms);
 	w->w_stats.synq_added++;
 	w->w_stats.synack_out++;
-	synack_send(w, e, pkt_flow_key(in), m, ts_now(w));
+	synack_send(w, e, pkt_flow_key(in), m, ts_off);
 	if (synq_used(&w->w_synq) >= w->w_synq_high)
 		flood_enter(w);
 }
@@ -584,7 +602,7 @@ overflow(struct worker *w, unsigned pi, struct rte_mbuf *m,
 static void
 promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	const struct pkt_info *in, uint32_t sig, struct synq_entry *e,
-	struct sg_listener *l, struct rx_mut *mut)
+	uint32_t ts_off, struct sg_listener *l, struct rx_mut *mut)
 {
 	bool in_table = !(e->se_flags & SE_COOKIE);
 	struct sg_conn *c;
@@ -622,6 +640,7 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		c->c_flow6 = in->flow6;
 	c->c_iss = e->se_iss;
 	c->c_irs = e->se_irs;
+	c->c_ts_off = ts_off;
 	memcpy(c->c_peer_mac, e->se_peer_mac, RTE_ETHER_ADDR_LEN);
 	c->c_port = (uint8_t)pi;
 	c->c_worker = (uint8_t)w->w_id;
@@ -716,9 +735,19 @@ synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		/* A retransmitted SYN: the SYN-ACK was lost.  Same ISN, same
 		 * options, timer unchanged (RFC 9293 3.10.7.4).  A SYN with
 		 * another ISN gets the same answer: its ACK won't match and
-		 * the peer resets, freeing the entry. */
+		 * the peer resets, freeing the entry.  Answers come out of
+		 * the reply budget (Linux rate-limits them too): they carry
+		 * the first SYN's options, so a spoofed copy without any
+		 * would otherwise draw a longer reply than itself, and a
+		 * storm of copies as many replies. */
 		w->w_stats.syn_dup++;
-		synack_send(w, e, synq_key(&w->w_synq, e), m, ts_now(w));
+		if (!worker_reply_allowed(w)) {
+			w->w_stats.rst_ratelimited++;
+			rte_pktmbuf_free(m);
+			return;
+		}
+		synack_send(w, e, synq_key(&w->w_synq, e), m,
+			    entry_ts_off(w, e, synq_key(&w->w_synq, e)));
 		return;
 	}
 	if (!(fl & TCPF_ACK)) {
@@ -735,6 +764,7 @@ synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		return;
 	}
 	promote(w, pi, m, in, sig, e,
+		entry_ts_off(w, e, synq_key(&w->w_synq, e)),
 		w->w_engine->e_listeners.lt_l[e->se_listener], mut);
 }
 
@@ -781,7 +811,7 @@ cookie_ack_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		     (co.sack_ok ? SE_SACK : 0) | (co.has_ts ? SE_TS : 0) |
 		     (co.ecn ? SE_ECN : 0);
 	e.se_ts_recent = has_ts ? in->opts.o_tsval : 0;
-	promote(w, pi, m, in, sig, &e, l, mut);
+	promote(w, pi, m, in, sig, &e, co.ts_off, l, mut);
 }
 
 /* A segment for no known flow. */
@@ -884,9 +914,11 @@ nd_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		return;
 	}
 	/* An NS without a source link-layer option (DAD among them) is 8
-	 * bytes shorter than our answer: those answers share the
-	 * unsolicited-reply bucket, so a flood of them is not amplified. */
-	if (m->data_len < PKT_ND_NA_LEN && !worker_reply_allowed(w)) {
+	 * bytes shorter than our answer: those answers come out of the
+	 * reply budget, so a flood of them is not amplified.  The IPv6
+	 * length decides, not the frame's: padding is not a request. */
+	if (in->l3_end - in->l3_off < PKT_ND_NA_LEN - PKT_ETH_LEN &&
+	    !worker_reply_allowed(w)) {
 		w->w_stats.rst_ratelimited++;
 		rte_pktmbuf_free(m);
 		return;
@@ -1103,15 +1135,43 @@ worker_audit(const struct worker *w)
 
 /* ---- timers, commands, the loop ---------------------------------------- */
 
+/* How long a half-open entry lives at most: its SYN-ACK schedule. */
+static uint32_t
+synack_lifetime_ms(const struct sg_params *pp)
+{
+	uint64_t t = 0;
+	unsigned i;
+
+	for (i = 0; i <= pp->synack_retries; i++)
+		t += RTE_MIN((uint64_t)pp->synack_rto_ms << i,
+			     (uint64_t)SYNACK_RTO_MAX_MS);
+	return (uint32_t)t;
+}
+
+/* After a flood the entries it left are mostly spoofed too: they are
+ * still pruned at their first timeout, for one SYN-ACK schedule after the
+ * table came back under its low-water mark (hysteresis in time as well
+ * as in occupancy), so that what a flood episode sends never outgrows
+ * what it received. */
+static bool
+prune_hold(struct worker *w)
+{
+	if (w->w_prune_hold && !seq_lt(w->w_now_ms, w->w_prune_until))
+		w->w_prune_hold = false;
+	return w->w_prune_hold;
+}
+
 static void
 synack_timeout(struct worker *w, struct synq_entry *e)
 {
 	const struct sg_params *pp = params(w);
 	uint32_t rto;
 
+	bool prune = w->w_flood || prune_hold(w);
+
 	/* An entry dropped without an answer may still see its ACK: when
 	 * its ISN is a cookie, let that ACK be checked as one. */
-	if ((e->se_retries >= pp->synack_retries || w->w_flood) &&
+	if ((e->se_retries >= pp->synack_retries || prune) &&
 	    (e->se_flags & SE_CKISN))
 		cookie_window_opens(w, e->se_listener);
 	if (e->se_retries >= pp->synack_retries) {
@@ -1119,7 +1179,7 @@ synack_timeout(struct worker *w, struct synq_entry *e)
 		synq_drop(w, e, true);
 		return;
 	}
-	if (w->w_flood) {
+	if (prune) {
 		/* Under a flood most entries are spoofed: retransmitting to
 		 * them would multiply the flood and keep the table full.
 		 * Drop the entry at its first timeout instead; a real client
@@ -1131,7 +1191,8 @@ synack_timeout(struct worker *w, struct synq_entry *e)
 	}
 	e->se_retries++;
 	w->w_stats.synack_retrans++;
-	synack_send(w, e, synq_key(&w->w_synq, e), NULL, ts_now(w));
+	synack_send(w, e, synq_key(&w->w_synq, e), NULL,
+		    entry_ts_off(w, e, synq_key(&w->w_synq, e)));
 	/* Exponential back-off as Linux: rto << retries, capped. */
 	rto = RTE_MIN((uint64_t)pp->synack_rto_ms << e->se_retries,
 		      (uint64_t)SYNACK_RTO_MAX_MS);
@@ -1275,6 +1336,9 @@ after_rx(struct worker *w)
 	if (w->w_flood && synq_used(&w->w_synq) <= w->w_synq_low) {
 		w->w_flood = false;
 		w->w_flood_changed_ms = w->w_now_ms;
+		w->w_prune_hold = true;
+		w->w_prune_until = w->w_now_ms +
+				   synack_lifetime_ms(params(w));
 	}
 	worker_flush(w);
 }
@@ -1373,7 +1437,6 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	w->w_engine = e;
 	w->w_id = id;
 	w->w_socket = socket;
-	w->w_ts_offset = e->e_ts_offset;
 	w->w_unix_base = e->e_unix_base;
 
 	for (i = 0; i < pp->n_addrs; i++) {

@@ -89,7 +89,6 @@ struct worker {
 	uint8_t w_addr6[SG_MAX_ADDRS][16];
 	unsigned w_naddr6;
 
-	uint32_t w_ts_offset;		/* engine's random TSval base */
 	uint64_t w_unix_base;		/* engine's wall-clock base, s */
 
 	/* time, refreshed once per poll */
@@ -103,6 +102,8 @@ struct worker {
 	bool w_flood;			/* half-open table under pressure */
 	uint32_t w_flood_changed_ms;	/* when w_flood last changed */
 	uint64_t w_listen_overflow[SG_MAX_LISTENERS];	/* ring full */
+	bool w_prune_hold;		/* flood over, entries still pruned */
+	uint32_t w_prune_until;		/* ... until then (ms) */
 	uint32_t w_synq_high;		/* enter cookie mode at this use */
 	uint32_t w_synq_low;		/* leave it at this use */
 	uint32_t w_cookie_last_ms[SG_MAX_LISTENERS];	/* last cookie sent */
@@ -144,11 +145,12 @@ void worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts,
 /* Transmit everything buffered. */
 void worker_flush(struct worker *w);
 
-/* TSval to send now (RFC 7323: ms clock from a random base). */
+/* The TSval a connection with TSval offset `off` sends now (RFC 7323:
+ * a ms clock, a random offset per connection). */
 static inline uint32_t
-worker_ts_now(const struct worker *w)
+worker_tsval(const struct worker *w, uint32_t off)
 {
-	return w->w_now_ms + w->w_ts_offset;
+	return w->w_now_ms + off;
 }
 
 /* The MSS we advertise for a family: --mss is IPv4's; IPv6's header is

@@ -133,8 +133,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		static const uint8_t secret[32] = "syngate fuzzing: fixed secret";
 
 		sg_engine_set_secret(eng, secret, 64000);
-		eng->e_ts_offset = 0x10000;
-		wk->w_ts_offset = 0x10000;
 	}
 	pool = sg_engine_pktmbuf_pool(eng, 0);
 	idle_mbufs = rte_mempool_in_use_count(pool);
@@ -373,6 +371,7 @@ reset_state(void)
 	wk->w_rst_tokens = ((uint64_t)eng->e_params.rst_rate / 10 + 1) * 1000;
 	wk->w_rst_last_ms = (uint32_t)(now_us / 1000);
 	wk->w_flood = false;
+	wk->w_prune_hold = false;
 	eng->e_key_epoch = 0;
 	sg_engine_update_keys(eng, key_epoch * 64);
 	worker_tick(wk, now_us);

@@ -642,6 +642,158 @@ test_active_close_time_wait(void **state)
 }
 
 static void
+tune_short_msl_budget2(struct sg_params *p)
+{
+	p->msl_ms = 2000;	/* TIME-WAIT 4 s */
+	p->rst_rate = 10;	/* reply budget: burst of 2 */
+}
+
+/* Put k in TIME-WAIT (we close first); returns when it entered it. */
+static uint64_t
+into_time_wait(struct cli *k)
+{
+	char buf[16];
+
+	sg_close(k->c);
+	poll_at(now_us);
+	(void)next_seg(buf, sizeof(buf), NULL);		/* our FIN */
+	k->rcv++;
+	cack(k);
+	cfin(k);
+	(void)next_seg(buf, sizeof(buf), NULL);		/* its ACK */
+	assert_int_equal(k->c->c_state, CONN_TIME_WAIT);
+	return now_us;
+}
+
+/*
+ * TIME-WAIT takes only the peer's FIN again, exactly where it was: 300
+ * FINs with random sequence and ACK numbers neither restart the 2 MSL
+ * wait nor draw more than the reply budget (they used to keep one entry
+ * alive three times as long, each answered: issue 15).
+ */
+static void
+test_time_wait_ignores_blind_fins(void **state)
+{
+	uint64_t t0;
+	unsigned i, replies = 0;
+	struct cli k;
+
+	(void)state;
+	engine_up(tune_short_msl_budget2);
+	k = establish(41055, NULL);
+	t0 = into_time_wait(&k);
+	for (i = 0; i < 300; i++) {
+		now_us += 10 * 1000;		/* 3 s of them */
+		cseg(&k, TCPF_ACK | TCPF_FIN, NULL, k.snd + 7919u * (i + 1),
+		     k.rcv + 104729u * i, 0);
+		while (sent_any())
+			replies++;
+	}
+	assert_int_equal(wk->w_stats.time_wait_reacks, 0);
+	/* Budget: 2 at once, then 10 a second. */
+	assert_true(replies <= 2 + 30 + 1);
+	poll_at(t0 + 3999 * 1000);
+	assert_int_equal(wk->w_conns_used, 1);
+	poll_at(t0 + 4000 * 1000);
+	assert_int_equal(wk->w_conns_used, 0);		/* on time */
+}
+
+/*
+ * An entirely old segment (sequence number 2^30 below rcv_nxt) whose ACK
+ * field acknowledges everything we sent: unacceptable, so its ACK field
+ * and timestamp are ignored -- our data is still retransmitted (it used to
+ * be taken as delivered: issue 15).  It draws one duplicate ACK.
+ */
+static void
+test_blind_old_segment_moves_nothing(void **state)
+{
+	struct seg s;
+	char buf[64];
+	struct pkt_info pi;
+	size_t len;
+	uint64_t t0;
+	uint32_t recent;
+	struct cli k = { .sport = 41056, .snd = 9000 };
+	struct pkt_tcp_opts o = all_opts;
+
+	(void)state;
+	engine_up(NULL);
+	{
+		struct pkt_info sa = syn(k.sport, k.snd, &o);
+
+		k.snd++;
+		k.rcv = sa.seq + 1;
+		o.o_present = OPT_TS;
+		o.o_tsecr = sa.opts.o_tsval;
+		ack(k.sport, k.snd, k.rcv, NULL, &o);
+		assert_int_equal(sg_accept(lst, &k.c), 0);
+	}
+	t0 = now_us;
+	app_send(k.c, "unacknowledged");
+	(void)next_seg(buf, sizeof(buf), &len);
+	recent = k.c->c_ts_recent;
+	memset(&s, 0, sizeof(s));
+	s.sport = k.sport;
+	s.seq = k.snd - (1u << 30);
+	s.ack = k.c->c_snd_max;
+	s.flags = TCPF_ACK;
+	s.opts.o_present = OPT_TS;
+	s.opts.o_tsval = recent + 1000000;
+	send_seg(&s);
+	poll_at(now_us);
+	pi = next_seg(buf, sizeof(buf), &len);		/* a duplicate ACK */
+	assert_int_equal(len, 0);
+	assert_int_equal(pi.ack, k.snd);
+	expect_none();
+	assert_int_equal(wk->w_stats.oow_acks, 1);
+	assert_int_equal(drops(SG_DROP_CONN_SEQ), 1);
+	assert_int_not_equal(k.c->c_snd_una, k.c->c_snd_max);
+	assert_int_equal(k.c->c_ts_recent, recent);
+	poll_at(t0 + 1000 * 1000);			/* RTO: sent again */
+	(void)next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(len, 14);
+	assert_int_equal(wk->w_stats.retransmits, 1);
+}
+
+/*
+ * An ACK of what was never sent (above snd_max): RFC 9293 says drop the
+ * segment and send an ACK, leave snd_una alone; and such ACKs come out of
+ * the reply budget (100 of them drew 100 replies before, issue 15).
+ */
+static void
+test_ack_above_snd_max(void **state)
+{
+	unsigned i, replies = 0;
+	uint32_t una;
+	struct cli k;
+
+	(void)state;
+	engine_up(tune_short_msl_budget2);
+	k = establish(41057, NULL);
+	app_send(k.c, "data");
+	drain_tx();
+	una = k.c->c_snd_una;
+	for (i = 0; i < 100; i++) {
+		cseg(&k, TCPF_ACK, NULL, k.snd, k.c->c_snd_max + 1 + i, 0);
+		while (sent_any())
+			replies++;
+	}
+	assert_int_equal(drops(SG_DROP_CONN_ACK), 100);
+	assert_int_equal(k.c->c_snd_una, una);
+	assert_true(replies >= 1 && replies <= 2);
+	assert_int_equal(wk->w_stats.oow_acks, replies);
+	assert_int_equal(wk->w_stats.rst_ratelimited, 100 - replies);
+	/* Segments outside the window are no different. */
+	for (i = 0; i < 100; i++) {
+		cseg(&k, TCPF_ACK, "x", k.snd + 200000 + i, k.rcv, 0);
+		while (sent_any())
+			replies++;
+	}
+	assert_int_equal(drops(SG_DROP_CONN_SEQ), 100);
+	assert_true(replies <= 2);
+}
+
+static void
 test_simultaneous_close(void **state)
 {
 	char buf[16];
@@ -1126,6 +1278,11 @@ main(void)
 		cmocka_unit_test_teardown(test_active_close_time_wait,
 					  engine_down),
 		cmocka_unit_test_teardown(test_simultaneous_close, engine_down),
+		cmocka_unit_test_teardown(test_time_wait_ignores_blind_fins,
+					  engine_down),
+		cmocka_unit_test_teardown(test_blind_old_segment_moves_nothing,
+					  engine_down),
+		cmocka_unit_test_teardown(test_ack_above_snd_max, engine_down),
 		cmocka_unit_test_teardown(test_fin_wait_1_to_time_wait,
 					  engine_down),
 		cmocka_unit_test_teardown(test_fin_retransmitted_on_rto,

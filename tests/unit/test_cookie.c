@@ -28,12 +28,20 @@ setup(void **state)
 	return cookie_keys_init(&keys);
 }
 
+/* The TSval offset of the last cookie minted. */
+static uint32_t last_off;
+
 /* Mint for a SYN with these options; return ISN and TSval. */
 static uint32_t
 mint(const struct cookie_opts *o, uint64_t now, uint32_t irs, uint32_t *ts)
 {
+	struct cookie_opts m = *o;
+	uint32_t isn;
+
 	*ts = 0;
-	return cookie_make(&keys, &flow, irs, now, o, 500000, ts);
+	isn = cookie_make(&keys, &flow, irs, now, &m, 500000, ts);
+	last_off = m.ts_off;
+	return isn;
 }
 
 static void
@@ -61,15 +69,20 @@ test_round_trip_all_options(void **state)
 					 T0, ts, tsval, &d));
 		assert_int_equal(d.mss, o.mss);
 		assert_int_equal(d.has_ts, ts);
+		/* The connection's TSval offset comes back with it, and
+		 * can be recomputed from the ISN alone. */
+		assert_int_equal(d.ts_off, last_off);
+		assert_int_equal(cookie_ts_offset(&keys, 4, &flow, 1000 + n,
+						  isn, T0), last_off);
 		if (ts) {
 			assert_int_equal(d.has_ws, o.has_ws);
 			if (o.has_ws)
 				assert_int_equal(d.wscale, o.wscale);
 			assert_int_equal(d.sack_ok, sack);
 			assert_int_equal(d.ecn, ecn);
-			/* TSval never runs ahead of the clock. */
-			assert_true(tsval <= 500000);
-			assert_true(tsval >= 500000 - 128);
+			/* TSval is the clock plus the connection's
+			 * offset, never ahead of it. */
+			assert_true(500000 + last_off - tsval <= 128);
 		} else {
 			/* No room without timestamps: lost, like Linux. */
 			assert_false(d.has_ws);
