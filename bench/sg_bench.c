@@ -33,9 +33,10 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "engine.h"
+#include "shared.h"
 #include "pkt.h"
 #include "syngate.h"
+#include "tx.h"
 #include "worker.h"
 
 #define SRV_IP		RTE_BE32(0xc6120001)
@@ -143,7 +144,7 @@ feed(struct worker *w, const struct frame *frames, unsigned n,
 			*now_us += 50;
 			worker_tick(w, *now_us);
 		} else {
-			worker_flush(w);
+			tx_flush(w);
 		}
 	}
 	cyc = rte_rdtsc_precise() - t0;

@@ -41,7 +41,7 @@
 #include <rte_mempool.h>
 
 #include "conn.h"
-#include "engine.h"
+#include "shared.h"
 #include "pkt.h"
 #include "syngate.h"
 #include "worker.h"

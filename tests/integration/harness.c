@@ -31,7 +31,7 @@
 #include <rte_ring.h>
 
 #include "conn.h"
-#include "engine.h"
+#include "shared.h"
 #include "pkt.h"
 #include "syngate.h"
 #include "worker.h"

@@ -11,7 +11,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "engine.h"
+#include "shared.h"
 #include "pkt.h"
 #include "syngate.h"
 #include "worker.h"

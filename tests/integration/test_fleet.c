@@ -20,7 +20,7 @@
 #include <rte_mempool.h>
 
 #include "cookie.h"
-#include "engine.h"
+#include "shared.h"
 #include "pkt.h"
 #include "syngate.h"
 #include "worker.h"
