@@ -33,11 +33,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "shared.h"
-#include "pkt.h"
-#include "syngate.h"
-#include "tx.h"
-#include "worker.h"
+#include "sg_internal.h"
 
 #define SRV_IP		RTE_BE32(0xc6120001)
 #define BURST		32

@@ -291,7 +291,7 @@ sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
 		const struct worker *w = e->e_workers[i];
 		struct sg_gauges wg;
 
-		stats_add(c, &w->w_stats);
+		sg_stats_add(c, &w->w_stats);
 		worker_gauges(e, w, &wg);
 #define SG_X(f, n) g->f += wg.f;
 		SG_GAUGES(SG_X)
@@ -365,4 +365,29 @@ sg_engine_update_params(struct sg_engine *e, const struct sg_params *p)
 	e->e_params.synack_rto_ms = p->synack_rto_ms;
 	e->e_params.overflow = p->overflow;
 	rte_seqlock_write_unlock(&e->e_rt_lock);
+}
+
+const char *
+sg_version(void)
+{
+	return RTE_STR(SG_VERSION_MAJOR) "." RTE_STR(SG_VERSION_MINOR) "."
+	       RTE_STR(SG_VERSION_PATCH);
+}
+
+/* ---- for tests (sg_internal.h) ----------------------------------------- */
+
+void
+engine_set_unix_base(struct sg_engine *e, uint64_t unix_sec)
+{
+	unsigned i;
+
+	e->e_unix_base = unix_sec;
+	for (i = 0; i < e->e_nworkers; i++)
+		e->e_workers[i]->w_unix_base = unix_sec;
+}
+
+void
+engine_forget_key_epoch(struct sg_engine *e)
+{
+	e->e_key_epoch = 0;
 }

@@ -25,7 +25,7 @@
 #include "flow.h"
 #include "listener.h"
 #include "shared.h"
-#include "stats.h"
+#include "sg_stats.h"
 #include "synq.h"
 #include "timer.h"
 

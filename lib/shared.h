@@ -58,4 +58,13 @@ engine_now_us(const struct sg_engine *e)
 	       e->e_tsc_hz;
 }
 
+/* For tests (sg_internal.h). */
+/* Pin the engine's wall-clock base (cookie time) to unix_sec, for its
+ * workers too: two engines of one test then share one clock. */
+void engine_set_unix_base(struct sg_engine *e, uint64_t unix_sec);
+
+/* Forget the key epoch: the next sg_engine_update_keys sets the keys of
+ * its epoch afresh, whatever the one before was. */
+void engine_forget_key_epoch(struct sg_engine *e);
+
 #endif /* SG_SHARED_H */

@@ -684,3 +684,19 @@ worker_fini(struct worker *w)
 	flow_table_fini(&w->w_flows6);
 	flow_table_fini(&w->w_flows);
 }
+
+/* ---- for tests (sg_internal.h) ----------------------------------------- */
+
+void
+worker_reset_state(struct worker *w, uint64_t now_us)
+{
+	SG_VERIFY(w->w_wheel->tw_armed == 0, "reset_idle_worker",
+		  "worker %u reset with timers armed", w->w_id);
+	timer_wheel_init(w->w_wheel, (uint32_t)(now_us / 1000));
+	memset(w->w_cookie_sent, 0, sizeof(w->w_cookie_sent));
+	memset(w->w_cookie_last_ms, 0, sizeof(w->w_cookie_last_ms));
+	w->w_rst_tokens = ((uint64_t)w->w_params.rst_rate / 10 + 1) * 1000;
+	w->w_rst_last_ms = (uint32_t)(now_us / 1000);
+	w->w_flood = false;
+	w->w_prune_hold = false;
+}

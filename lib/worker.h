@@ -55,4 +55,11 @@ int worker_init(struct worker *w, struct sg_engine *e, unsigned id,
 		int socket);
 void worker_fini(struct worker *w);
 
+/* For tests (sg_internal.h). */
+/* Put an idle worker back to a known state at now_us: timer wheel at that
+ * time (it must be empty), no cookie outstanding, a full reply bucket, no
+ * flood and no prune hold-down. */
+void worker_reset_state(struct worker *w, uint64_t now_us);
+
+
 #endif /* SG_WORKER_H */

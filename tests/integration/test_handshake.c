@@ -21,11 +21,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "conn.h"
-#include "shared.h"
-#include "pkt.h"
-#include "syngate.h"
-#include "worker.h"
+#include "sg_internal.h"
 
 #include "harness.h"
 

@@ -19,7 +19,7 @@
 
 #include <rte_byteorder.h>
 
-#include "pkt.h"
+#include "sg_internal.h"
 
 /* ---- an independent RFC 1071 checksum ------------------------------- */
 
