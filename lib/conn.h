@@ -199,31 +199,40 @@ struct sg_conn {
 					   CF_BUDGET_WAIT */
 	struct rte_mbuf *c_snd[CONN_SND_SLOTS];
 
-	/* ---- app --------------------------------------------------------- */
-	struct rte_mbuf *c_app_rx;	/* partly read mbuf */
+	/* ---- shared, written by the worker (read by the app) ----------- */
+	uint64_t c_rx_in __rte_cache_aligned;	/* bytes queued */
+	uint64_t c_tx_acked;		/* bytes acked and freed */
+	uint8_t c_peer_fin;		/* all data is in rxq */
+	uint8_t c_reset;		/* reset / aborted */
+	uint8_t c_wnd_small;		/* the window it offered is under
+					   half the buffer: reads must tell
+					   it (CMD_WINDOW) */
+	uint32_t c_gen;			/* odd: live, even: in the pool */
+
+	/* ---- shared, written by both sides (atomic read-modify-write) --- */
+	uint32_t c_cmd __rte_cache_aligned;	/* CMD_*: app sets, worker
+						   takes */
+	uint32_t c_ev;			/* SG_EV_* | EV_QUEUED: worker sets,
+					   the poller's consumer clears */
+	uint8_t c_want_write;		/* app sets when sg_send hit a full
+					   buffer, worker clears to wake */
+	uint8_t c_held;			/* app holds it: set by the worker
+					   before the accept push, cleared
+					   by the first sg_close/sg_abort */
+
+	/* ---- app (the one thread using it) -------------------------------
+	 * Its own cache lines: the worker's writes above and in its section
+	 * never invalidate what the application thread reads and writes on
+	 * every call. */
+	struct rte_mbuf *c_app_rx __rte_cache_aligned;	/* partly read */
+	uint64_t c_rx_read;		/* bytes consumed (worker reads) */
 	uint64_t c_app_read;		/* bytes read by the app */
 	uint64_t c_app_sent;		/* bytes queued by the app */
 	bool c_app_eof;			/* sg_recv returned 0 */
 	bool c_app_shut;		/* sg_shutdown called */
 	void *c_user;
-
-	/* ---- shared -------------------------------------------------------- */
-	uint64_t c_rx_in __rte_cache_aligned;	/* worker: bytes queued */
-	uint64_t c_tx_acked;		/* worker: bytes acked and freed */
-	uint8_t c_peer_fin;		/* worker: all data is in rxq */
-	uint8_t c_reset;		/* worker: reset / aborted */
-	uint8_t c_want_write;		/* app: send() hit a full buffer */
-	uint8_t c_wnd_small;		/* worker: the window it offered is
-					   under half the buffer: reads must
-					   tell it (CMD_WINDOW) */
-	uint8_t c_held;			/* app holds it: set by the worker
-					   before the accept push, cleared
-					   by the first sg_close/sg_abort */
-	uint32_t c_cmd;			/* CMD_*, atomic */
-	uint32_t c_ev;			/* SG_EV_* | EV_QUEUED, atomic */
-	uint32_t c_gen;			/* odd: live, even: in the pool */
-	struct sg_poller *c_poller;	/* where events go, atomic */
-	uint64_t c_rx_read __rte_cache_aligned;	/* app: bytes consumed */
+	struct sg_poller *c_poller;	/* where events go: the app sets,
+					   the worker reads, atomic */
 } __rte_cache_aligned;
 
 /* Bytes an application may queue with sg_send() beyond what is acked. */
