@@ -155,7 +155,8 @@ conn_create(struct worker *w, unsigned pi, const struct pkt_info *in,
 	c->c_ssthresh = UINT32_MAX / 2;
 	c->c_rcv_nxt = c->c_irs + 1;
 	c->c_rcv_adv = c->c_rcv_nxt + CONN_RCV_WND;
-	c->c_ts_recent = e->se_ts_recent;
+	c->c_ts_recent = (in->opts.o_present & OPT_TS) ? in->opts.o_tsval :
+			 e->se_ts_recent;
 	c->c_srtt = 0;
 	c->c_rttvar = 0;
 	c->c_rto = CONN_RTO_INIT_MS;

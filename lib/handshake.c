@@ -336,9 +336,15 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	/* The completing segment is the connection's first: RFC 9293
 	 * 3.10.7.4 takes data (and a FIN) on it.  Answered at once (Linux's
 	 * quick-ACK at the start of a connection). */
-	if (in->payload_len != 0 || (in->tcp_flags & TCPF_FIN))
+	if (in->payload_len != 0 || (in->tcp_flags & TCPF_FIN)) {
 		c->c_flags |= CF_ACK_NOW;
-	(void)conn_segment(w, c, m, in);	/* not TIME-WAIT: takes m */
+		(void)conn_segment(w, c, m, in);	/* not TIME-WAIT */
+	} else {
+		/* A bare ACK (the usual case): conn_create took its window
+		 * and timestamp already. */
+		rte_pktmbuf_free(m);
+		conn_rearm(w, c);
+	}
 	if (c->c_rx_in != 0) {
 		/* sg_conn_first_data peeks at it until it is read. */
 		c->c_first_len = (uint32_t)c->c_rx_in;
