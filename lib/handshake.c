@@ -207,13 +207,23 @@ cookie_for(const struct worker *w, const struct pkt_info *in,
 	return isn;
 }
 
-/* ACKs on listener l may carry a cookie from now until the longest a
- * cookie lives (cookie_window_open). */
+/*
+ * ACKs on listener l may carry a cookie from now until the longest a
+ * cookie lives (cookie_window_open).  Every worker learns it too, through
+ * the engine: a cookie one worker sent may come back to another (the NIC's
+ * RETA changed, RSS on addresses only).  That shared word is written at
+ * most once a second per worker, so no cache line bounces per packet.
+ */
 static inline void
 cookie_window_opens(struct worker *w, unsigned l)
 {
+	uint32_t *shared = &w->w_engine->e_cookie_ms[l];
+	uint32_t s = __atomic_load_n(shared, __ATOMIC_RELAXED);
+
 	w->w_cookie_last_ms[l] = w->w_now_ms;
 	w->w_cookie_sent[l] = true;
+	if (s == 0 || (int32_t)(w->w_now_ms - s) >= 1000)
+		__atomic_store_n(shared, w->w_now_ms | 1, __ATOMIC_RELAXED);
 }
 
 static void
@@ -274,6 +284,8 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		 * overflow) still completes as a cookie. */
 		e->se_iss = cookie_for(w, in, e, &ts_off);
 		e->se_flags |= SE_CKISN;
+		/* ... and its ACK may reach another worker. */
+		cookie_window_opens(w, l->l_id);
 	}
 	timer_arm(w->w_wheel, &e->se_timer, w->w_now_ms + pp->synack_rto_ms);
 	w->w_stats.synq_added++;
@@ -422,9 +434,16 @@ hs_synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 static inline bool
 cookie_window_open(const struct worker *w, const struct sg_listener *l)
 {
-	return w->w_cookie_sent[l->l_id] &&
-	       (uint32_t)(w->w_now_ms - w->w_cookie_last_ms[l->l_id]) <
-	       COOKIE_WINDOW_MS;
+	uint32_t s = __atomic_load_n(&w->w_engine->e_cookie_ms[l->l_id],
+				     __ATOMIC_RELAXED);
+
+	if (w->w_cookie_sent[l->l_id] &&
+	    (uint32_t)(w->w_now_ms - w->w_cookie_last_ms[l->l_id]) <
+	    COOKIE_WINDOW_MS)
+		return true;
+	/* Another worker's (up to a second older than its last). */
+	return s != 0 &&
+	       (int32_t)(w->w_now_ms - s) < (int32_t)COOKIE_WINDOW_MS + 1000;
 }
 
 static void

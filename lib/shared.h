@@ -45,6 +45,11 @@ struct sg_engine {
 	unsigned e_id;			/* instance, for DPDK object names */
 
 	volatile int e_stop;
+
+	/* Worker ms clock (| 1) of the last cookie any worker sent per
+	 * listener, 0: none yet.  Relaxed, at most one write per second
+	 * per worker; its own cache lines. */
+	uint32_t e_cookie_ms[SG_MAX_LISTENERS] __rte_cache_aligned;
 };
 
 /* Microseconds since the engine started (TSC). */

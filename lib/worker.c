@@ -695,6 +695,7 @@ worker_reset_state(struct worker *w, uint64_t now_us)
 	timer_wheel_init(w->w_wheel, (uint32_t)(now_us / 1000));
 	memset(w->w_cookie_sent, 0, sizeof(w->w_cookie_sent));
 	memset(w->w_cookie_last_ms, 0, sizeof(w->w_cookie_last_ms));
+	memset(w->w_engine->e_cookie_ms, 0, sizeof(w->w_engine->e_cookie_ms));
 	w->w_rst_tokens = ((uint64_t)w->w_params.rst_rate / 10 + 1) * 1000;
 	w->w_rst_last_ms = (uint32_t)(now_us / 1000);
 	w->w_flood = false;
