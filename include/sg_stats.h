@@ -122,6 +122,8 @@ enum sg_drop {
 	X(window_probes, "window_probes")     /* zero-window persist */ \
 	X(time_wait, "time_wait")             /* entered TIME-WAIT */ \
 	X(time_wait_reacks, "time_wait_reacks") /* FIN re-ACKed in TIME-WAIT */ \
+	X(tw_recycled, "tw_recycled")         /* TIME-WAIT ended early: no \
+						 room for a new connection */ \
 	X(conn_timeouts, "conn_timeouts")     /* idle / retransmit give-up */ \
 	X(abort_on_data, "abort_on_data")     /* data after sg_close: RST \
 						 (Linux TCPAbortOnData) */ \

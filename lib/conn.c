@@ -60,6 +60,8 @@ conn_obj_init(struct sg_conn *c)
 	return 0;
 }
 
+static bool tw_recycle(struct worker *w);
+
 /*
  * The handshake e (a table entry, or one rebuilt from a cookie) completed
  * with segment `in` on port pi: take a connection from the pool, map it
@@ -75,9 +77,10 @@ conn_create(struct worker *w, unsigned pi, const struct pkt_info *in,
 	uint32_t peer, mss;
 	void *obj;
 
-	if (w->w_conns_used >= pp->conn_max ||
-	    rte_mempool_get(w->w_conns, &obj) < 0)
-		return NULL;
+	while (w->w_conns_used >= pp->conn_max ||
+	       rte_mempool_get(w->w_conns, &obj) < 0)
+		if (!tw_recycle(w))
+			return NULL;
 	c = obj;
 	SG_VERIFY(!(c->c_gen & 1) && !timer_armed(&c->c_timer),
 		  "conn_alloc_free", "pool gave conn %p gen %u state %s, "
@@ -161,6 +164,7 @@ conn_create(struct worker *w, unsigned pi, const struct pkt_info *in,
 	c->c_rttvar = 0;
 	c->c_rto = CONN_RTO_INIT_MS;
 	c->c_last_rx_ms = w->w_now_ms;
+	c->c_tw_link.tqe_prev = NULL;
 	ct_init(w, c);
 
 	/* ---- app and shared ---- */
@@ -230,10 +234,47 @@ conn_orphan_done(struct worker *w, struct sg_conn *c)
 	}
 }
 
+static void
+tw_untrack(struct worker *w, struct sg_conn *c)
+{
+	if (c->c_tw_link.tqe_prev != NULL) {
+		TAILQ_REMOVE(&w->w_tw_list, c, c_tw_link);
+		c->c_tw_link.tqe_prev = NULL;
+	}
+}
+
+void
+conn_tw_track(struct worker *w, struct sg_conn *c)
+{
+	tw_untrack(w, c);
+	if (c->c_state == CONN_TIME_WAIT && (c->c_flags & CF_APP_CLOSED))
+		TAILQ_INSERT_TAIL(&w->w_tw_list, c, c_tw_link);
+}
+
+/*
+ * No room for a new connection: end the oldest TIME-WAIT the application
+ * is done with (it is freed).  TIME-WAIT protects a 4-tuple's next
+ * incarnation from old duplicates; it must not refuse new clients: Linux
+ * likewise drops TIME-WAIT beyond tcp_max_tw_buckets.  Returns whether
+ * one was recycled.
+ */
+static bool
+tw_recycle(struct worker *w)
+{
+	struct sg_conn *c = TAILQ_FIRST(&w->w_tw_list);
+
+	if (c == NULL)
+		return false;
+	w->w_stats.tw_recycled++;
+	conn_closed(w, c);		/* frees it: given back */
+	return true;
+}
+
 void
 conn_closed(struct worker *w, struct sg_conn *c)
 {
 	conn_orphan_done(w, c);
+	tw_untrack(w, c);
 	if (!(c->c_flags & CF_UNMAPPED)) {
 		struct flow_table *ft = worker_ft(w, c->c_family);
 

@@ -197,6 +197,9 @@ struct sg_conn {
 	struct timer_node c_timer;
 	TAILQ_ENTRY(sg_conn) c_bw_link;	/* on w_budget_waiters while
 					   CF_BUDGET_WAIT */
+	TAILQ_ENTRY(sg_conn) c_tw_link;	/* on w_tw_list while in TIME-WAIT
+					   and given back (tqe_prev NULL
+					   otherwise) */
 	struct rte_mbuf *c_snd[CONN_SND_SLOTS];
 
 	/* ---- shared, written by the worker (read by the app) ----------- */
@@ -264,6 +267,11 @@ void conn_drop_send(struct worker *w, struct sg_conn *c);
 
 /* Worker: c stops being an orphan (it reached TIME-WAIT or CLOSED). */
 void conn_orphan_done(struct worker *w, struct sg_conn *c);
+
+/* Worker: c is (again) in TIME-WAIT, or was given back in it: when the
+ * application is done with it, it may be recycled, oldest first, if a
+ * new connection finds no room (conn_create). */
+void conn_tw_track(struct worker *w, struct sg_conn *c);
 
 /* Worker: move to CLOSED: unmap, stop timers, free if the app is done. */
 void conn_closed(struct worker *w, struct sg_conn *c);

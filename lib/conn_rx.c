@@ -97,6 +97,7 @@ enter_time_wait(struct worker *w, struct sg_conn *c)
 	conn_orphan_done(w, c);
 	c->c_state = CONN_TIME_WAIT;
 	ct_time_wait(w, c);
+	conn_tw_track(w, c);		/* (a restart moves it to the end) */
 	w->w_stats.time_wait++;
 }
 

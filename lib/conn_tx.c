@@ -241,7 +241,9 @@ conn_command(struct worker *w, struct sg_conn *c)
 			conn_reset(w, c, true);
 			return;
 		}
-		if (c->c_state != CONN_TIME_WAIT) {
+		if (c->c_state == CONN_TIME_WAIT) {
+			conn_tw_track(w, c);
+		} else {
 			if (w->w_orphans >= w->w_orphans_max) {
 				w->w_stats.orphans_reset++;
 				conn_reset(w, c, true);

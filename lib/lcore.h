@@ -126,6 +126,8 @@ struct worker {
 	uint32_t w_credit_low;		/* under this many free: windows
 					   shrink */
 	TAILQ_HEAD(, sg_conn) w_budget_waiters;	/* sg_send found none */
+	TAILQ_HEAD(, sg_conn) w_tw_list;	/* TIME-WAIT, given back,
+						   oldest first */
 
 	struct sg_counters w_stats;
 	struct budget w_budget;		/* shared with app threads */

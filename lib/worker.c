@@ -635,6 +635,7 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	w->w_credit_low = (uint32_t)RTE_MAX(w->w_budget.b_total / 16,
 					    (int64_t)4 * BUDGET_BATCH);
 	TAILQ_INIT(&w->w_budget_waiters);
+	TAILQ_INIT(&w->w_tw_list);
 	/* A quarter of the table may be closing connections nobody holds;
 	 * more are reset (they pin mbufs and slots for up to their retries
 	 * or 2 MSL). */
