@@ -185,6 +185,28 @@ void sg_engine_destroy(struct sg_engine *e);
 int sg_engine_attach_queue(struct sg_engine *e, unsigned w, uint16_t port_id,
 			   uint16_t queue, bool tx_cksum_offload);
 
+/* How sg_port_setup sets a port up; all zero (or NULL) for the defaults. */
+struct sg_port_conf {
+	const uint8_t *rss_key;		/* NULL: random (getrandom(2)); an
+					   operator who wants symmetric RSS
+					   gives e.g. 0x6d5a repeated */
+	uint8_t rss_key_len;		/* must be the port's hash_key_size */
+	unsigned link_wait_ms;		/* 0: 3000 */
+};
+
+/*
+ * Set ethdev port_id up for e and start it: one RX/TX queue pair per
+ * worker (queue w -> worker w), RSS over the TCP 4-tuple with a random key
+ * and the RETA spread over the workers (a warning when the port cannot
+ * hash ports), TX/RX checksum offloads where the port has them, an MTU
+ * that carries params.mss, the IPv6 solicited-node groups for neighbour
+ * discovery, promiscuous mode off; waits for the link.  Before workers
+ * start.  Returns 0, -ERANGE when the port cannot carry params.mss (the
+ * log says the largest it can), or -errno.
+ */
+int sg_port_setup(struct sg_engine *e, uint16_t port_id,
+		  const struct sg_port_conf *conf);
+
 /* Mbuf pool of worker w (for the caller's rx queue setup). */
 struct rte_mempool *sg_engine_pktmbuf_pool(struct sg_engine *e, unsigned w);
 
