@@ -9,6 +9,9 @@
 # Addresses: 198.18.0.1 (the example), 198.18.0.2 (the kernel side).
 # Usage: install.sh BUILD_DIR      (exit 77 = skipped)
 set -euo pipefail
+# meson test points LD_LIBRARY_PATH at the build tree: not what an
+# embedder has.
+unset LD_LIBRARY_PATH
 
 BUILD=$(cd "${1:?usage: install.sh BUILD_DIR}" && pwd)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
