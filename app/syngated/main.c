@@ -463,11 +463,27 @@ mono_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The EAL's argv and the [eal] section's words (freed on every exit). */
+static struct args eal;
+static char **file_eal;
+static int n_file_eal;
+
+static void
+free_args(void)
+{
+	free(eal.v);
+	eal.v = NULL;
+	config_free_eal(n_file_eal, file_eal);
+	file_eal = NULL;
+	n_file_eal = 0;
+}
+
 /* Print one line for a refusal and return the exit status. */
 static int
 refuse(int status, const char *msg)
 {
 	fprintf(stderr, "syngated: %s\n", msg);
+	free_args();
 	return status;
 }
 
@@ -478,14 +494,13 @@ main(int argc, char **argv)
 	struct service *svc = NULL;
 	struct sg_engine *e = NULL;
 	struct sg_config cfg;
-	struct args eal = { 0, 0, NULL };
 	uint8_t secret[32];
 	char err[512], addr[SG_MAX_ADDRS * (INET6_ADDRSTRLEN + 5)];
-	char **app_argv, **file_eal = NULL, *eal_out;
+	char **app_argv, *eal_out;
 	unsigned n_workers, w, lcore, i;
 	double start, next_stats, next_rotate, now;
 	const char *eal_from;
-	int app_argc, n_file_eal = 0, dd, k, n, ret;
+	int app_argc, dd, k, n, ret;
 
 	/* --help, --version, --man: print, exit; no EAL, no port. */
 	if (early_option(argc, argv) == 0)
@@ -575,7 +590,6 @@ main(int argc, char **argv)
 	}
 	fputs(eal_out ? eal_out : "", stderr);
 	free(eal_out);
-	config_free_eal(n_file_eal, file_eal);
 
 	sgd_logtype = rte_log_register_type_and_pick_level("syngate.main",
 							   RTE_LOG_INFO);
@@ -585,17 +599,15 @@ main(int argc, char **argv)
 		SGD_LOG(INFO, "pdump unavailable (no multi-process: "
 			"--no-shconf or --no-huge)\n");
 	if (rte_lcore_count() < 2) {
-		fprintf(stderr, "syngated: need at least 2 lcores (one main, "
-			"one worker), e.g. -l 0,1\n");
 		rte_eal_cleanup();
-		return 2;
+		return refuse(2, "need at least 2 lcores (one main, one "
+			      "worker), e.g. -l 0,1");
 	}
 	n_workers = RTE_MIN(rte_lcore_count() - 1, (unsigned)SG_MAX_WORKERS);
 	if (rte_eth_dev_count_avail() == 0) {
-		fprintf(stderr, "syngated: no ethdev port; give one with EAL "
-			"options, e.g. --vdev=net_tap0,iface=sg0\n");
 		rte_eal_cleanup();
-		return 2;
+		return refuse(2, "no ethdev port; give one with EAL options, "
+			      "e.g. --vdev=net_tap0,iface=sg0");
 	}
 
 	ret = sg_engine_create(&cfg.p, n_workers, &e);
@@ -694,6 +706,6 @@ out_engine:
 	sg_engine_destroy(e);
 out_eal:
 	rte_eal_cleanup();
-	free(eal.v);
+	free_args();
 	return ret == -EINVAL ? 2 : ret < 0 ? 1 : 0;
 }
