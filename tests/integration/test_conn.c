@@ -19,9 +19,8 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "conn.h"
+#include "sg_internal.h"
 #include "harness.h"
-#include "poller.h"
 
 struct cli {
 	uint16_t sport;
