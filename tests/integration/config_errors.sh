@@ -157,10 +157,13 @@ eal_check "no hugepages" "or run without them: --no-huge" \
 	--no-pci --vdev=net_null0 -- --stats 0
 # Not root: the tap cannot be created (EPERM), in this namespace only.
 # (A copy nobody can run, wherever the build directory is.)
+# (and of the shared libsyngate it loads, if it does)
 install -m 755 "$SYNGATED" "$tmp/syngated"
+lib=$(ldd "$SYNGATED" | awk '/libsyngate/ { print $3 }')
+[ -n "$lib" ] && install -m 644 "$lib" "$tmp/$(basename "$lib")"
 eal_check "not root" "run syngated as root" \
 	ip netns exec "$NS" setpriv --reuid=65534 --regid=65534 --clear-groups \
-	env -C /tmp "$tmp/syngated" -l 0,1 --no-huge -m 256 --file-prefix "sgopsn$$" \
+	env -C /tmp LD_LIBRARY_PATH="$tmp" "$tmp/syngated" -l 0,1 --no-huge -m 256 --file-prefix "sgopsn$$" \
 	--no-pci --vdev=net_tap0,iface=sgopsnr -- --stats 0
 # No /dev/net/tun (hidden in a private mount namespace of its own).
 eal_check "no /dev/net/tun" "needs /dev/net/tun, which is missing" \
@@ -182,7 +185,16 @@ fi
 
 # Issue 10 item 6: a second syngated on the embedded default (tap sg0)
 # is refused, and the first keeps serving every client.
-if start_bg da "$SYNGATED" -- --stats 0 --service http; then
+# (The embedded default's --file-prefix is machine-wide: if another
+# syngated on its default holds it, e.g. a concurrent run of this test,
+# wait for it, a minute at most.)
+for _ in $(seq 1 30); do
+	start_bg da "$SYNGATED" -- --stats 0 --service http && break
+	grep -q 'runs with --file-prefix syngated' "$tmp/da.log" || break
+	echo "  the embedded default's file prefix is busy; waiting"
+	sleep 2
+done
+if grep -q '^syngated: serving' "$tmp/da.log"; then
 	ip -n "$NS" addr add 198.18.0.2/24 dev sg0
 	ip -n "$NS" link set sg0 up
 	eal_check "second embedded default" "interface sg0 is in use by another syngated (pid" \
