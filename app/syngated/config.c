@@ -29,7 +29,7 @@ enum opt_kind {
 	K_STRING,	/* service name, checked against words[] */
 	K_CONFIG,	/* --config (command line only) */
 	K_PATH,		/* a file name */
-	K_HELP,
+	K_HELP,		/* --help, --version: no value */
 };
 
 struct opt_desc {
@@ -54,7 +54,8 @@ enum {
 	O_CONFIG, O_ADDR, O_LISTEN, O_COOKIES, O_SYNQ_SIZE, O_BACKLOG,
 	O_CONN_MAX, O_SYNACK_RETRIES, O_SYNACK_RTO, O_OVERFLOW, O_RST_RATE,
 	O_MSS, O_IDLE_SLEEP, O_MBUFS, O_RX_DESC, O_TX_DESC, O_APP_THREADS,
-	O_SERVICE, O_STATS, O_MSL, O_IDLE_TIMEOUT, O_KEY_FILE, O_HELP, O_COUNT
+	O_SERVICE, O_STATS, O_MSL, O_IDLE_TIMEOUT, O_KEY_FILE, O_HELP,
+	O_VERSION, O_COUNT
 };
 #define OPT_BASE 256
 
@@ -91,8 +92,9 @@ static const struct opt_desc opts[O_COUNT] = {
 		"RX descriptors per queue" },
 	[O_TX_DESC] = { "tx-desc", K_POW2, 64, 4096, NULL,
 		"TX descriptors per queue" },
-	[O_APP_THREADS] = { "app-threads", K_UINT, 1, 64, NULL,
-		"application threads of the service" },
+	[O_APP_THREADS] = { "app-threads", K_UINT, 0, 64, NULL,
+		"application threads of the service (0: listen without "
+		"accepting; the accept rings fill and --overflow applies)" },
 	[O_SERVICE] = { "service", K_STRING, 0, 0, w_service,
 		"built-in service" },
 	[O_STATS] = { "stats", K_UINT, 0, 3600, NULL,
@@ -105,6 +107,8 @@ static const struct opt_desc opts[O_COUNT] = {
 		"SYN cookie secret shared by a fleet (mode 600; reloaded on "
 		"SIGHUP)" },
 	[O_HELP] = { "help", K_HELP, 0, 0, NULL, "this text" },
+	[O_VERSION] = { "version", K_HELP, 0, 0, NULL,
+		"print the version and exit" },
 };
 
 void
@@ -345,12 +349,15 @@ config_load_file(struct sg_config *c, const char *path, char *err,
 		goto out;
 	}
 	for (i = 0; i < ns; i++)
-		if (strcmp(sections[i], "syngate") != 0) {
+		if (strcmp(sections[i], "syngate") != 0 &&
+		    strcmp(sections[i], "eal") != 0) {
 			snprintf(err, len, "%s: unknown section [%s]; "
-				 "accepted: [syngate]", path, sections[i]);
+				 "accepted: [syngate], [eal]", path,
+				 sections[i]);
 			goto out;
 		}
-	if (ns == 0) {
+	/* [eal] is read before the EAL starts (config_load_eal). */
+	if (!rte_cfgfile_has_section(f, "syngate")) {
 		ret = 0;
 		goto out;
 	}
@@ -423,6 +430,10 @@ config_parse_args(struct sg_config *c, int argc, char **argv, char *err,
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		if (ch == 'h' || ch == OPT_BASE + O_HELP) {
 			c->help = true;
+			continue;
+		}
+		if (ch == OPT_BASE + O_VERSION) {
+			c->version = true;
 			continue;
 		}
 		if (ch == '?' || ch == ':') {
@@ -556,57 +567,376 @@ config_validate(const struct sg_config *c, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * The embedded default: a net_tap port (kernel side "sg0"), no NIC, no
+ * hugepages.  Its own --file-prefix with the shared configuration on: the
+ * EAL locks /var/run/dpdk/syngated/config, so a second instance started
+ * the same way is refused instead of sharing the tap (and the telemetry
+ * socket has a known place: dpdk-telemetry.py -f syngated).
+ */
+const char *const config_default_eal[] = {
+	"-l", "0,1", "--no-huge", "-m", "512", "--file-prefix", "syngated",
+	"--no-pci", "--vdev=net_tap0,iface=sg0",
+	"--log-level=lib.eal:warning",
+};
+const unsigned config_default_eal_n = RTE_DIM(config_default_eal);
+
+bool
+config_is_option(const char *name)
+{
+	size_t n = strcspn(name, "=");
+	unsigned i;
+
+	for (i = 0; i < O_COUNT; i++)
+		if (strlen(opts[i].name) == n &&
+		    strncmp(opts[i].name, name, n) == 0)
+			return true;
+	return false;
+}
+
+void
+config_free_eal(int argc, char **argv)
+{
+	int i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+int
+config_load_eal(const char *path, int *argc, char ***argv, char *err,
+		size_t len)
+{
+	struct rte_cfgfile_entry *ent = NULL;
+	struct rte_cfgfile *f;
+	char **out = NULL;
+	int ne, i, n = 0, cap = 0, ret = -1;
+
+	*argc = 0;
+	*argv = NULL;
+	f = rte_cfgfile_load(path, 0);
+	if (f == NULL) {
+		snprintf(err, len, "--config: cannot read '%s'", path);
+		return -1;
+	}
+	if (!rte_cfgfile_has_section(f, "eal")) {
+		ret = 0;
+		goto out;
+	}
+	ne = rte_cfgfile_section_num_entries(f, "eal");
+	ent = calloc((size_t)RTE_MAX(ne, 1), sizeof(*ent));
+	if (ent == NULL || ne < 0 ||
+	    rte_cfgfile_section_entries(f, "eal", ent, ne) != ne) {
+		snprintf(err, len, "%s: cannot read [eal]", path);
+		goto out;
+	}
+	for (i = 0; i < ne; i++) {
+		char *save = NULL, *tok;
+
+		if (strcmp(ent[i].name, "args") != 0) {
+			snprintf(err, len, "%s: [eal] %s: unknown key; "
+				 "accepted: args (EAL options, e.g. args = -l "
+				 "0-2 -a 0000:3b:00.0; may repeat)", path,
+				 ent[i].name);
+			goto out;
+		}
+		for (tok = strtok_r(ent[i].value, " \t", &save); tok != NULL;
+		     tok = strtok_r(NULL, " \t", &save)) {
+			if (strcmp(tok, "--") == 0 ||
+			    (strncmp(tok, "--", 2) == 0 &&
+			     config_is_option(tok + 2))) {
+				snprintf(err, len, "%s: [eal] args: '%s' is "
+					 "not an EAL option; syngated's own "
+					 "options go in [syngate]", path, tok);
+				goto out;
+			}
+			if (n + 2 > cap) {
+				char **m;
+
+				cap = cap ? cap * 2 : 16;
+				m = realloc(out, (size_t)cap * sizeof(*out));
+				if (m == NULL)
+					goto nomem;
+				out = m;
+			}
+			out[n] = strdup(tok);
+			if (out[n] == NULL)
+				goto nomem;
+			out[++n] = NULL;
+		}
+	}
+	if (n == 0) {
+		snprintf(err, len, "%s: [eal] has no args; accepted: args = "
+			 "EAL options (e.g. -l 0-2 -a 0000:3b:00.0)", path);
+		goto out;
+	}
+	*argc = n;
+	*argv = out;
+	out = NULL;
+	ret = 0;
+	goto out;
+nomem:
+	snprintf(err, len, "%s: [eal]: out of memory", path);
+out:
+	config_free_eal(n, out);
+	free(ent);
+	rte_cfgfile_close(f);
+	return ret;
+}
+
+/* The accepted values of option i ("" if none worth saying). */
+static void
+opt_range(unsigned i, char *buf, size_t len)
+{
+	const struct opt_desc *o = &opts[i];
+
+	switch (o->kind) {
+	case K_UINT:
+	case K_POW2:
+		snprintf(buf, len, "%lu..%lu%s", o->min, o->max,
+			 o->kind == K_POW2 ? ", a power of two" : "");
+		break;
+	case K_WORD:
+	case K_STRING:
+		words_list(buf, len, o->words);
+		break;
+	case K_LISTEN:
+		snprintf(buf, len, "1..65535");
+		break;
+	default:
+		buf[0] = '\0';
+	}
+}
+
+/* The built-in default of option i ("" if none). */
+static void
+opt_default(unsigned i, char *buf, size_t len)
+{
+	struct sg_config d;
+	unsigned long v;
+
+	config_defaults(&d);
+	buf[0] = '\0';
+	switch (i) {
+	case O_ADDR: snprintf(buf, len, "198.18.0.1/24"); return;
+	case O_LISTEN: snprintf(buf, len, "8080"); return;
+	case O_COOKIES:
+		for (v = 0; v < RTE_DIM(cookie_modes); v++)
+			if (cookie_modes[v] == d.p.cookies)
+				snprintf(buf, len, "%s", w_cookies[v]);
+		return;
+	case O_OVERFLOW:
+		snprintf(buf, len, "%s", w_overflow[d.p.overflow]);
+		return;
+	case O_SERVICE: snprintf(buf, len, "%s", d.service); return;
+	case O_SYNQ_SIZE: v = d.p.synq_size; break;
+	case O_BACKLOG: v = d.p.backlog; break;
+	case O_CONN_MAX: v = d.p.conn_max; break;
+	case O_SYNACK_RETRIES: v = d.p.synack_retries; break;
+	case O_SYNACK_RTO: v = d.p.synack_rto_ms; break;
+	case O_RST_RATE: v = d.p.rst_rate; break;
+	case O_MSS: v = d.p.mss; break;
+	case O_IDLE_SLEEP: v = d.p.idle_sleep_us; break;
+	case O_MBUFS: v = d.p.mbufs; break;
+	case O_RX_DESC: v = d.p.rx_desc; break;
+	case O_TX_DESC: v = d.p.tx_desc; break;
+	case O_APP_THREADS: v = d.app_threads; break;
+	case O_STATS: v = d.stats_interval; break;
+	case O_MSL: v = d.p.msl_ms; break;
+	case O_IDLE_TIMEOUT: v = d.p.idle_timeout_ms / 1000; break;
+	default: return;
+	}
+	snprintf(buf, len, "%lu", v);
+}
+
+/* Changeable by SIGHUP (the rest only at start). */
+static bool
+opt_reloadable(unsigned i)
+{
+	return i == O_COOKIES || i == O_SYNACK_RETRIES ||
+	       i == O_SYNACK_RTO || i == O_OVERFLOW || i == O_STATS ||
+	       i == O_KEY_FILE;
+}
+
+static const char *
+opt_arg(unsigned i)
+{
+	switch (opts[i].kind) {
+	case K_UINT:
+	case K_POW2:
+		return "N";
+	case K_WORD:
+	case K_STRING:
+		return "WORD";
+	case K_ADDR:
+		return "IP/PREFIX";
+	case K_LISTEN:
+		return "PORT";
+	case K_CONFIG:
+	case K_PATH:
+		return "FILE";
+	default:
+		return NULL;
+	}
+}
+
+static void
+default_eal_str(char *buf, size_t len)
+{
+	size_t off = 0;
+	unsigned i;
+
+	buf[0] = '\0';
+	/* The log level is a detail; the rest is what an operator needs. */
+	for (i = 0; i + 1 < config_default_eal_n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i ? " " : "", config_default_eal[i]);
+}
+
 void
 config_usage(FILE *f, const char *prog)
 {
-	struct sg_config d;
-	char range[160];
+	char range[160], def[64], eal[256], left[40];
 	unsigned i;
 
-	config_defaults(&d);
-	fprintf(f, "usage: %s [EAL options] -- [options]\n\n"
-		"Without EAL options: -l 0,1 --no-huge -m 512 --no-shconf "
-		"--no-pci --vdev=net_tap0,iface=sg0\n\noptions:\n", prog);
+	default_eal_str(eal, sizeof(eal));
+	fprintf(f, "usage: %s [EAL options] -- [options]\n"
+		"       %s --help | --version\n\n"
+		"EAL options (DPDK's: -l, -a, --vdev, --file-prefix, ...) go "
+		"before '--', syngated's after it.\nWithout EAL options: the "
+		"[eal] section of the --config file, else\n  %s\n\n"
+		"options:\n", prog, prog, eal);
 	for (i = 0; i < O_COUNT; i++) {
 		const struct opt_desc *o = &opts[i];
+		const char *a = opt_arg(i);
 
-		switch (o->kind) {
-		case K_UINT:
-		case K_POW2:
-			snprintf(range, sizeof(range), "%lu..%lu%s", o->min,
-				 o->max, o->kind == K_POW2 ? ", power of 2" :
-				 "");
-			break;
-		case K_WORD:
-		case K_STRING:
-			words_list(range, sizeof(range), o->words);
-			break;
-		case K_ADDR:
-			snprintf(range, sizeof(range), "IP/PREFIX, default "
-				 "198.18.0.1/24");
-			break;
-		case K_LISTEN:
-			snprintf(range, sizeof(range), "1..65535, default "
-				 "8080");
-			break;
-		default:
-			range[0] = '\0';
-		}
-		fprintf(f, "  --%-16s %s%s%s%s\n", o->name, o->help,
-			range[0] ? " [" : "", range, range[0] ? "]" : "");
+		opt_range(i, range, sizeof(range));
+		opt_default(i, def, sizeof(def));
+		snprintf(left, sizeof(left), "--%s%s%s", o->name, a ? " " : "",
+			 a ? a : "");
+		fprintf(f, "  %-26s %s", left, o->help);
+		if (range[0] || def[0])
+			fprintf(f, " [%s%s%s%s]", range, range[0] && def[0] ?
+				"; " : "", def[0] ? "default " : "", def);
+		fprintf(f, "%s\n", opt_reloadable(i) ? " (SIGHUP)" : "");
 	}
-	fprintf(f, "\ndefaults: cookies auto, synq-size %u, backlog %u, "
-		"conn-max %u, synack-retries %u, synack-rto %u, overflow "
-		"drop, rst-rate %u, mss %u, idle-sleep %u, mbufs %u, "
-		"rx-desc %u, tx-desc %u, app-threads %u, service %s, "
-		"stats %u, msl %u, idle-timeout %u\n", d.p.synq_size, d.p.backlog, d.p.conn_max,
-		d.p.synack_retries, d.p.synack_rto_ms, d.p.rst_rate, d.p.mss,
-		d.p.idle_sleep_us, d.p.mbufs, d.p.rx_desc, d.p.tx_desc,
-		d.app_threads, d.service, d.stats_interval, d.p.msl_ms,
-		d.p.idle_timeout_ms / 1000);
-	fprintf(f, "every option is also a key of section [syngate] in the "
-		"--config file, '-' written '_'\n"
-		"SIGHUP re-reads the options and the key file; cookies, "
-		"synack-retries, synack-rto, overflow, stats and the cookie "
-		"key change at run time, everything else only at start\n");
+	fprintf(f, "\nevery option is also a key of section [syngate] in the "
+		"--config file, '-' written '_';\nEAL options go in its "
+		"section [eal] (args = ...)\n"
+		"SIGHUP re-reads the options and the key file; the options "
+		"marked (SIGHUP) change at run time,\neverything else only at "
+		"start\nexit status: 0 stopped by SIGINT/SIGTERM, 1 failure, "
+		"2 bad configuration or environment\n");
+}
+
+/* roff-escape s onto f: '-' and '\' escaped, a leading '.' or '\'' kept
+ * literal. */
+static void
+roff(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++) {
+		if (*s == '-')
+			fputs("\\-", f);
+		else if (*s == '\\')
+			fputs("\\e", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+void
+config_man(FILE *f, const char *version)
+{
+	char range[160], def[64], eal[256];
+	unsigned i;
+
+	default_eal_str(eal, sizeof(eal));
+	fprintf(f, ".\\\" Generated by syngated --man from its option table; "
+		"do not edit.\n"
+		".TH SYNGATED 8 \"\" \"syngate %s\" \"System Administration\"\n"
+		".SH NAME\nsyngated \\- TCP acceptor on DPDK that keeps "
+		"accepting real clients under a SYN flood\n"
+		".SH SYNOPSIS\n.B syngated\n.RI [ \"EAL options\" ]\n"
+		".B \\-\\-\n.RI [ options ]\n.br\n.B syngated\n"
+		".BR \\-\\-help \" | \" \\-\\-version\n"
+		".SH DESCRIPTION\n"
+		"syngated serves the server side of TCP in user space on every "
+		"DPDK ethdev port the EAL finds: one poll-mode worker per lcore "
+		"but the main one, a half-open table per worker with SYN-ACK "
+		"retransmission, SYN cookies when the table fills (or always), "
+		"accept rings drained by application threads that run a "
+		"built-in service.\n.PP\n"
+		"EAL options go before\n.BR \\-\\- ,\n"
+		"syngated's own after it.  Without EAL options syngated takes "
+		"them from the\n.B [eal]\nsection of the\n.B \\-\\-config\n"
+		"file, else uses its embedded default:\n.RS\n.B ", version);
+	roff(f, eal);
+	fprintf(f, "\n.RE\n.PP\n"
+		"a net_tap port whose kernel side is the interface sg0; no NIC, "
+		"no hugepages.  Two instances never share an interface: a "
+		"second one serving the same\n.B iface=\n"
+		"in the same network namespace, or using the same\n"
+		".BR \\-\\-file\\-prefix ,\nis refused (exit status 2).\n"
+		".SH OPTIONS\n");
+	for (i = 0; i < O_COUNT; i++) {
+		const struct opt_desc *o = &opts[i];
+		const char *a = opt_arg(i);
+
+		opt_range(i, range, sizeof(range));
+		opt_default(i, def, sizeof(def));
+		fprintf(f, ".TP\n.BI \"\\-\\-");
+		roff(f, o->name);
+		fprintf(f, "%s\"%s%s\n", a ? " " : "", a ? " " : "",
+			a ? a : "");
+		roff(f, o->help);
+		fputs(".", f);
+		if (range[0]) {
+			fputs("  Accepted: ", f);
+			roff(f, range);
+			fputs(".", f);
+		}
+		if (def[0]) {
+			fputs("  Default: ", f);
+			roff(f, def);
+			fputs(".", f);
+		}
+		if (opt_reloadable(i))
+			fputs("  Changes on SIGHUP.", f);
+		fputc('\n', f);
+	}
+	fprintf(f, ".SH CONFIGURATION FILE\n"
+		"An INI file.  Section\n.B [syngate]\n"
+		"takes every option above as a key, '\\-' written '_' "
+		"(addr and listen take comma-separated lists); the command "
+		"line overrides it.  Section\n.B [eal]\n"
+		"takes the EAL options, key\n.B args\n"
+		"(may repeat), so that a unit file needs only\n"
+		".BR \"\\-\\- \\-\\-config\" \" FILE\" .\n"
+		"EAL options on the command line replace the section.\n"
+		".SH SIGNALS\n.TP\n.B SIGHUP\n"
+		"read the options again (command line over the file) and the "
+		"cookie key file; the options marked above change at run "
+		"time, the others only at start.\n"
+		".TP\n.BR SIGINT \", \" SIGTERM\n"
+		"stop, print the final stats line and exit 0.\n"
+		".SH EXIT STATUS\n.TP\n.B 0\nstopped by a signal, or "
+		"\\-\\-help/\\-\\-version.\n.TP\n.B 1\na run-time failure.\n"
+		".TP\n.B 2\na bad option or configuration value, or an "
+		"environment it cannot run in (no hugepages, not root, no "
+		"/dev/net/tun, the interface or file prefix taken by another "
+		"instance), each said in one line.  systemd's\n"
+		".B RestartPreventExitStatus=2\ndoes not restart it.\n"
+		".SH FILES\n.TP\n.I /etc/syngate/syngated.ini\n"
+		"the sample configuration, every key at its default.\n"
+		".TP\n.I /var/run/dpdk/PREFIX/dpdk_telemetry.v2\n"
+		"the telemetry socket (commands under /syngate/), read with\n"
+		".BR \"dpdk\\-telemetry.py \\-f \" PREFIX .\n"
+		".SH SEE ALSO\n.BR dpdk\\-devbind.py (8),\n"
+		".BR dpdk\\-telemetry.py (1),\n"
+		"docs/operations.md of the syngate sources.\n");
 }

@@ -23,12 +23,14 @@ struct sg_config {
 	struct sg_params p;		/* what the engine needs (syngate.h) */
 	uint16_t listen_ports[SG_MAX_LISTENERS];	/* host order */
 	unsigned n_listen;
-	unsigned app_threads;		/* --app-threads, 1..64 */
+	unsigned app_threads;		/* --app-threads, 0..64 (0: listen
+					   without accepting) */
 	char service[SG_MAX_SERVICES_NAME];	/* --service: "accept" */
 	unsigned stats_interval;	/* --stats SECONDS, 0 = off */
 	char config_file[256];		/* --config, "" = none */
 	char cookie_key_file[256];	/* --cookie-key-file, "" = random */
 	bool help;			/* --help given */
+	bool version;			/* --version given */
 	unsigned addr_origin;		/* addrs from: 0 default, 1 file,
 					   2 command line */
 };
@@ -63,6 +65,28 @@ int config_load_secret(const char *path, uint8_t secret[32], char *err,
 
 /* Write the --help text. */
 void config_usage(FILE *f, const char *prog);
+
+/* Write the manual page (roff, section 8) made from the option table. */
+void config_man(FILE *f, const char *version);
+
+/* True when "--name" (name without the dashes, up to any '=') is one of
+ * syngated's own options (not an EAL one). */
+bool config_is_option(const char *name);
+
+/*
+ * The EAL arguments of the INI file's [eal] section: key "args" (may
+ * repeat), its value split at blanks, in file order.  *argv is set to a
+ * NULL-terminated array (free it with config_free_eal) and *argc to its
+ * length, 0 when the file has no [eal] section.  Returns 0, or -1 with a
+ * message in err (unknown key, a syngated option among the EAL ones).
+ */
+int config_load_eal(const char *path, int *argc, char ***argv, char *err,
+		    size_t errlen);
+void config_free_eal(int argc, char **argv);
+
+/* The embedded default EAL arguments (used when none are given). */
+extern const char *const config_default_eal[];
+extern const unsigned config_default_eal_n;
 
 /* Cross-field checks done after parsing (e.g. at least one listener).
  * Returns 0, or -1 with a message in err. */

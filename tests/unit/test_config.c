@@ -152,7 +152,7 @@ test_bad_values(void **state)
 		{ "--mbufs", "10", "--mbufs", "1024..1048576" },
 		{ "--rx-desc", "1000", "--rx-desc", "power of two" },
 		{ "--tx-desc", "8192", "--tx-desc", "64..4096" },
-		{ "--app-threads", "65", "--app-threads", "1..64" },
+		{ "--app-threads", "65", "--app-threads", "0..64" },
 		{ "--stats", "3601", "--stats", "0..3600" },
 		{ "--listen", "0", "--listen", "1..65535" },
 		{ "--listen", "65536", "--listen", "1..65535" },
