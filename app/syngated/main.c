@@ -438,6 +438,27 @@ diagnose(const char *out, char *err, size_t len)
 	return 0;
 }
 
+/* At exit, with several workers: what each did (RSS spread them). */
+static void
+print_workers(const struct sg_engine *e)
+{
+	unsigned w, n = sg_engine_workers(e);
+
+	for (w = 0; n > 1 && w < n; w++) {
+		struct sg_counters c;
+		struct sg_gauges g;
+		struct sg_worker_info wi;
+
+		if (sg_engine_worker_stats(e, w, &c, &g, &wi) < 0)
+			continue;
+		printf("worker %u: rx_pkts=%" PRIu64 " syn_in=%" PRIu64
+		       " accepted=%" PRIu64 " seg_in=%" PRIu64 " seg_out=%"
+		       PRIu64 "\n", w, c.rx_pkts, c.syn_in, c.accepted,
+		       c.seg_in, c.seg_out);
+	}
+	fflush(stdout);
+}
+
 static void
 print_stats(struct sg_engine *e, const char *tag, double elapsed,
 	    const struct service *svc)
@@ -697,6 +718,7 @@ main(int argc, char **argv)
 	sg_engine_stop(e);
 	rte_eal_mp_wait_lcore();
 	print_stats(e, "final", mono_sec() - start, svc);
+	print_workers(e);
 	rte_pdump_uninit();
 	telemetry_stop();
 	service_free(svc);

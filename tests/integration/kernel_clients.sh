@@ -46,6 +46,13 @@ common_end() { # daemon exit and final line
 	if [ -n "$final" ]; then echo "  $final"; fi
 	want "accepted=$(get accepted) >= $1" test "$(get accepted)" -ge "$1"
 	want "app_accepted=$(get app_accepted) >= $1" test "$(get app_accepted)" -ge "$1"
+	if [ -n "${workers:-}" ]; then
+		# Several workers (SG_LCORES): the kernel spreads the flows
+		# over the tap's queues, and every worker served some.
+		sed 's/^/  /' <<<"$workers"
+		want "every worker accepted connections" \
+			test -z "$(grep ' accepted=0 ' <<<"$workers")"
+	fi
 }
 
 phase1() {

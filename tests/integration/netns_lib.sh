@@ -44,7 +44,7 @@ start_daemon() {
 	# EAL_MEM: hugepage-less by default; the pdump test wants hugepages
 	# and multi-process.
 	# shellcheck disable=SC2086
-	timeout -k 10 "${DAEMON_MAX_SECONDS:-120}" ip netns exec "$NS" "$SYNGATED" -l 0,1 \
+	timeout -k 10 "${DAEMON_MAX_SECONDS:-120}" ip netns exec "$NS" "$SYNGATED" ${SG_LCORES:--l 0,1} \
 		${EAL_MEM:---no-huge -m 512 --no-shconf} \
 		--file-prefix "$NS" --no-pci --vdev=net_tap0,iface=$IF \
 		--log-level=lib.eal:warning -- \
@@ -91,6 +91,7 @@ stop_daemon() {
 	dpid='' sgpid=''
 	timeout 10 ip netns del "$NS" || true
 	final=$(grep '^final ' "$log" | tail -n 1 || true)
+	workers=$(grep '^worker [0-9]*: ' "$log" || true)
 }
 
 # get NAME [LINE]: counter value from the final (or the given) line, -1 if absent
