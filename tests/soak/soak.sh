@@ -400,7 +400,7 @@ progress() {
 		[ "$(get accepted "$t")" -lt 0 ] || acc=$((acc + $(get accepted "$t")))
 	done
 	# Requests the clients completed so far in this slot.
-	req=$(awk '$1 == "wrk" && $5 > 0 { n += $5 } $1 == "ab" { n += $4 - $5 }
+	req=$(awk '$1 == "wrk" && $5 > 0 { n += $5 } $1 == "ab" && $4 > $5 { n += $4 - $5 }
 		$1 == "curl" { n += $4 } END { print n + 0 }' "$RUN/res-h-$SLOTNO" 2>/dev/null)
 	eb=$(awk '$1 == "echo" && $4 == "ok" { n += $3 } END { print n + 0 }' "$RUN/res-e-$SLOTNO" 2>/dev/null)
 	echo "soak: $(elapsed) slot $((SLOTNO + 1))/$NSLOTS $CUR_CFG:" \
@@ -570,7 +570,8 @@ run_slot() {
 	w_err=$(awk '$1 == "wrk" { n += $7 + $8 + $9 + $10 + ($5 < 0) } END { print n + 0 }' "$res_h")
 	c_ok=$(awk '$1 == "curl" { n += $4 } END { print n + 0 }' "$res_h")
 	c_err=$(awk '$1 == "curl" && ($3 != 0 || $4 != 3) { n++ } END { print n + 0 }' "$res_h")
-	a_comp=$(awk '$1 == "ab" { n += $4 - $5 } END { print n + 0 }' "$res_h")
+	# (ab -r can count more failed than complete requests: resets)
+	a_comp=$(awk '$1 == "ab" && $4 > $5 { n += $4 - $5 } END { print n + 0 }' "$res_h")
 	a_err=$(awk '$1 == "ab" { n += $5 + ($3 != 0) } END { print n + 0 }' "$res_h")
 	local a_non2
 	a_non2=$(awk '$1 == "ab" { n += $6 } END { print n + 0 }' "$res_h")
