@@ -33,10 +33,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "engine.h"
-#include "pkt.h"
-#include "syngate.h"
-#include "worker.h"
+#include "sg_internal.h"
 
 #define SRV_IP		RTE_BE32(0xc6120001)
 #define BURST		32
@@ -143,7 +140,7 @@ feed(struct worker *w, const struct frame *frames, unsigned n,
 			*now_us += 50;
 			worker_tick(w, *now_us);
 		} else {
-			worker_flush(w);
+			tx_flush(w);
 		}
 	}
 	cyc = rte_rdtsc_precise() - t0;

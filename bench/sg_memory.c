@@ -15,9 +15,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
-#include "conn.h"
-#include "synq.h"
-#include "syngate.h"
+#include "sg_internal.h"
 
 static size_t
 heap_used(void)

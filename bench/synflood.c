@@ -41,7 +41,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
-#include "pkt.h"
+#include "sg_internal.h"
 
 #define BURST		32
 #define NB_MBUFS	8191
@@ -354,7 +354,7 @@ txq_flush(struct txq *q)
 }
 
 static void
-tx_flush(void)
+gen_flush(void)
 {
 	txq_flush(&tq_prio);
 	txq_flush(&tq_flood);
@@ -888,11 +888,11 @@ resolve(void)
 		}
 		if (now >= next) {
 			send_arp(1, NULL, o.dst, o.legit_src);
-			tx_flush();
+			gen_flush();
 			next = now + hz / 5;
 		}
 		rx_poll(now);
-		tx_flush();
+		gen_flush();
 	}
 	return stop ? -1 : 0;
 }
@@ -965,7 +965,7 @@ main(int argc, char **argv)
 			legit_timers(now);
 			next_ms = now + hz / 1000;
 		}
-		tx_flush();
+		gen_flush();
 		if (now >= next_sec) {
 			sec++;
 			printf("t=%u syn_pps=%" PRIu64 " ack_pps=%" PRIu64
@@ -992,7 +992,7 @@ main(int argc, char **argv)
 			legit_timers(now);
 			next_ms = now + hz / 1000;
 		}
-		tx_flush();
+		gen_flush();
 	}
 	report((double)(end - t0) / (double)hz);
 	rte_eth_dev_stop(port);

@@ -1,20 +1,38 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The application's side of a connection: receive from the rx ring, send
- * into the tx ring, and commands to the owning worker.  Commands are bits
- * in c_cmd; the connection goes on the worker's command ring only when its
- * bits go from none to some, so the ring (conn_max entries) cannot fill.
+ * conn — a connection's life on its worker: the pool object and its
+ * rings, creation from a completed handshake (conn_create), events to the
+ * application (conn_post), the move to CLOSED (conn_closed) and the one
+ * way back to the pool (conn_free).  Input is conn_rx.c, output and the
+ * application's commands conn_tx.c, deadlines conn_timer.c, the
+ * application's calls conn_api.c.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <rte_mbuf.h>
+#include <rte_mempool.h>
 #include <rte_ring.h>
 
 #include "conn.h"
+#include "flow.h"
 #include "invariant.h"
-#include "worker.h"
+#include "lcore.h"
+#include "poller.h"
+#include "synq.h"
+
+static const char *const state_names[CONN_STATE_MAX] = {
+	[CONN_ESTABLISHED] = "ESTABLISHED", [CONN_FIN_WAIT_1] = "FIN_WAIT_1",
+	[CONN_FIN_WAIT_2] = "FIN_WAIT_2", [CONN_CLOSING] = "CLOSING",
+	[CONN_TIME_WAIT] = "TIME_WAIT", [CONN_CLOSE_WAIT] = "CLOSE_WAIT",
+	[CONN_LAST_ACK] = "LAST_ACK", [CONN_CLOSED] = "CLOSED",
+};
+
+const char *
+conn_state_name(unsigned s)
+{
+	return s < CONN_STATE_MAX ? state_names[s] : "?";
+}
 
 size_t
 conn_obj_size(void)
@@ -42,300 +60,272 @@ conn_obj_init(struct sg_conn *c)
 	return 0;
 }
 
-static void
-post_cmd(struct sg_conn *c, uint32_t cmd)
-{
-	struct conn_ref ref;
+static bool tw_recycle(struct worker *w);
 
-	if (__atomic_fetch_or(&c->c_cmd, cmd, __ATOMIC_ACQ_REL) != 0)
-		return;		/* queued already; the worker takes all bits */
-	ref.conn = c;
-	ref.gen = __atomic_load_n(&c->c_gen, __ATOMIC_ACQUIRE);
-	/* One entry per held connection at most (the bits above), and the
-	 * ring has conn_max slots: it cannot be full. */
-	if (rte_ring_mp_enqueue_elem(c->c_owner->w_cmd, &ref,
-				     sizeof(ref)) != 0)
-		SG_VERIFY(false, "cmd_ring_room", "conn %p gen %u: command "
-			  "ring of worker %u full", (void *)c, ref.gen,
-			  c->c_worker);
+/*
+ * The handshake e (a table entry, or one rebuilt from a cookie) completed
+ * with segment `in` on port pi: take a connection from the pool, map it
+ * under in's flow (sig: its hash), and set it up ESTABLISHED.  Returns it,
+ * or NULL when the pool, --conn-max or the flow table has no room.
+ */
+struct sg_conn *
+conn_create(struct worker *w, unsigned pi, const struct pkt_info *in,
+	    uint32_t sig, const struct synq_entry *e, uint32_t ts_off)
+{
+	const struct sg_params *pp = worker_params(w);
+	struct sg_conn *c;
+	uint32_t peer, mss;
+	void *obj;
+
+	while (w->w_conns_used >= pp->conn_max ||
+	       rte_mempool_get(w->w_conns, &obj) < 0)
+		if (!tw_recycle(w))
+			return NULL;
+	c = obj;
+	SG_VERIFY(!(c->c_gen & 1) && !timer_armed(&c->c_timer),
+		  "conn_alloc_free", "pool gave conn %p gen %u state %s, "
+		  "timer armed %d", (void *)c, c->c_gen,
+		  conn_state_name(c->c_state), timer_armed(&c->c_timer));
+	/* A table entry's key is already mapped: replacing the value
+	 * cannot fail.  A cookie connection needs a new key. */
+	if (flow_add(worker_ft(w, in->family), pkt_flow_key(in), sig, c) < 0) {
+		rte_mempool_put(w->w_conns, c);
+		return NULL;
+	}
+	w->w_conns_used++;
+	/* A new life (odd): references to the previous one are stale. */
+	__atomic_store_n(&c->c_gen, c->c_gen + 1, __ATOMIC_RELEASE);
+
+	/* ---- fixed ---- */
+	c->c_flow = in->flow;
+	c->c_family = in->family;
+	if (in->family == 6)
+		c->c_flow6 = in->flow6;
+	c->c_iss = e->se_iss;
+	c->c_irs = e->se_irs;
+	c->c_ts_off = ts_off;
+	memcpy(c->c_peer_mac, e->se_peer_mac, RTE_ETHER_ADDR_LEN);
+	c->c_port = (uint8_t)pi;
+	c->c_worker = (uint8_t)w->w_id;
+	c->c_listener = e->se_listener;
+	c->c_owner = w;
+	c->c_cmd_ring = w->w_cmd;
+	c->c_budget = &w->w_budget;
+	c->c_mbufs = w->w_mbufs;
+	memset(&c->c_opts, 0, sizeof(c->c_opts));
+	c->c_opts.mss = e->se_mss;
+	if (e->se_flags & SE_WSCALE) {
+		c->c_opts.wscale_ok = true;
+		c->c_opts.snd_wscale = e->se_wscale;
+		c->c_opts.rcv_wscale = CONN_RCV_WSCALE;
+	}
+	c->c_opts.sack_ok = e->se_flags & SE_SACK;
+	c->c_opts.ts_ok = e->se_flags & SE_TS;
+	c->c_opts.ecn_requested = e->se_flags & SE_ECN;
+	c->c_opts.via_cookie = (e->se_flags & SE_COOKIE) != 0;
+	c->c_first_len = 0;
+	/* Our payload per segment: the smaller MSS -- a peer MSS below
+	 * Linux's TCP_MIN_MSS taken as that (0 would underflow below) --
+	 * less the timestamp option we put in every segment (RFC 7323,
+	 * Linux), and never more than one of our mbufs carries with the
+	 * headers. */
+	peer = RTE_MAX((uint32_t)c->c_opts.mss, CONN_MIN_PEER_MSS);
+	mss = RTE_MIN(peer, (uint32_t)worker_mss(pp, c->c_family));
+	if (c->c_opts.ts_ok)
+		mss -= PKT_TCP_TS_OPT_LEN;
+	mss = RTE_MIN(mss, (uint32_t)w->w_seg_room - PKT_TCP_MAX_HDR);
+	c->c_smss = (uint16_t)mss;
+
+	/* ---- worker: TCP ---- */
+	c->c_state = CONN_ESTABLISHED;
+	c->c_flags = 0;
+	c->c_dupacks = 0;
+	c->c_rexmits = 0;
+	c->c_segs_unacked = 0;
+	c->c_snd_head = 0;
+	c->c_snd_count = 0;
+	c->c_snd_off = 0;
+	c->c_snd_bytes = 0;
+	c->c_snd_una = c->c_iss + 1;
+	c->c_snd_nxt = c->c_snd_una;
+	c->c_snd_max = c->c_snd_una;
+	c->c_snd_wnd = (uint32_t)in->win << c->c_opts.snd_wscale;
+	c->c_snd_wl1 = c->c_irs;
+	c->c_snd_wl2 = c->c_iss;
+	c->c_max_wnd = c->c_snd_wnd;
+	/* RFC 5681 3.1 / RFC 6928: initial window of 10 segments. */
+	c->c_cwnd = 10u * c->c_smss;
+	c->c_ssthresh = UINT32_MAX / 2;
+	c->c_rcv_nxt = c->c_irs + 1;
+	c->c_rcv_adv = c->c_rcv_nxt + CONN_RCV_WND;
+	c->c_ts_recent = (in->opts.o_present & OPT_TS) ? in->opts.o_tsval :
+			 e->se_ts_recent;
+	c->c_srtt = 0;
+	c->c_rttvar = 0;
+	c->c_rto = CONN_RTO_INIT_MS;
+	c->c_last_rx_ms = w->w_now_ms;
+	c->c_tw_link.tqe_prev = NULL;
+	ct_init(w, c);
+
+	/* ---- app and shared ---- */
+	c->c_app_rx = NULL;
+	c->c_app_read = 0;
+	c->c_app_sent = 0;
+	c->c_app_eof = false;
+	c->c_app_shut = false;
+	c->c_user = NULL;
+	c->c_rx_in = 0;
+	c->c_tx_acked = 0;
+	c->c_peer_fin = 0;
+	c->c_reset = 0;
+	c->c_want_write = 0;
+	c->c_wnd_small = 0;
+	c->c_cmd = 0;
+	c->c_ev = 0;
+	c->c_poller = NULL;
+	c->c_rx_read = 0;
+	return c;
 }
 
 void
-sg_conn_info(const struct sg_conn *c, struct sg_conn_info *info)
+conn_post(struct sg_conn *c, uint32_t ev)
 {
-	memset(info, 0, sizeof(*info));
-	info->flow.family = c->c_family;
-	if (c->c_family == 6) {
-		memcpy(info->flow.laddr.v6, c->c_flow6.laddr, 16);
-		memcpy(info->flow.raddr.v6, c->c_flow6.raddr, 16);
-	} else {
-		info->flow.laddr.v4 = c->c_flow.laddr;
-		info->flow.raddr.v4 = c->c_flow.raddr;
+	struct sg_poller *p;
+	uint32_t old = __atomic_load_n(&c->c_ev, __ATOMIC_ACQUIRE);
+
+	/* Already pending and queued: no atomic read-modify-write at all. */
+	if ((old & (ev | EV_QUEUED)) == (ev | EV_QUEUED))
+		return;
+	/* Bits first, then the poller (sg_poller_add does the opposite):
+	 * see poller.c. */
+	__atomic_fetch_or(&c->c_ev, ev, __ATOMIC_SEQ_CST);
+	p = __atomic_load_n(&c->c_poller, __ATOMIC_SEQ_CST);
+	if (p != NULL)
+		poller_enqueue(p, c);
+}
+
+void
+conn_drop_send(struct worker *w, struct sg_conn *c)
+{
+	struct rte_mbuf *m;
+	uint32_t n = 0;
+
+	while (c->c_snd_count != 0) {
+		rte_pktmbuf_free(c->c_snd[c->c_snd_head]);
+		c->c_snd_head = (uint8_t)((c->c_snd_head + 1) %
+					  CONN_SND_SLOTS);
+		c->c_snd_count--;
+		n++;
 	}
-	info->flow.lport = c->c_flow.lport;
-	info->flow.rport = c->c_flow.rport;
-	info->opts = c->c_opts;
-	info->iss = c->c_iss;
-	info->irs = c->c_irs;
-	info->worker = c->c_worker;
-	info->listener = c->c_listener;
-	info->first_data_len = c->c_first_len;
-}
-
-size_t
-sg_conn_first_data(struct sg_conn *c, void *buf, size_t len)
-{
-	size_t n;
-
-	/* The handshake's data is the first mbuf of the receive ring: peek
-	 * at it (moved to the partly-read slot) until something is read. */
-	if (!conn_app_holds(c) || c->c_first_len == 0 ||
-	    c->c_app_read != 0 || len == 0)
-		return 0;
-	if (c->c_app_rx == NULL &&
-	    rte_ring_sc_dequeue(c->c_rxq, (void **)&c->c_app_rx) != 0)
-		return 0;
-	n = RTE_MIN((uint32_t)c->c_first_len,
-		    (uint32_t)c->c_app_rx->data_len);
-	n = RTE_MIN(n, len);
-	memcpy(buf, rte_pktmbuf_mtod(c->c_app_rx, void *), n);
-	return n;
-}
-
-bool
-sg_conn_is_reset(const struct sg_conn *c)
-{
-	return __atomic_load_n(&c->c_reset, __ATOMIC_ACQUIRE) != 0;
-}
-
-void *
-sg_conn_user(const struct sg_conn *c)
-{
-	return c->c_user;
-}
-
-/* The application consumed n bytes: publish it, and ask the worker for a
- * window update while the window it last offered is small (it decides
- * whether the update is worth a segment). */
-static void
-consumed(struct sg_conn *c, uint64_t n)
-{
-	c->c_app_read += n;
-	__atomic_store_n(&c->c_rx_read, c->c_app_read, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&c->c_wnd_small, __ATOMIC_ACQUIRE))
-		post_cmd(c, CMD_WINDOW);
-}
-
-/* Nothing to read now: end of stream, reset, or try later. */
-static long
-recv_empty(struct sg_conn *c)
-{
-	if (__atomic_load_n(&c->c_reset, __ATOMIC_ACQUIRE))
-		return -ECONNRESET;
-	/* The worker queues all data before it sets c_peer_fin. */
-	if (__atomic_load_n(&c->c_peer_fin, __ATOMIC_ACQUIRE) &&
-	    rte_ring_count(c->c_rxq) == 0) {
-		c->c_app_eof = true;
-		return 0;
+	c->c_snd_bytes = 0;
+	while (rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0) {
+		rte_pktmbuf_free(m);
+		n++;
 	}
-	return -EAGAIN;
+	worker_credit_give(w, n);
 }
 
-long
-sg_recv(struct sg_conn *c, void *buf, size_t len)
+void
+conn_orphan_done(struct worker *w, struct sg_conn *c)
 {
-	uint8_t *out = buf;
-	uint32_t freed = 0;
-	size_t got = 0;
-
-	if (!conn_app_holds(c))
-		return -EBADF;
-	while (got < len) {
-		struct rte_mbuf *m = c->c_app_rx;
-		size_t n;
-
-		if (m == NULL) {
-			if (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) != 0)
-				break;
-			c->c_app_rx = m;
-		}
-		n = RTE_MIN(len - got, (size_t)m->data_len);
-		memcpy(out + got, rte_pktmbuf_mtod(m, void *), n);
-		got += n;
-		if (n == m->data_len) {
-			rte_pktmbuf_free(m);
-			c->c_app_rx = NULL;
-			freed++;
-		} else {
-			rte_pktmbuf_adj(m, (uint16_t)n);
-		}
+	if (c->c_flags & CF_ORPHAN) {
+		c->c_flags &= ~CF_ORPHAN;
+		w->w_orphans--;
 	}
-	budget_give(&c->c_owner->w_budget, freed);
-	if (got == 0)
-		return recv_empty(c);
-	consumed(c, got);
-	return (long)got;
-}
-
-int
-sg_recv_mbufs(struct sg_conn *c, struct rte_mbuf **m, unsigned n)
-{
-	uint64_t bytes = 0;
-	unsigned got = 0, i;
-
-	if (!conn_app_holds(c))
-		return -EBADF;
-	if (n == 0)
-		return 0;
-	if (c->c_app_rx != NULL) {
-		m[got++] = c->c_app_rx;
-		c->c_app_rx = NULL;
-	}
-	got += rte_ring_sc_dequeue_burst(c->c_rxq, (void **)(m + got),
-					 n - got, NULL);
-	if (got == 0)
-		return (int)recv_empty(c);
-	/* The caller owns them now: their credits go back. */
-	budget_give(&c->c_owner->w_budget, got);
-	for (i = 0; i < got; i++)
-		bytes += m[i]->data_len;
-	consumed(c, bytes);
-	return (int)got;
-}
-
-/* Copy up to len bytes into mbufs of one segment each on c's tx ring,
- * within the send buffer, the ring and the worker's data credits.  Sets
- * *why (-EAGAIN full / no credit, -ENOMEM no mbuf) when it queued
- * nothing. */
-static size_t
-queue_send(struct sg_conn *c, const uint8_t *in, size_t len, int *why)
-{
-	uint64_t acked = __atomic_load_n(&c->c_tx_acked, __ATOMIC_ACQUIRE);
-	uint64_t space = CONN_SND_BUF(c) - (c->c_app_sent - acked);
-	uint32_t segs, credits;
-	size_t sent = 0;
-
-	space = RTE_MIN(space, (uint64_t)len);
-	segs = (uint32_t)RTE_MIN((space + c->c_smss - 1) / c->c_smss,
-				 (uint64_t)rte_ring_free_count(c->c_txq));
-	if (segs == 0) {
-		*why = -EAGAIN;
-		return 0;
-	}
-	/* One credit per mbuf (budget.h): none means the worker's data
-	 * mbufs are all held; it wakes us when some come back. */
-	credits = budget_take(&c->c_owner->w_budget, segs);
-	if (credits == 0) {
-		*why = -EBUSY;
-		return 0;
-	}
-	while (credits != 0 && sent < space) {
-		uint16_t n = (uint16_t)RTE_MIN(space - sent,
-					       (uint64_t)c->c_smss);
-		struct rte_mbuf *m = rte_pktmbuf_alloc(c->c_owner->w_mbufs);
-		char *p;
-
-		if (m == NULL) {
-			*why = -ENOMEM;
-			break;
-		}
-		p = rte_pktmbuf_append(m, n);
-		if (p == NULL) {
-			/* c_smss never exceeds the data room
-			 * (conn_established): cannot happen. */
-			rte_pktmbuf_free(m);
-			SG_VERIFY(false, "send_fits_mbuf", "conn %p smss %u",
-				  (void *)c, c->c_smss);
-			*why = -ENOMEM;
-			break;
-		}
-		memcpy(p, in + sent, n);
-		/* Room was counted above; this thread is the only
-		 * producer. */
-		(void)rte_ring_sp_enqueue(c->c_txq, m);
-		credits--;
-		sent += n;
-		c->c_app_sent += n;
-	}
-	budget_give(&c->c_owner->w_budget, credits);
-	return sent;
-}
-
-long
-sg_send(struct sg_conn *c, const void *buf, size_t len)
-{
-	size_t sent = 0;
-	int tries, why = -EAGAIN;
-
-	if (!conn_app_holds(c))
-		return -EBADF;
-	if (__atomic_load_n(&c->c_reset, __ATOMIC_ACQUIRE))
-		return -ECONNRESET;
-	if (c->c_app_shut)
-		return -EPIPE;
-	if (len == 0)
-		return 0;
-	for (tries = 0; tries < 2 && sent == 0; tries++) {
-		sent = queue_send(c, buf, len, &why);
-		if (sent != 0 || why == -ENOMEM)
-			break;
-		/* Full, or no credit: ask for SG_EV_WRITABLE (the worker
-		 * sends it when acks free room, or credits come back),
-		 * then look once more in case that happened meanwhile. */
-		__atomic_store_n(&c->c_want_write, 1, __ATOMIC_RELEASE);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	}
-	if (sent == 0 && why == -EBUSY)
-		post_cmd(c, CMD_BUDGET);
-	if (sent == 0)
-		return why == -ENOMEM ? -ENOMEM : -EAGAIN;
-	post_cmd(c, CMD_SEND);
-	return (long)sent;
-}
-
-int
-sg_shutdown(struct sg_conn *c)
-{
-	if (!conn_app_holds(c))
-		return -EBADF;
-	if (c->c_app_shut)
-		return 0;
-	c->c_app_shut = true;
-	post_cmd(c, CMD_SHUTDOWN);
-	return 0;
 }
 
 static void
-app_release(struct sg_conn *c)
+tw_untrack(struct worker *w, struct sg_conn *c)
 {
-	/* A partly read mbuf is the application's: give it back. */
-	if (c->c_app_rx != NULL) {
-		rte_pktmbuf_free(c->c_app_rx);
-		c->c_app_rx = NULL;
-		budget_give(&c->c_owner->w_budget, 1);
+	if (c->c_tw_link.tqe_prev != NULL) {
+		TAILQ_REMOVE(&w->w_tw_list, c, c_tw_link);
+		c->c_tw_link.tqe_prev = NULL;
 	}
-	__atomic_store_n(&c->c_poller, NULL, __ATOMIC_RELEASE);
 }
 
-/* Give c back (once): the first call wins, any later one is refused. */
-static int
-give_back(struct sg_conn *c, uint32_t cmd)
+void
+conn_tw_track(struct worker *w, struct sg_conn *c)
 {
-	if (__atomic_exchange_n(&c->c_held, 0, __ATOMIC_ACQ_REL) == 0)
-		return -EBADF;
-	app_release(c);
-	post_cmd(c, cmd);
-	return 0;
+	tw_untrack(w, c);
+	if (c->c_state == CONN_TIME_WAIT && (c->c_flags & CF_APP_CLOSED))
+		TAILQ_INSERT_TAIL(&w->w_tw_list, c, c_tw_link);
 }
 
-int
-sg_close(struct sg_conn *c)
+/*
+ * No room for a new connection: end the oldest TIME-WAIT the application
+ * is done with (it is freed).  TIME-WAIT protects a 4-tuple's next
+ * incarnation from old duplicates; it must not refuse new clients: Linux
+ * likewise drops TIME-WAIT beyond tcp_max_tw_buckets.  Returns whether
+ * one was recycled.
+ */
+static bool
+tw_recycle(struct worker *w)
 {
-	return give_back(c, CMD_CLOSE);
+	struct sg_conn *c = TAILQ_FIRST(&w->w_tw_list);
+
+	if (c == NULL)
+		return false;
+	w->w_stats.tw_recycled++;
+	conn_closed(w, c);		/* frees it: given back */
+	return true;
 }
 
-int
-sg_abort(struct sg_conn *c)
+void
+conn_closed(struct worker *w, struct sg_conn *c)
 {
-	return give_back(c, CMD_ABORT);
+	conn_orphan_done(w, c);
+	tw_untrack(w, c);
+	if (!(c->c_flags & CF_UNMAPPED)) {
+		struct flow_table *ft = worker_ft(w, c->c_family);
+
+		flow_del(ft, conn_key(c), flow_hash(ft, conn_key(c)));
+		c->c_flags |= CF_UNMAPPED;
+	}
+	if (c->c_state != CONN_CLOSED)
+		w->w_stats.conn_closed++;
+	c->c_state = CONN_CLOSED;
+	ct_stop(w, c);
+	conn_drop_send(w, c);
+	/* A reader waiting for more learns there is none. */
+	__atomic_store_n(&c->c_peer_fin, 1, __ATOMIC_RELEASE);
+	conn_post(c, SG_EV_READABLE | SG_EV_PEER_CLOSED);
+	if (c->c_flags & CF_APP_CLOSED)
+		conn_free(w, c);
 }
+
+void
+conn_free(struct worker *w, struct sg_conn *c)
+{
+	struct rte_mbuf *m;
+
+	/* Freed once, only when TCP is done and the application gave it
+	 * back: anything else is a reuse while live. */
+	SG_VERIFY((c->c_gen & 1) && c->c_state == CONN_CLOSED &&
+		  (c->c_flags & CF_APP_CLOSED) && (c->c_flags & CF_UNMAPPED) &&
+		  !conn_app_holds(c) && c->c_owner == w, "conn_free_once",
+		  "conn %p gen %u state %s flags %#x held %u owner %u "
+		  "(freeing worker %u)", (void *)c, c->c_gen,
+		  conn_state_name(c->c_state), c->c_flags, c->c_held,
+		  c->c_worker, w->w_id);
+	uint32_t n = 0;
+
+	timer_cancel(w->w_wheel, &c->c_timer);
+	while (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) == 0) {
+		rte_pktmbuf_free(m);
+		n++;
+	}
+	worker_credit_give(w, n);
+	conn_drop_send(w, c);
+	if (c->c_flags & CF_BUDGET_WAIT) {
+		TAILQ_REMOVE(&w->w_budget_waiters, c, c_bw_link);
+		c->c_flags &= ~CF_BUDGET_WAIT;
+	}
+	/* Stale commands and events naming c are recognised by the
+	 * generation (even: in the pool). */
+	__atomic_store_n(&c->c_gen, c->c_gen + 1, __ATOMIC_RELEASE);
+	rte_mempool_put(w->w_conns, c);
+	w->w_conns_used--;
+	w->w_stats.conn_freed++;
+}
+
+

@@ -33,8 +33,9 @@
  * sg_close/sg_abort (c_held); any call after that is refused with -EBADF,
  * so a double close can never free the object twice.
  *
- * The receive path is conn_rx.c, the send path and timers conn_tx.c, the
- * application API conn.c.
+ * The life (create, close, free) is conn.c, the receive path conn_rx.c,
+ * the send path and commands conn_tx.c, every deadline conn_timer.c, the
+ * application API conn_api.c.
  */
 #ifndef SG_CONN_H
 #define SG_CONN_H
@@ -51,8 +52,10 @@
 #include "syngate.h"
 #include "timer.h"
 
-struct worker;
+struct budget;
+struct synq_entry;
 struct sg_poller;
+struct worker;
 
 /* Timer kinds of a connection (see synq.h for TK_SYNACK). */
 #define TK_CONN			2
@@ -153,6 +156,9 @@ struct sg_conn {
 	uint8_t c_listener;
 	uint16_t c_smss;		/* payload bytes per segment we send */
 	struct worker *c_owner;
+	struct rte_ring *c_cmd_ring;	/* the owner's command ring */
+	struct budget *c_budget;	/* the owner's data mbuf credits */
+	struct rte_mempool *c_mbufs;	/* the owner's mbufs (sg_send) */
 	struct sg_tcp_opts c_opts;
 	uint32_t c_first_len;		/* payload of the third segment */
 	struct rte_ring *c_rxq;		/* worker -> app: payload mbufs */
@@ -191,38 +197,52 @@ struct sg_conn {
 	struct timer_node c_timer;
 	TAILQ_ENTRY(sg_conn) c_bw_link;	/* on w_budget_waiters while
 					   CF_BUDGET_WAIT */
+	TAILQ_ENTRY(sg_conn) c_tw_link;	/* on w_tw_list while in TIME-WAIT
+					   and given back (tqe_prev NULL
+					   otherwise) */
 	struct rte_mbuf *c_snd[CONN_SND_SLOTS];
 
-	/* ---- app --------------------------------------------------------- */
-	struct rte_mbuf *c_app_rx;	/* partly read mbuf */
+	/* ---- shared, written by the worker (read by the app) ----------- */
+	uint64_t c_rx_in __rte_cache_aligned;	/* bytes queued */
+	uint64_t c_tx_acked;		/* bytes acked and freed */
+	uint8_t c_peer_fin;		/* all data is in rxq */
+	uint8_t c_reset;		/* reset / aborted */
+	uint8_t c_wnd_small;		/* the window it offered is under
+					   half the buffer: reads must tell
+					   it (CMD_WINDOW) */
+	uint32_t c_gen;			/* odd: live, even: in the pool */
+
+	/* ---- shared, written by both sides (atomic read-modify-write) --- */
+	uint32_t c_cmd __rte_cache_aligned;	/* CMD_*: app sets, worker
+						   takes */
+	uint32_t c_ev;			/* SG_EV_* | EV_QUEUED: worker sets,
+					   the poller's consumer clears */
+	uint8_t c_want_write;		/* app sets when sg_send hit a full
+					   buffer, worker clears to wake */
+	uint8_t c_held;			/* app holds it: set by the worker
+					   before the accept push, cleared
+					   by the first sg_close/sg_abort */
+
+	/* ---- app (the one thread using it) -------------------------------
+	 * Its own cache lines: the worker's writes above and in its section
+	 * never invalidate what the application thread reads and writes on
+	 * every call. */
+	struct rte_mbuf *c_app_rx __rte_cache_aligned;	/* partly read */
+	uint64_t c_rx_read;		/* bytes consumed (worker reads) */
 	uint64_t c_app_read;		/* bytes read by the app */
 	uint64_t c_app_sent;		/* bytes queued by the app */
 	bool c_app_eof;			/* sg_recv returned 0 */
 	bool c_app_shut;		/* sg_shutdown called */
 	void *c_user;
-
-	/* ---- shared -------------------------------------------------------- */
-	uint64_t c_rx_in __rte_cache_aligned;	/* worker: bytes queued */
-	uint64_t c_tx_acked;		/* worker: bytes acked and freed */
-	uint8_t c_peer_fin;		/* worker: all data is in rxq */
-	uint8_t c_reset;		/* worker: reset / aborted */
-	uint8_t c_want_write;		/* app: send() hit a full buffer */
-	uint8_t c_wnd_small;		/* worker: the window it offered is
-					   under half the buffer: reads must
-					   tell it (CMD_WINDOW) */
-	uint8_t c_held;			/* app holds it: set by the worker
-					   before the accept push, cleared
-					   by the first sg_close/sg_abort */
-	uint32_t c_cmd;			/* CMD_*, atomic */
-	uint32_t c_ev;			/* SG_EV_* | EV_QUEUED, atomic */
-	uint32_t c_gen;			/* odd: live, even: in the pool */
-	struct sg_poller *c_poller;	/* where events go, atomic */
-	uint64_t c_rx_read __rte_cache_aligned;	/* app: bytes consumed */
+	struct sg_poller *c_poller;	/* where events go: the app sets,
+					   the worker reads, atomic */
 } __rte_cache_aligned;
 
 /* Bytes an application may queue with sg_send() beyond what is acked. */
 #define CONN_SND_BUF(c) \
 	((uint32_t)(CONN_TXQ_SLOTS + CONN_SND_SLOTS) * (c)->c_smss)
+
+/* ---- conn.c: life ------------------------------------------------- */
 
 /* Memory of a connection object: the struct and its two rings. */
 size_t conn_obj_size(void);
@@ -230,24 +250,64 @@ size_t conn_obj_size(void);
 /* Set up a connection object's rings (once per mempool object). */
 int conn_obj_init(struct sg_conn *c);
 
-/* Worker: first setup after promotion (TCP state from the handshake). */
-void conn_established(struct worker *w, struct sg_conn *c, uint32_t win);
+/* Worker: the handshake e completed with segment `in` (hash sig) on port
+ * pi: a connection, ESTABLISHED and mapped, or NULL when there is no
+ * room (pool, --conn-max, flow table).  The caller hands it `in` next
+ * (conn_segment). */
+struct sg_conn *conn_create(struct worker *w, unsigned pi,
+			    const struct pkt_info *in, uint32_t sig,
+			    const struct synq_entry *e, uint32_t ts_off);
 
-/*
- * Worker: a segment for c arrived (conn_rx.c).  Takes m and returns true;
- * returns false (m untouched, c gone) for a SYN that ended TIME-WAIT: the
- * caller treats it as a segment for no connection.
- */
-bool conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
-		  const struct pkt_info *in);
+/* Worker: post events to the application (SG_EV_*). */
+void conn_post(struct sg_conn *c, uint32_t ev);
 
-/* Worker: the application posted commands (c_cmd bits). */
-void conn_command(struct worker *w, struct sg_conn *c);
+/* Worker: free everything queued for sending (retransmission queue and
+ * tx ring). */
+void conn_drop_send(struct worker *w, struct sg_conn *c);
 
-/* Worker: c's timer fired (conn_tx.c). */
-void conn_timer(struct worker *w, struct sg_conn *c);
+/* Worker: c stops being an orphan (it reached TIME-WAIT or CLOSED). */
+void conn_orphan_done(struct worker *w, struct sg_conn *c);
 
-/* Worker: send what the window allows, FIN, a pending ACK (conn_tx.c). */
+/* Worker: c is (again) in TIME-WAIT, or was given back in it: when the
+ * application is done with it, it may be recycled, oldest first, if a
+ * new connection finds no room (conn_create). */
+void conn_tw_track(struct worker *w, struct sg_conn *c);
+
+/* Worker: move to CLOSED: unmap, stop timers, free if the app is done. */
+void conn_closed(struct worker *w, struct sg_conn *c);
+
+/* Worker: return c to the pool: drop its queued mbufs, bump its
+ * generation.  Only when CLOSED and given back; nothing is sent. */
+void conn_free(struct worker *w, struct sg_conn *c);
+
+/* Name of a state, for logs and tests. */
+const char *conn_state_name(unsigned s);
+
+/* ---- conn_timer.c: deadlines ---------------------------------------- */
+
+/* What ct_due found expired. */
+#define CT_IDLE		0x1	/* idle timeout, FIN_WAIT_2 or TIME-WAIT */
+#define CT_DACK		0x2	/* delayed ACK */
+#define CT_RTO		0x4	/* retransmission or window probe */
+
+void ct_init(struct worker *w, struct sg_conn *c);	/* created */
+void ct_sent(struct worker *w, struct sg_conn *c);	/* data/FIN out */
+void ct_ack_sent(struct sg_conn *c);			/* an ACK went */
+void ct_acked(struct worker *w, struct sg_conn *c);	/* new data acked */
+void ct_delack(struct worker *w, struct sg_conn *c);	/* ACK may wait */
+void ct_probe_sent(struct worker *w, struct sg_conn *c); /* window probe */
+void ct_progress(struct worker *w, struct sg_conn *c);	/* data or ACK in */
+void ct_fin_wait_2(struct worker *w, struct sg_conn *c);
+void ct_time_wait(struct worker *w, struct sg_conn *c);
+void ct_stop(struct worker *w, struct sg_conn *c);	/* CLOSED */
+/* Which deadlines have passed (CT_*), cleared. */
+unsigned ct_due(struct worker *w, struct sg_conn *c);
+/* Arm the connection's wheel node at its earliest deadline. */
+void conn_rearm(struct worker *w, struct sg_conn *c);
+
+/* ---- conn_tx.c: output, commands, expiry ---------------------------- */
+
+/* Worker: send what the window allows, FIN, a pending ACK. */
 void conn_output(struct worker *w, struct sg_conn *c);
 
 /* Worker: send a bare ACK now. */
@@ -256,24 +316,24 @@ void conn_send_ack(struct worker *w, struct sg_conn *c);
 /* Worker: RST the peer (unless it reset us), mark closed, post events. */
 void conn_reset(struct worker *w, struct sg_conn *c, bool send_rst);
 
-/* Worker: free everything queued for sending (retransmission queue and
- * tx ring). */
-void conn_drop_send(struct worker *w, struct sg_conn *c);
+/* Worker: the application posted commands (c_cmd bits). */
+void conn_command(struct worker *w, struct sg_conn *c);
 
-/* Worker: move to CLOSED: unmap, stop timers, free if the app is done. */
-void conn_closed(struct worker *w, struct sg_conn *c);
-
-/* Worker: c stops being an orphan (it reached TIME-WAIT or CLOSED). */
-void conn_orphan_done(struct worker *w, struct sg_conn *c);
-
-/* Worker: post events to the application (SG_EV_*). */
-void conn_post(struct sg_conn *c, uint32_t ev);
-
-/* Worker: arm the connection's wheel node at its earliest deadline. */
-void conn_rearm(struct worker *w, struct sg_conn *c);
+/* Worker: c's timer fired. */
+void conn_timeout(struct worker *w, struct sg_conn *c);
 
 /* Worker: the window we can advertise now, bytes. */
 uint32_t conn_rcv_window(const struct worker *w, const struct sg_conn *c);
+
+/* ---- conn_rx.c: input ------------------------------------------------ */
+
+/*
+ * Worker: a segment for c arrived.  Takes m and returns true; returns
+ * false (m untouched, c gone) for a SYN that ended TIME-WAIT: the caller
+ * treats it as a segment for no connection.
+ */
+bool conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
+		  const struct pkt_info *in);
 
 static inline bool
 seq_lt(uint32_t a, uint32_t b)
@@ -293,9 +353,6 @@ conn_app_holds(const struct sg_conn *c)
 {
 	return __atomic_load_n(&c->c_held, __ATOMIC_ACQUIRE) != 0;
 }
-
-/* Name of a state, for logs and tests. */
-const char *conn_state_name(unsigned s);
 
 /* The flow-table key of c: a struct flow4 or flow6 (c_family). */
 static inline const void *

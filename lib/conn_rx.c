@@ -12,21 +12,14 @@
 #include <rte_ring.h>
 
 #include "conn.h"
-#include "engine.h"
-#include "worker.h"
-
-static inline void
-cdrop(struct worker *w, struct rte_mbuf *m, enum sg_drop why)
-{
-	w->w_stats.drops[why]++;
-	rte_pktmbuf_free(m);
-}
+#include "lcore.h"
+#include "tx.h"
 
 /* RFC 5961 3.2, 4.2: answer with an ACK, from the reply budget. */
 static void
 challenge_ack(struct worker *w, struct sg_conn *c)
 {
-	if (!worker_reply_allowed(w)) {
+	if (!tx_reply_allowed(w)) {
 		w->w_stats.rst_ratelimited++;
 		return;
 	}
@@ -40,7 +33,7 @@ challenge_ack(struct worker *w, struct sg_conn *c)
 static void
 oow_ack(struct worker *w, struct sg_conn *c)
 {
-	if (!worker_reply_allowed(w)) {
+	if (!tx_reply_allowed(w)) {
 		w->w_stats.rst_ratelimited++;
 		return;
 	}
@@ -103,11 +96,8 @@ enter_time_wait(struct worker *w, struct sg_conn *c)
 {
 	conn_orphan_done(w, c);
 	c->c_state = CONN_TIME_WAIT;
-	c->c_rto_at = 0;
-	c->c_dack_at = 0;
-	c->c_idle_at = w->w_now_ms + 2 * w->w_engine->e_params.msl_ms;
-	if (c->c_idle_at == 0)
-		c->c_idle_at = 1;
+	ct_time_wait(w, c);
+	conn_tw_track(w, c);		/* (a restart moves it to the end) */
 	w->w_stats.time_wait++;
 }
 
@@ -187,8 +177,7 @@ ack_new(struct worker *w, struct sg_conn *c, const struct pkt_info *in)
 		c->c_cwnd += RTE_MAX((uint32_t)c->c_smss * c->c_smss /
 				     c->c_cwnd, 1u);
 	c->c_dupacks = 0;
-	c->c_rto_at = c->c_snd_una == c->c_snd_max ? 0 :
-		      w->w_now_ms + c->c_rto;
+	ct_acked(w, c);
 
 	if (fin_acked) {
 		switch (c->c_state) {
@@ -196,8 +185,7 @@ ack_new(struct worker *w, struct sg_conn *c, const struct pkt_info *in)
 			c->c_state = CONN_FIN_WAIT_2;
 			/* Do not wait forever for the peer's FIN
 			 * (Linux tcp_fin_timeout). */
-			c->c_idle_at = w->w_now_ms +
-				2 * w->w_engine->e_params.msl_ms;
+			ct_fin_wait_2(w, c);
 			break;
 		case CONN_CLOSING:
 			enter_time_wait(w, c);
@@ -240,7 +228,7 @@ deliver(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 {
 	/* Held until the application reads it: one credit (budget.h). */
 	if (!worker_credit_take(w)) {
-		cdrop(w, m, SG_DROP_CONN_NOMEM);
+		worker_drop(w, m, SG_DROP_CONN_NOMEM);
 		return false;
 	}
 	rte_pktmbuf_adj(m, (uint16_t)(in->payload_off + skip));
@@ -248,7 +236,7 @@ deliver(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 	m->ol_flags = 0;
 	if (rte_ring_sp_enqueue(c->c_rxq, m) != 0) {
 		worker_credit_give(w, 1);
-		cdrop(w, m, SG_DROP_CONN_RXQ_FULL);
+		worker_drop(w, m, SG_DROP_CONN_RXQ_FULL);
 		return false;
 	}
 	c->c_rcv_nxt += len;
@@ -259,8 +247,8 @@ deliver(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 	 * segment; otherwise within the delayed-ACK time. */
 	if (++c->c_segs_unacked >= 2 || len < c->c_smss)
 		c->c_flags |= CF_ACK_NOW;
-	else if (c->c_dack_at == 0)
-		c->c_dack_at = w->w_now_ms + CONN_DELACK_MS;
+	else
+		ct_delack(w, c);
 	return true;
 }
 
@@ -301,7 +289,7 @@ time_wait_input(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 	uint32_t end = in->seq + in->payload_len + !!(fl & TCPF_FIN);
 
 	if (fl & TCPF_RST) {
-		cdrop(w, m, SG_DROP_CONN_STATE);
+		worker_drop(w, m, SG_DROP_CONN_STATE);
 		return true;
 	}
 	if (fl & TCPF_SYN) {
@@ -312,7 +300,7 @@ time_wait_input(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 			return false;
 		}
 		challenge_ack(w, c);		/* RFC 5961 4.2 */
-		cdrop(w, m, SG_DROP_CONN_STATE);
+		worker_drop(w, m, SG_DROP_CONN_STATE);
 		return true;
 	}
 	if ((fl & (TCPF_FIN | TCPF_ACK)) == (TCPF_FIN | TCPF_ACK) &&
@@ -326,7 +314,7 @@ time_wait_input(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 		return true;
 	}
 	oow_ack(w, c);
-	cdrop(w, m, SG_DROP_CONN_SEQ);
+	worker_drop(w, m, SG_DROP_CONN_SEQ);
 	return true;
 }
 
@@ -345,7 +333,7 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 	bool has_fin = fl & TCPF_FIN, progress = false;
 
 	if (c->c_state == CONN_CLOSED) {
-		cdrop(w, m, SG_DROP_CONN_STATE);
+		worker_drop(w, m, SG_DROP_CONN_STATE);
 		return true;
 	}
 	if (c->c_state == CONN_TIME_WAIT)
@@ -364,17 +352,17 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 		if (seq_lt(c->c_rcv_nxt, seq) &&
 		    seq_lt(seq, c->c_rcv_nxt + RTE_MAX(wnd, 1u)))
 			challenge_ack(w, c);
-		cdrop(w, m, SG_DROP_CONN_SEQ);
+		worker_drop(w, m, SG_DROP_CONN_SEQ);
 		return true;
 	}
 	/* SYN on a synchronized connection: RFC 5961 4.2 challenge ACK. */
 	if (fl & TCPF_SYN) {
 		challenge_ack(w, c);
-		cdrop(w, m, SG_DROP_CONN_STATE);
+		worker_drop(w, m, SG_DROP_CONN_STATE);
 		return true;
 	}
 	if (!(fl & TCPF_ACK)) {
-		cdrop(w, m, SG_DROP_CONN_STATE);
+		worker_drop(w, m, SG_DROP_CONN_STATE);
 		return true;
 	}
 
@@ -388,7 +376,7 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 			    c->c_rcv_adv - c->c_rcv_nxt : 0,
 			    seq, len + has_fin)) {
 		oow_ack(w, c);
-		cdrop(w, m, SG_DROP_CONN_SEQ);
+		worker_drop(w, m, SG_DROP_CONN_SEQ);
 		return true;
 	}
 	/* Trim what we already have; data beyond rcv_nxt is out of order:
@@ -417,7 +405,7 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 	if (seq_lt(c->c_snd_max, in->ack) ||
 	    seq_lt(in->ack, c->c_snd_una - c->c_max_wnd)) {
 		oow_ack(w, c);
-		cdrop(w, m, SG_DROP_CONN_ACK);
+		worker_drop(w, m, SG_DROP_CONN_ACK);
 		return true;
 	}
 	if ((c->c_opts.ts_ok) && (in->opts.o_present & OPT_TS) &&
@@ -486,11 +474,8 @@ conn_segment(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 	/* --idle-timeout counts from the last progress either way: bare
 	 * ACKs that move nothing (probe answers, duplicates) do not keep a
 	 * connection alive. */
-	if (progress && c->c_state != CONN_TIME_WAIT &&
-	    c->c_state != CONN_FIN_WAIT_2)
-		c->c_idle_at = w->w_engine->e_params.idle_timeout_ms ?
-			w->w_now_ms + w->w_engine->e_params.idle_timeout_ms :
-			0;
+	if (progress)
+		ct_progress(w, c);
 	conn_output(w, c);
 	return true;
 }

@@ -2,9 +2,10 @@
 /*
  * The send half of an accepted connection (worker side): segmentation at
  * the negotiated MSS within min(peer window, cwnd), the FIN after the
- * data, ACKs with the window we can offer, the connection's timers
- * (RTO with back-off, zero-window persist, delayed ACK, idle / FIN_WAIT_2
- * / TIME-WAIT), the application's commands, reset and teardown.
+ * data, ACKs with the window we can offer, what a deadline does when it
+ * fires (retransmission with back-off, zero-window probe, delayed ACK,
+ * idle / FIN_WAIT_2 / TIME-WAIT end -- the deadlines themselves are
+ * conn_timer.c's), the application's commands, and reset.
  */
 #include <string.h>
 
@@ -13,23 +14,8 @@
 #include <rte_ring.h>
 
 #include "conn.h"
-#include "engine.h"
-#include "flow.h"
-#include "poller.h"
-#include "worker.h"
-
-static const char *const state_names[CONN_STATE_MAX] = {
-	[CONN_ESTABLISHED] = "ESTABLISHED", [CONN_FIN_WAIT_1] = "FIN_WAIT_1",
-	[CONN_FIN_WAIT_2] = "FIN_WAIT_2", [CONN_CLOSING] = "CLOSING",
-	[CONN_TIME_WAIT] = "TIME_WAIT", [CONN_CLOSE_WAIT] = "CLOSE_WAIT",
-	[CONN_LAST_ACK] = "LAST_ACK", [CONN_CLOSED] = "CLOSED",
-};
-
-const char *
-conn_state_name(unsigned s)
-{
-	return s < CONN_STATE_MAX ? state_names[s] : "?";
-}
+#include "lcore.h"
+#include "tx.h"
 
 uint32_t
 conn_rcv_window(const struct worker *w, const struct sg_conn *c)
@@ -80,7 +66,7 @@ xmit(struct worker *w, struct sg_conn *c, uint32_t seq, uint8_t flags,
 {
 	struct pkt_tcp_out t;
 
-	worker_tcp_out_init(&t, w, c->c_port, c->c_family, conn_key(c),
+	tx_tcp_init(&t, w, c->c_port, c->c_family, conn_key(c),
 			    c->c_peer_mac);
 	t.seq = seq;
 	t.ack = c->c_rcv_nxt;
@@ -96,11 +82,11 @@ xmit(struct worker *w, struct sg_conn *c, uint32_t seq, uint8_t flags,
 		t.opts.o_tsval = worker_tsval(w, c->c_ts_off);
 		t.opts.o_tsecr = c->c_ts_recent;
 	}
-	worker_tcp_send(w, c->c_port, NULL, &t);
+	tx_tcp_send(w, c->c_port, NULL, &t);
 	if (flags & TCPF_ACK) {
 		c->c_flags &= ~CF_ACK_NOW;
 		c->c_segs_unacked = 0;
-		c->c_dack_at = 0;
+		ct_ack_sent(c);
 	}
 }
 
@@ -168,8 +154,7 @@ conn_output(struct worker *w, struct sg_conn *c)
 		if (off >= wnd) {
 			/* Zero (or used-up) window with data waiting: the
 			 * persist timer probes until it opens. */
-			if (c->c_rto_at == 0)
-				c->c_rto_at = w->w_now_ms + c->c_rto;
+			ct_sent(w, c);
 			break;
 		}
 		m = snd_locate(c, off, &in_m);
@@ -188,8 +173,7 @@ conn_output(struct worker *w, struct sg_conn *c)
 			c->c_rtt_seq = c->c_snd_nxt;
 			c->c_rtt_ms = w->w_now_ms;
 		}
-		if (c->c_rto_at == 0)
-			c->c_rto_at = w->w_now_ms + c->c_rto;
+		ct_sent(w, c);
 		c->c_snd_nxt += len;
 		if (seq_lt(c->c_snd_max, c->c_snd_nxt))
 			c->c_snd_max = c->c_snd_nxt;
@@ -213,98 +197,12 @@ conn_output(struct worker *w, struct sg_conn *c)
 		c->c_snd_nxt++;
 		if (seq_lt(c->c_snd_max, c->c_snd_nxt))
 			c->c_snd_max = c->c_snd_nxt;
-		if (c->c_rto_at == 0)
-			c->c_rto_at = w->w_now_ms + c->c_rto;
+		ct_sent(w, c);
 		sent = true;
 	}
 	if (!sent && (c->c_flags & CF_ACK_NOW))
 		conn_send_ack(w, c);
 	conn_rearm(w, c);
-}
-
-void
-conn_rearm(struct worker *w, struct sg_conn *c)
-{
-	uint32_t at = 0, d[3] = { c->c_rto_at, c->c_dack_at, c->c_idle_at };
-	unsigned i;
-
-	for (i = 0; i < 3; i++)
-		if (d[i] != 0 && (at == 0 || seq_lt(d[i], at)))
-			at = d[i];
-	if (at == 0)
-		timer_cancel(w->w_wheel, &c->c_timer);
-	else if (!timer_armed(&c->c_timer) || c->c_timer.tn_expire != at)
-		timer_arm(w->w_wheel, &c->c_timer, at);
-}
-
-void
-conn_post(struct sg_conn *c, uint32_t ev)
-{
-	struct sg_poller *p;
-	uint32_t old = __atomic_load_n(&c->c_ev, __ATOMIC_ACQUIRE);
-
-	/* Already pending and queued: no atomic read-modify-write at all. */
-	if ((old & (ev | EV_QUEUED)) == (ev | EV_QUEUED))
-		return;
-	/* Bits first, then the poller (sg_poller_add does the opposite):
-	 * see poller.c. */
-	__atomic_fetch_or(&c->c_ev, ev, __ATOMIC_SEQ_CST);
-	p = __atomic_load_n(&c->c_poller, __ATOMIC_SEQ_CST);
-	if (p != NULL)
-		poller_enqueue(p, c);
-}
-
-void
-conn_drop_send(struct worker *w, struct sg_conn *c)
-{
-	struct rte_mbuf *m;
-	uint32_t n = 0;
-
-	while (c->c_snd_count != 0) {
-		rte_pktmbuf_free(c->c_snd[c->c_snd_head]);
-		c->c_snd_head = (uint8_t)((c->c_snd_head + 1) %
-					  CONN_SND_SLOTS);
-		c->c_snd_count--;
-		n++;
-	}
-	c->c_snd_bytes = 0;
-	while (rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0) {
-		rte_pktmbuf_free(m);
-		n++;
-	}
-	worker_credit_give(w, n);
-}
-
-void
-conn_orphan_done(struct worker *w, struct sg_conn *c)
-{
-	if (c->c_flags & CF_ORPHAN) {
-		c->c_flags &= ~CF_ORPHAN;
-		w->w_orphans--;
-	}
-}
-
-void
-conn_closed(struct worker *w, struct sg_conn *c)
-{
-	conn_orphan_done(w, c);
-	if (!(c->c_flags & CF_UNMAPPED)) {
-		struct flow_table *ft = worker_ft(w, c->c_family);
-
-		flow_del(ft, conn_key(c), flow_hash(ft, conn_key(c)));
-		c->c_flags |= CF_UNMAPPED;
-	}
-	if (c->c_state != CONN_CLOSED)
-		w->w_stats.conn_closed++;
-	c->c_state = CONN_CLOSED;
-	c->c_rto_at = c->c_dack_at = c->c_idle_at = 0;
-	timer_cancel(w->w_wheel, &c->c_timer);
-	conn_drop_send(w, c);
-	/* A reader waiting for more learns there is none. */
-	__atomic_store_n(&c->c_peer_fin, 1, __ATOMIC_RELEASE);
-	conn_post(c, SG_EV_READABLE | SG_EV_PEER_CLOSED);
-	if (c->c_flags & CF_APP_CLOSED)
-		worker_conn_free(w, c);
 }
 
 void
@@ -336,14 +234,16 @@ conn_command(struct worker *w, struct sg_conn *c)
 	if (cmd & (CMD_CLOSE | CMD_ABORT)) {
 		c->c_flags |= CF_APP_CLOSED;
 		if (c->c_state == CONN_CLOSED) {
-			worker_conn_free(w, c);
+			conn_free(w, c);
 			return;
 		}
 		if ((cmd & CMD_ABORT) || unread_data(c)) {
 			conn_reset(w, c, true);
 			return;
 		}
-		if (c->c_state != CONN_TIME_WAIT) {
+		if (c->c_state == CONN_TIME_WAIT) {
+			conn_tw_track(w, c);
+		} else {
 			if (w->w_orphans >= w->w_orphans_max) {
 				w->w_stats.orphans_reset++;
 				conn_reset(w, c, true);
@@ -379,12 +279,11 @@ conn_command(struct worker *w, struct sg_conn *c)
 }
 
 void
-conn_timer(struct worker *w, struct sg_conn *c)
+conn_timeout(struct worker *w, struct sg_conn *c)
 {
-	const uint32_t now = w->w_now_ms;
+	unsigned due = ct_due(w, c);
 
-	if (c->c_idle_at != 0 && seq_le(c->c_idle_at, now)) {
-		c->c_idle_at = 0;
+	if (due & CT_IDLE) {
 		if (c->c_state == CONN_TIME_WAIT ||
 		    c->c_state == CONN_FIN_WAIT_2) {
 			conn_closed(w, c);	/* may free c */
@@ -394,12 +293,9 @@ conn_timer(struct worker *w, struct sg_conn *c)
 		conn_reset(w, c, true);		/* may free c */
 		return;
 	}
-	if (c->c_dack_at != 0 && seq_le(c->c_dack_at, now)) {
-		c->c_dack_at = 0;
+	if (due & CT_DACK)
 		c->c_flags |= CF_ACK_NOW;
-	}
-	if (c->c_rto_at != 0 && seq_le(c->c_rto_at, now)) {
-		c->c_rto_at = 0;
+	if (due & CT_RTO) {
 		/* Orphans (given back by the application) are given up
 		 * sooner (Linux tcp_orphan_retries). */
 		if (++c->c_rexmits > ((c->c_flags & CF_APP_CLOSED) ?
@@ -426,73 +322,8 @@ conn_timer(struct worker *w, struct sg_conn *c)
 			 * draws carries the current window. */
 			w->w_stats.window_probes++;
 			xmit(w, c, c->c_snd_una - 1, TCPF_ACK, NULL, 0);
-			c->c_rto_at = now + RTE_MIN(c->c_rto << c->c_rexmits,
-						    CONN_RTO_MAX_MS);
+			ct_probe_sent(w, c);
 		}
 	}
 	conn_output(w, c);
-}
-
-void
-conn_established(struct worker *w, struct sg_conn *c, uint32_t win)
-{
-	const struct sg_params *pp = &w->w_engine->e_params;
-	/* A peer MSS below Linux's TCP_MIN_MSS is taken as that (an MSS of
-	 * 0 would otherwise underflow below). */
-	uint32_t peer = RTE_MAX((uint32_t)c->c_opts.mss, CONN_MIN_PEER_MSS);
-	uint32_t mss = RTE_MIN(peer, (uint32_t)worker_mss(pp, c->c_family));
-
-	/* Our payload per segment: the smaller MSS, less the timestamp
-	 * option we put in every segment (RFC 7323 / Linux), and never
-	 * more than one of our mbufs carries with the headers. */
-	if (c->c_opts.ts_ok)
-		mss -= PKT_TCP_TS_OPT_LEN;
-	mss = RTE_MIN(mss, (uint32_t)w->w_seg_room - PKT_TCP_MAX_HDR);
-	c->c_smss = (uint16_t)mss;
-	c->c_state = CONN_ESTABLISHED;
-	c->c_flags = 0;
-	c->c_dupacks = 0;
-	c->c_rexmits = 0;
-	c->c_segs_unacked = 0;
-	c->c_snd_head = 0;
-	c->c_snd_count = 0;
-	c->c_snd_off = 0;
-	c->c_snd_bytes = 0;
-	c->c_snd_una = c->c_iss + 1;
-	c->c_snd_nxt = c->c_snd_una;
-	c->c_snd_max = c->c_snd_una;
-	c->c_snd_wnd = win << c->c_opts.snd_wscale;
-	c->c_snd_wl1 = c->c_irs;
-	c->c_snd_wl2 = c->c_iss;
-	c->c_max_wnd = c->c_snd_wnd;
-	/* RFC 5681 3.1 / RFC 6928: initial window of 10 segments. */
-	c->c_cwnd = 10u * c->c_smss;
-	c->c_ssthresh = UINT32_MAX / 2;
-	c->c_rcv_nxt = c->c_irs + 1;
-	c->c_rcv_adv = c->c_rcv_nxt + CONN_RCV_WND;
-	c->c_srtt = 0;
-	c->c_rttvar = 0;
-	c->c_rto = CONN_RTO_INIT_MS;
-	c->c_rto_at = 0;
-	c->c_dack_at = 0;
-	c->c_idle_at = pp->idle_timeout_ms ? w->w_now_ms + pp->idle_timeout_ms :
-		       0;
-	c->c_last_rx_ms = w->w_now_ms;
-	c->c_app_rx = NULL;
-	c->c_app_read = 0;
-	c->c_app_sent = 0;
-	c->c_app_eof = false;
-	c->c_app_shut = false;
-	c->c_user = NULL;
-	c->c_rx_in = 0;
-	c->c_tx_acked = 0;
-	c->c_peer_fin = 0;
-	c->c_reset = 0;
-	c->c_want_write = 0;
-	c->c_wnd_small = 0;
-	c->c_cmd = 0;
-	c->c_ev = 0;
-	c->c_poller = NULL;
-	c->c_rx_read = 0;
-	timer_node_init(&c->c_timer, TK_CONN);
 }

@@ -175,12 +175,13 @@ verify(const struct cookie_keys *k, unsigned family, const void *flow,
 	t = t_now - age;
 	*h = cookie_hash(k, family, flow, irs, t, mss_idx, parity);
 	if (mac_of(*h) != cookie >> (32 - COOKIE_MAC_BITS)) {
-		/* Minted with a key a reload has just replaced? */
+		/* Minted with a key a reload has just replaced (the
+		 * current one or the previous epoch's)? */
 		struct cookie_keys g;
 
-		if (!k->ck_grace_valid || k->ck_grace_parity != parity)
+		if (!k->ck_grace_valid)
 			return false;
-		g.ck_key[parity] = k->ck_grace;
+		g.ck_key[parity] = k->ck_grace[parity];
 		*h = cookie_hash(&g, family, flow, irs, t, mss_idx, parity);
 		if (mac_of(*h) != cookie >> (32 - COOKIE_MAC_BITS))
 			return false;
@@ -294,10 +295,10 @@ void
 cookie_keys_reload(struct cookie_keys *k,
 		   const uint8_t secret[COOKIE_SECRET_LEN], uint64_t epoch)
 {
-	struct siphash_key old = k->ck_key[epoch & 1];
+	struct siphash_key old[2] = { k->ck_key[0], k->ck_key[1] };
 
 	cookie_keys_set_epoch(k, secret, epoch);
-	k->ck_grace = old;
-	k->ck_grace_parity = (uint8_t)(epoch & 1);
+	k->ck_grace[0] = old[0];
+	k->ck_grace[1] = old[1];
 	k->ck_grace_valid = true;
 }

@@ -37,10 +37,9 @@ extern const uint16_t cookie_mss_table[COOKIE_MSS_COUNT];
  */
 struct cookie_keys {
 	struct siphash_key ck_key[2];
-	struct siphash_key ck_grace;	/* a current key replaced by a reload,
+	struct siphash_key ck_grace[2];	/* the pair a reload replaced,
 					   accepted until the next rotation */
 	uint32_t ck_gen;	/* current slot = ck_gen & 1 */
-	uint8_t ck_grace_parity;
 	bool ck_grace_valid;
 };
 
@@ -58,8 +57,8 @@ void cookie_keys_set_epoch(struct cookie_keys *k,
 			   uint64_t epoch);
 
 /* Fleet mode: a new secret at epoch n.  As cookie_keys_set_epoch, and the
- * current key it replaces stays accepted (grace) until the next epoch, so
- * cookies in flight still validate. */
+ * pair it replaces (this epoch's and the previous one's) stays accepted
+ * (grace) until the next epoch, so cookies in flight still validate. */
 void cookie_keys_reload(struct cookie_keys *k,
 			const uint8_t secret[COOKIE_SECRET_LEN],
 			uint64_t epoch);

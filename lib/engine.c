@@ -14,7 +14,8 @@
 
 #include "accept.h"
 #include "conn.h"
-#include "engine.h"
+#include "shared.h"
+#include "worker.h"
 
 static unsigned engine_seq;
 
@@ -22,16 +23,6 @@ static unsigned engine_seq;
 RTE_LOG_REGISTER(sg_engine_logtype, syngate.engine, INFO);
 #define ENG_LOG(level, ...) \
 	rte_log(RTE_LOG_ ## level, sg_engine_logtype, "syngate: " __VA_ARGS__)
-
-uint64_t
-engine_now_us(const struct sg_engine *e)
-{
-	uint64_t c = rte_rdtsc() - e->e_start_tsc;
-
-	/* Split so that c * 10^6 cannot overflow in a long run. */
-	return c / e->e_tsc_hz * 1000000 + c % e->e_tsc_hz * 1000000 /
-	       e->e_tsc_hz;
-}
 
 int
 sg_engine_create(const struct sg_params *p, unsigned n_workers,
@@ -57,7 +48,7 @@ sg_engine_create(const struct sg_params *p, unsigned n_workers,
 	e->e_start_tsc = rte_rdtsc();
 	e->e_unix_base = (uint64_t)time(NULL);
 	e->e_key_epoch = e->e_unix_base / COOKIE_TICK_SEC;
-	rte_seqlock_init(&e->e_ckeys_lock);
+	rte_seqlock_init(&e->e_rt_lock);
 	ret = siphash_key_random(&e->e_isn_key);
 	if (ret == 0)
 		ret = cookie_keys_init(&e->e_ckeys);
@@ -186,9 +177,9 @@ sg_engine_stopping(const struct sg_engine *e)
 static void
 publish_keys(struct sg_engine *e, const struct cookie_keys *k)
 {
-	rte_seqlock_write_lock(&e->e_ckeys_lock);
+	rte_seqlock_write_lock(&e->e_rt_lock);
 	e->e_ckeys = *k;
-	rte_seqlock_write_unlock(&e->e_ckeys_lock);
+	rte_seqlock_write_unlock(&e->e_rt_lock);
 }
 
 int
@@ -300,7 +291,7 @@ sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
 		const struct worker *w = e->e_workers[i];
 		struct sg_gauges wg;
 
-		stats_add(c, &w->w_stats);
+		sg_stats_add(c, &w->w_stats);
 		worker_gauges(e, w, &wg);
 #define SG_X(f, n) g->f += wg.f;
 		SG_GAUGES(SG_X)
@@ -365,13 +356,38 @@ sg_engine_listener_info(const struct sg_engine *e, unsigned i,
 void
 sg_engine_update_params(struct sg_engine *e, const struct sg_params *p)
 {
-	/* Workers read these with plain loads once per use; each is one
-	 * aligned word, so a worker sees the old or the new value. */
-	__atomic_store_n(&e->e_params.cookies, p->cookies, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->e_params.synack_retries, p->synack_retries,
-			 __ATOMIC_RELAXED);
-	__atomic_store_n(&e->e_params.synack_rto_ms, p->synack_rto_ms,
-			 __ATOMIC_RELAXED);
-	__atomic_store_n(&e->e_params.overflow, p->overflow,
-			 __ATOMIC_RELAXED);
+	/* Under the seqlock the keys use: each worker copies all of its
+	 * parameters at the start of a poll, so a poll sees the old set or
+	 * the new one, never a mix. */
+	rte_seqlock_write_lock(&e->e_rt_lock);
+	e->e_params.cookies = p->cookies;
+	e->e_params.synack_retries = p->synack_retries;
+	e->e_params.synack_rto_ms = p->synack_rto_ms;
+	e->e_params.overflow = p->overflow;
+	rte_seqlock_write_unlock(&e->e_rt_lock);
+}
+
+const char *
+sg_version(void)
+{
+	return RTE_STR(SG_VERSION_MAJOR) "." RTE_STR(SG_VERSION_MINOR) "."
+	       RTE_STR(SG_VERSION_PATCH);
+}
+
+/* ---- for tests (sg_internal.h) ----------------------------------------- */
+
+void
+engine_set_unix_base(struct sg_engine *e, uint64_t unix_sec)
+{
+	unsigned i;
+
+	e->e_unix_base = unix_sec;
+	for (i = 0; i < e->e_nworkers; i++)
+		e->e_workers[i]->w_unix_base = unix_sec;
+}
+
+void
+engine_forget_key_epoch(struct sg_engine *e)
+{
+	e->e_key_epoch = 0;
 }

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "stats.h"
+#include "sg_stats.h"
 
 #define PKT_ETH_LEN	14
 #define PKT_IP4_LEN	20

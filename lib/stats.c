@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "stats.h"
+#include "sg_stats.h"
 
 static const char *const drop_names[SG_DROP_MAX] = {
 #define SG_X(e, n) [SG_DROP_##e] = n,
@@ -12,13 +12,13 @@ static const char *const drop_names[SG_DROP_MAX] = {
 };
 
 const char *
-stats_drop_name(enum sg_drop d)
+sg_stats_drop_name(enum sg_drop d)
 {
 	return (unsigned)d < SG_DROP_MAX ? drop_names[d] : NULL;
 }
 
 void
-stats_add(struct sg_counters *dst, const struct sg_counters *src)
+sg_stats_add(struct sg_counters *dst, const struct sg_counters *src)
 {
 	unsigned i;
 
@@ -30,7 +30,7 @@ stats_add(struct sg_counters *dst, const struct sg_counters *src)
 }
 
 uint64_t
-stats_drops_total(const struct sg_counters *c)
+sg_stats_drops_total(const struct sg_counters *c)
 {
 	uint64_t t = 0;
 	unsigned i;
@@ -41,7 +41,7 @@ stats_drops_total(const struct sg_counters *c)
 }
 
 void
-stats_foreach(const struct sg_counters *c, const struct sg_gauges *g,
+sg_stats_foreach(const struct sg_counters *c, const struct sg_gauges *g,
 	      void (*cb)(void *arg, const char *name, uint64_t v), void *arg)
 {
 	unsigned i;
@@ -78,13 +78,13 @@ put(void *arg, const char *name, uint64_t v)
 }
 
 int
-stats_format(char *buf, size_t len, const struct sg_counters *c,
+sg_stats_format(char *buf, size_t len, const struct sg_counters *c,
 	     const struct sg_gauges *g)
 {
 	struct fmt f = { buf, len, 0 };
 
 	if (len)
 		buf[0] = '\0';
-	stats_foreach(c, g, put, &f);
+	sg_stats_foreach(c, g, put, &f);
 	return (int)f.off;
 }

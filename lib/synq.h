@@ -84,6 +84,13 @@ synq_used(const struct synq *q)
 	return q->sq_cap - q->sq_nfree;
 }
 
+/* The address family of e's flow: 4 or 6. */
+static inline unsigned
+synq_entry_family(const struct synq_entry *e)
+{
+	return (e->se_flags & SE_V6) ? 6 : 4;
+}
+
 /* The flow-table key of e: a struct flow4 or flow6. */
 static inline const void *
 synq_key(const struct synq *q, const struct synq_entry *e)

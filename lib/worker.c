@@ -1,30 +1,29 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The worker loop and the server side of the TCP handshake.
+ * The worker loop: one poll-mode lcore, share-nothing.
  *
- * Per burst: parse every frame (pkt_parse), answer ARP / ICMP echo in
- * place, hash the TCP 4-tuples, look them all up in one bulk call with
- * prefetching, then run each segment through the handshake:
+ * Per burst: parse every frame (pkt_parse), answer ARP / ICMP echo / ND in
+ * place, hash the TCP 4-tuples, look them all up in one bulk call per
+ * family with prefetching, then dispatch each segment:
  *
- *   miss, SYN           -> listener? half-open entry + SYN-ACK, or cookie
- *   miss, ACK           -> cookie check (only while cookies were recently
- *                          sent on that listener), else RST (rate-limited)
- *   half-open entry     -> duplicate SYN: same SYN-ACK again; RST in
- *                          window: drop entry; ACK = ISN+1: promote
- *   connection          -> RST marks it reset; the rest waits for the
- *                          data path
+ *   no flow             -> hs_listen_input (handshake.c)
+ *   half-open entry     -> hs_synq_input (handshake.c)
+ *   connection          -> conn_segment (conn_rx.c)
  *
- * Replies are written into the received mbuf where one is at hand (SYN ->
- * SYN-ACK, bad segment -> RST, ARP, ICMP), and go to the L2 source of the
- * frame they answer.  No locks; the only atomic operations are on the
- * rings shared with application threads (accept: single-producer enqueue;
- * commands: single-consumer dequeue), once per connection, not per packet.
+ * Then, every poll: expired timers (SYN-ACK retransmission, connection
+ * deadlines), the application's commands, flood-state upkeep, TX flush.
+ * Idle polls back off from rte_pause() to sleeps (idle_sleep_us).
+ *
+ * Replies go to the L2 source of the frame they answer.  No locks; the
+ * only atomic operations are on the rings shared with application threads
+ * (accept: single-producer enqueue; commands: single-consumer dequeue),
+ * once per connection, not per packet, and the seqlock read of the
+ * engine's run-time state, once per poll.
  */
 #include <errno.h>
 #include <string.h>
 #include <time.h>
 
-#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -32,812 +31,11 @@
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 
-#include "accept.h"
 #include "conn.h"
-#include "cookie.h"
-#include "engine.h"
+#include "handshake.h"
 #include "invariant.h"
-#include "isn.h"
+#include "tx.h"
 #include "worker.h"
-
-/* RFC 9293 3.7.1: without an MSS option the peer can take 536 bytes. */
-#define TCP_DEFAULT_MSS		536
-/* RFC 7323 2.3: a shift above 14 is taken as 14. */
-#define TCP_MAX_WSCALE		14
-/* Linux TCP_RTO_MAX: the SYN-ACK back-off never waits longer. */
-#define SYNACK_RTO_MAX_MS	120000u
-/* Cookie ACKs are checked while a cookie sent on the listener can still
- * be valid: its full lifetime, two time ticks. */
-#define COOKIE_WINDOW_MS \
-	((COOKIE_MAX_AGE_TICKS + 1) * COOKIE_TICK_SEC * 1000u)
-
-/* Segments of the current burst that changed the flow table: a later
- * segment of the same burst with the same hash is looked up again, since
- * its bulk lookup result may be stale. */
-struct rx_mut {
-	unsigned n;
-	uint32_t sig[WORKER_BURST];
-};
-
-static inline const struct sg_params *
-params(const struct worker *w)
-{
-	return &w->w_engine->e_params;
-}
-
-static inline bool
-seq_in_window(uint32_t seq, uint32_t start, uint32_t wnd)
-{
-	return (uint32_t)(seq - start) < wnd;
-}
-
-static inline void
-mut_note(struct rx_mut *mut, uint32_t sig)
-{
-	if (mut != NULL && mut->n < WORKER_BURST)
-		mut->sig[mut->n++] = sig;
-}
-
-static inline bool
-mut_seen(const struct rx_mut *mut, uint32_t sig)
-{
-	unsigned i;
-
-	for (i = 0; i < mut->n; i++)
-		if (mut->sig[i] == sig)
-			return true;
-	return false;
-}
-
-static inline void
-drop(struct worker *w, struct rte_mbuf *m, enum sg_drop why)
-{
-	w->w_stats.drops[why]++;
-	rte_pktmbuf_free(m);
-}
-
-/* ---- transmit ---------------------------------------------------------- */
-
-static void
-port_flush(struct worker *w, struct worker_port *p)
-{
-	uint16_t n = p->wp_ntx, sent = 0, k;
-	uint64_t bytes = 0;
-	unsigned i;
-
-	if (n == 0)
-		return;
-	for (i = 0; i < n; i++)
-		bytes += p->wp_tx[i]->pkt_len;
-	/* One retry: a full TX ring usually drains within a burst time. */
-	for (i = 0; i < 2 && sent < n; i++) {
-		k = p->wp_sink != NULL ?
-			p->wp_sink(p->wp_sink_ctx, p->wp_tx + sent, n - sent) :
-			rte_eth_tx_burst(p->wp_port, p->wp_queue,
-					 p->wp_tx + sent, n - sent);
-		sent += k;
-	}
-	for (i = sent; i < n; i++) {
-		bytes -= p->wp_tx[i]->pkt_len;
-		drop(w, p->wp_tx[i], SG_DROP_TX_FULL);
-	}
-	w->w_stats.tx_pkts += sent;
-	w->w_stats.tx_bytes += bytes;
-	p->wp_ntx = 0;
-}
-
-void
-worker_flush(struct worker *w)
-{
-	unsigned i;
-
-	for (i = 0; i < w->w_nports; i++)
-		port_flush(w, &w->w_ports[i]);
-}
-
-static inline void
-tx_push(struct worker *w, unsigned pi, struct rte_mbuf *m)
-{
-	struct worker_port *p = &w->w_ports[pi];
-
-	if (p->wp_ntx == WORKER_TX_BUF)
-		port_flush(w, p);
-	p->wp_tx[p->wp_ntx++] = m;
-}
-
-/* Make m a single-segment frame of len bytes, ready for TX; tcp_family
- * 4 or 6 asks for TCP checksum offload where the port has it, 0 none. */
-static inline void
-mbuf_set_frame(const struct worker_port *p, struct rte_mbuf *m, uint32_t len,
-	       unsigned tcp_family)
-{
-	if (m->next != NULL) {
-		rte_pktmbuf_free(m->next);
-		m->next = NULL;
-		m->nb_segs = 1;
-	}
-	m->data_len = (uint16_t)len;
-	m->pkt_len = len;
-	m->ol_flags = 0;
-	if (tcp_family == 4 && p->wp_ck_off) {
-		m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
-			      RTE_MBUF_F_TX_TCP_CKSUM;
-		m->l2_len = PKT_ETH_LEN;
-		m->l3_len = PKT_IP4_LEN;
-	} else if (tcp_family == 6 && p->wp_ck_off) {
-		m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
-		m->l2_len = PKT_ETH_LEN;
-		m->l3_len = PKT_IP6_LEN;
-	}
-}
-
-/*
- * Send the TCP segment t on port pi, written into m when given (the frame
- * being answered: t holds copies of everything read from it), else into a
- * fresh mbuf.
- */
-void
-worker_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
-		const struct pkt_tcp_out *t)
-{
-	const struct worker_port *p = &w->w_ports[pi];
-	uint32_t need = PKT_TCP_MAX_HDR + (uint32_t)t->data_len, len;
-
-	if (m == NULL) {
-		m = rte_pktmbuf_alloc(w->w_mbufs);
-		if (m == NULL) {
-			w->w_stats.drops[SG_DROP_NO_MBUF]++;
-			return;
-		}
-	}
-	/* Never write past the buffer: the received frame being answered
-	 * may come from a pool with smaller mbufs (and c_smss keeps data
-	 * segments within ours). */
-	if ((uint32_t)(m->buf_len - m->data_off) < need) {
-		SG_VERIFY(t->data_len == 0, "segment_fits_mbuf", "%u bytes "
-			  "of payload, %u of room", t->data_len,
-			  (unsigned)(m->buf_len - m->data_off));
-		drop(w, m, SG_DROP_NO_MBUF);
-		return;
-	}
-	len = pkt_tcp_build(rte_pktmbuf_mtod(m, uint8_t *), t,
-			     p->wp_ck_off ? PKT_TX_CK_OFF : PKT_TX_CK_SW);
-	mbuf_set_frame(p, m, len, t->family == 6 ? 6 : 4);
-	tx_push(w, pi, m);
-}
-
-void
-worker_tcp_out_init(struct pkt_tcp_out *t, const struct worker *w,
-		    unsigned pi, unsigned family, const void *key,
-		    const uint8_t *peer_mac)
-{
-	const struct worker_port *p = &w->w_ports[pi];
-
-	t->family = (uint8_t)family;
-	if (family == 6) {
-		const struct flow6 *f6 = key;
-
-		t->flow6 = *f6;
-		t->flow.rport = f6->rport;
-		t->flow.lport = f6->lport;
-	} else {
-		t->flow = *(const struct flow4 *)key;
-	}
-	memcpy(t->dst_mac, peer_mac, RTE_ETHER_ADDR_LEN);
-	memcpy(t->src_mac, p->wp_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	t->opts.o_present = 0;
-	t->win = 0;
-	t->data = NULL;
-	t->data_len = 0;
-}
-
-/* Unsolicited RSTs: token bucket of rst_rate per second, burst of a
- * tenth of a second (at least one). */
-bool
-worker_reply_allowed(struct worker *w)
-{
-	uint32_t rate = params(w)->rst_rate;
-	uint64_t cap = ((uint64_t)rate / 10 + 1) * 1000;
-	uint32_t dt = w->w_now_ms - w->w_rst_last_ms;
-
-	if (rate == 0)
-		return false;
-	w->w_rst_last_ms = w->w_now_ms;
-	w->w_rst_tokens += (uint64_t)dt * rate;
-	if (w->w_rst_tokens > cap)
-		w->w_rst_tokens = cap;
-	if (w->w_rst_tokens < 1000)
-		return false;
-	w->w_rst_tokens -= 1000;
-	return true;
-}
-
-/*
- * Answer segment `in` with a RST per RFC 9293 3.10.7.1 (never a RST to a
- * RST), in place; counts `why` either way.  `limited`: subject to the
- * unsolicited-RST rate limit.
- */
-static void
-rst_reply(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	  const struct pkt_info *in, enum sg_drop why, bool limited)
-{
-	const struct rte_ether_hdr *eh;
-	struct pkt_tcp_out t;
-
-	w->w_stats.drops[why]++;
-	if (in->tcp_flags & TCPF_RST) {
-		rte_pktmbuf_free(m);
-		return;
-	}
-	if (limited && !worker_reply_allowed(w)) {
-		w->w_stats.rst_ratelimited++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	worker_tcp_out_init(&t, w, pi, in->family, pkt_flow_key(in),
-			    eh->src_addr.addr_bytes);
-	if (in->tcp_flags & TCPF_ACK) {
-		t.seq = in->ack;
-		t.ack = 0;
-		t.flags = TCPF_RST;
-	} else {
-		t.seq = 0;
-		t.ack = in->seq + in->payload_len +
-			!!(in->tcp_flags & TCPF_SYN) +
-			!!(in->tcp_flags & TCPF_FIN);
-		t.flags = TCPF_RST | TCPF_ACK;
-	}
-	w->w_stats.rst_out++;
-	worker_tcp_send(w, pi, m, &t);
-}
-
-/* ---- handshake --------------------------------------------------------- */
-
-/* Record what a SYN asked for in e (a table entry or a stack one). */
-static void
-synq_fill(struct synq_entry *e, unsigned pi, const struct rte_mbuf *m,
-	  const struct pkt_info *in, const struct sg_listener *l)
-{
-	const struct rte_ether_hdr *eh =
-		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	const struct pkt_tcp_opts *o = &in->opts;
-
-	e->se_flow = in->flow;
-	memcpy(e->se_peer_mac, eh->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
-	e->se_irs = in->seq;
-	e->se_peer_win = in->win;
-	e->se_listener = l->l_id;
-	e->se_port = (uint8_t)pi;
-	e->se_retries = 0;
-	e->se_flags = in->family == 6 ? SE_V6 : 0;
-	e->se_mss = TCP_DEFAULT_MSS;
-	if (o->o_present & OPT_MSS) {
-		e->se_flags |= SE_MSS;
-		e->se_mss = o->o_mss;
-	}
-	e->se_wscale = 0;
-	e->se_ts_recent = 0;
-	if (o->o_present & OPT_WSCALE) {
-		e->se_flags |= SE_WSCALE;
-		e->se_wscale = RTE_MIN(o->o_wscale, TCP_MAX_WSCALE);
-	}
-	if (o->o_present & OPT_SACKOK)
-		e->se_flags |= SE_SACK;
-	if (o->o_present & OPT_TS) {
-		e->se_flags |= SE_TS;
-		e->se_ts_recent = o->o_tsval;
-	}
-	/* RFC 3168 6.1.1: an ECN-setup SYN has both ECE and CWR. */
-	if ((in->tcp_flags & (TCPF_ECE | TCPF_CWR)) == (TCPF_ECE | TCPF_CWR))
-		e->se_flags |= SE_ECN;
-}
-
-static inline unsigned
-entry_family(const struct synq_entry *e)
-{
-	return (e->se_flags & SE_V6) ? 6 : 4;
-}
-
-/* Drop a half-open entry, unmapping it from its family's table. */
-static inline void
-synq_drop(struct worker *w, struct synq_entry *e, bool unmap)
-{
-	synq_remove(&w->w_synq, worker_ft(w, entry_family(e)), w->w_wheel, e,
-		    unmap);
-}
-
-/* What the SYN e records asked for, as a cookie carries it. */
-static void
-entry_cookie_opts(const struct synq_entry *e, struct cookie_opts *co)
-{
-	co->mss = e->se_mss;
-	co->wscale = e->se_wscale;
-	co->has_ws = e->se_flags & SE_WSCALE;
-	co->sack_ok = e->se_flags & SE_SACK;
-	co->has_ts = e->se_flags & SE_TS;
-	co->ecn = e->se_flags & SE_ECN;
-}
-
-/* The options of the SYN-ACK e describes: only those its SYN had (MSS
- * included: without it the peer assumes 536), so a first SYN-ACK is never
- * longer than its SYN and the acceptor never amplifies a flood in bytes. */
-static void
-synack_opts(const struct worker *w, const struct synq_entry *e,
-	    struct pkt_tcp_opts *o)
-{
-	o->o_present = 0;
-	if (e->se_flags & SE_MSS) {
-		o->o_present |= OPT_MSS;
-		o->o_mss = worker_mss(params(w), entry_family(e));
-	}
-	if (e->se_flags & SE_SACK)
-		o->o_present |= OPT_SACKOK;
-	if (e->se_flags & SE_TS) {
-		o->o_present |= OPT_TS;
-		o->o_tsecr = e->se_ts_recent;
-	}
-	if (e->se_flags & SE_WSCALE) {
-		o->o_present |= OPT_WSCALE;
-		o->o_wscale = CONN_RCV_WSCALE;
-	}
-}
-
-/* The TSval offset of the connection e would become (RFC 7323 5.4): the
- * other half of the hash that made its ISN, recomputed (entries have no
- * room to keep it; this runs for retransmissions and promotions only). */
-static uint32_t
-entry_ts_off(const struct worker *w, const struct synq_entry *e,
-	     const void *key)
-{
-	if (e->se_flags & SE_CKISN)
-		return cookie_ts_offset(&w->w_ckeys, entry_family(e), key,
-					e->se_irs, e->se_iss, w->w_now_sec);
-	return isn_ts_offset(&w->w_engine->e_isn_key, entry_family(e), key);
-}
-
-/* Send the SYN-ACK that e describes for the flow with key `key`, into m
- * (or a fresh mbuf), with the TSval of a connection whose offset is
- * ts_off (when e's ISN is a cookie, one that carries the options, as
- * every SYN-ACK of it must). */
-static void
-synack_send(struct worker *w, const struct synq_entry *e, const void *key,
-	    struct rte_mbuf *m, uint32_t ts_off)
-{
-	uint32_t tsval = w->w_now_ms + ts_off;
-	struct pkt_tcp_out t;
-
-	if ((e->se_flags & (SE_CKISN | SE_TS)) == (SE_CKISN | SE_TS)) {
-		struct cookie_opts co;
-
-		entry_cookie_opts(e, &co);
-		tsval = cookie_tsval(tsval, &co);
-	}
-	worker_tcp_out_init(&t, w, e->se_port, entry_family(e), key,
-			    e->se_peer_mac);
-	t.seq = e->se_iss;
-	t.ack = e->se_irs + 1;
-	t.flags = TCPF_SYN | TCPF_ACK;
-	t.win = CONN_RCV_WND;	/* RFC 7323 2.2: a SYN's window is unscaled */
-	synack_opts(w, e, &t.opts);
-	t.opts.o_tsval = tsval;
-	worker_tcp_send(w, e->se_port, m, &t);
-}
-
-/* The half-open table is under pressure (past its high-water mark, or
- * full): cookies take over in `auto`, and unanswered SYN-ACKs are no
- * longer retransmitted (synack_timeout). */
-static void
-flood_enter(struct worker *w)
-{
-	if (!w->w_flood) {
-		w->w_flood = true;
-		w->w_flood_changed_ms = w->w_now_ms;
-		w->w_stats.flood_on++;
-		if (params(w)->cookies == SG_COOKIES_AUTO)
-			w->w_stats.cookie_mode_on++;
-	}
-}
-
-/* The cookie ISN for the SYN `in` that e records, and the TSval offset
- * of the connection it may become. */
-static uint32_t
-cookie_for(const struct worker *w, const struct pkt_info *in,
-	   const struct synq_entry *e, uint32_t *ts_off)
-{
-	struct cookie_opts co;
-	uint32_t tsval, isn;
-
-	entry_cookie_opts(e, &co);
-	isn = in->family == 6 ?
-		cookie_make6(&w->w_ckeys, &in->flow6, in->seq, w->w_now_sec,
-			     &co, 0, &tsval) :
-		cookie_make(&w->w_ckeys, &in->flow, in->seq, w->w_now_sec,
-			    &co, 0, &tsval);
-	*ts_off = co.ts_off;
-	return isn;
-}
-
-/* ACKs on listener l may carry a cookie from now until the longest a
- * cookie lives (cookie_window_open). */
-static inline void
-cookie_window_opens(struct worker *w, unsigned l)
-{
-	w->w_cookie_last_ms[l] = w->w_now_ms;
-	w->w_cookie_sent[l] = true;
-}
-
-static void
-cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	      const struct pkt_info *in, const struct sg_listener *l)
-{
-	struct synq_entry se;
-	uint32_t ts_off;
-
-	synq_fill(&se, pi, m, in, l);
-	se.se_iss = cookie_for(w, in, &se, &ts_off);
-	se.se_flags |= SE_CKISN;
-	cookie_window_opens(w, l->l_id);
-	w->w_stats.cookies_sent++;
-	synack_send(w, &se, pkt_flow_key(in), m, ts_off);
-}
-
-static void
-syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	  const struct pkt_info *in, uint32_t sig, const struct sg_listener *l,
-	  struct rx_mut *mut)
-{
-	const struct sg_params *pp = params(w);
-	struct synq_entry *e;
-	uint32_t ts_off;
-	int err = 0;
-
-	w->w_stats.syn_in++;
-	if (pp->cookies == SG_COOKIES_ALWAYS ||
-	    (pp->cookies == SG_COOKIES_AUTO && w->w_flood)) {
-		cookie_synack(w, pi, m, in, l);
-		return;
-	}
-	e = synq_insert(&w->w_synq, worker_ft(w, in->family), in->family,
-			pkt_flow_key(in), sig, &err);
-	if (e == NULL) {
-		/* Full: flood mode.  A refused bucket (-EBUSY) only
-		 * diverts this one SYN. */
-		if (err == -ENOSPC)
-			flood_enter(w);
-		if (pp->cookies == SG_COOKIES_NEVER) {
-			drop(w, m, SG_DROP_SYNQ_FULL);
-			return;
-		}
-		cookie_synack(w, pi, m, in, l);
-		return;
-	}
-	mut_note(mut, sig);
-	synq_fill(e, pi, m, in, l);
-	if (pp->cookies == SG_COOKIES_NEVER) {
-		e->se_iss = isn_make_any(&w->w_engine->e_isn_key, in->family,
-					 pkt_flow_key(in), w->w_now_us,
-					 &ts_off);
-	} else {
-		/* FreeBSD's syncache way: while cookies may be used, the
-		 * entry's ISN is a cookie too, so an ACK that finds the
-		 * entry gone (pruned under a flood, timed out, refused on
-		 * overflow) still completes as a cookie. */
-		e->se_iss = cookie_for(w, in, e, &ts_off);
-		e->se_flags |= SE_CKISN;
-	}
-	timer_arm(w->w_wheel, &e->se_timer, w->w_now_ms + pp->synack_rto_ms);
-	w->w_stats.synq_added++;
-	w->w_stats.synack_out++;
-	synack_send(w, e, pkt_flow_key(in), m, ts_off);
-	if (synq_used(&w->w_synq) >= w->w_synq_high)
-		flood_enter(w);
-}
-
-void
-worker_conn_free(struct worker *w, struct sg_conn *c)
-{
-	struct rte_mbuf *m;
-
-	/* Freed once, only when TCP is done and the application gave it
-	 * back: anything else is a reuse while live. */
-	SG_VERIFY((c->c_gen & 1) && c->c_state == CONN_CLOSED &&
-		  (c->c_flags & CF_APP_CLOSED) && (c->c_flags & CF_UNMAPPED) &&
-		  !conn_app_holds(c) && c->c_owner == w, "conn_free_once",
-		  "conn %p gen %u state %s flags %#x held %u owner %u "
-		  "(freeing worker %u)", (void *)c, c->c_gen,
-		  conn_state_name(c->c_state), c->c_flags, c->c_held,
-		  c->c_worker, w->w_id);
-	uint32_t n = 0;
-
-	timer_cancel(w->w_wheel, &c->c_timer);
-	while (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) == 0) {
-		rte_pktmbuf_free(m);
-		n++;
-	}
-	worker_credit_give(w, n);
-	conn_drop_send(w, c);
-	if (c->c_flags & CF_BUDGET_WAIT) {
-		TAILQ_REMOVE(&w->w_budget_waiters, c, c_bw_link);
-		c->c_flags &= ~CF_BUDGET_WAIT;
-	}
-	/* Stale commands and events naming c are recognised by the
-	 * generation (even: in the pool). */
-	__atomic_store_n(&c->c_gen, c->c_gen + 1, __ATOMIC_RELEASE);
-	rte_mempool_put(w->w_conns, c);
-	w->w_conns_used--;
-	w->w_stats.conn_freed++;
-}
-
-/* The accept ring or the connection table is full. */
-static void
-overflow(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	 const struct pkt_info *in, uint32_t sig, struct synq_entry *e,
-	 enum sg_drop why, struct rx_mut *mut)
-{
-	bool in_table = !(e->se_flags & SE_COOKIE);
-
-	if (why == SG_DROP_ACCEPT_OVERFLOW)
-		w->w_listen_overflow[e->se_listener]++;
-	if (params(w)->overflow == SG_OVERFLOW_DROP) {
-		/* Like Linux without tcp_abort_on_overflow: ignore the ACK;
-		 * the entry stays and the client's retransmission (or our
-		 * SYN-ACK retransmission) gives it another chance. */
-		w->w_stats.overflow_drop++;
-		drop(w, m, why);
-		return;
-	}
-	w->w_stats.overflow_reset++;
-	if (in_table) {
-		synq_drop(w, e, true);
-		mut_note(mut, sig);
-	}
-	rst_reply(w, pi, m, in, why, false);
-}
-
-/*
- * The handshake completed (e: the table entry, or a stack entry rebuilt
- * from a cookie): create the connection, map it, queue it for accept.
- */
-static void
-promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	const struct pkt_info *in, uint32_t sig, struct synq_entry *e,
-	uint32_t ts_off, struct sg_listener *l, struct rx_mut *mut)
-{
-	bool in_table = !(e->se_flags & SE_COOKIE);
-	struct sg_conn *c;
-	void *obj;
-
-	if (!accept_ring_has_room(l, w->w_id)) {
-		overflow(w, pi, m, in, sig, e, SG_DROP_ACCEPT_OVERFLOW, mut);
-		return;
-	}
-	if (w->w_conns_used >= params(w)->conn_max ||
-	    rte_mempool_get(w->w_conns, &obj) < 0) {
-		overflow(w, pi, m, in, sig, e, SG_DROP_CONN_FULL, mut);
-		return;
-	}
-	c = obj;
-	SG_VERIFY(!(c->c_gen & 1) && !timer_armed(&c->c_timer),
-		  "conn_alloc_free", "pool gave conn %p gen %u state %s, "
-		  "timer armed %d", (void *)c, c->c_gen,
-		  conn_state_name(c->c_state), timer_armed(&c->c_timer));
-	/* A table entry's key is already mapped: replacing the value
-	 * cannot fail.  A cookie connection needs a new key. */
-	if (flow_add(worker_ft(w, in->family), pkt_flow_key(in), sig, c) < 0) {
-		rte_mempool_put(w->w_conns, c);
-		overflow(w, pi, m, in, sig, e, SG_DROP_CONN_FULL, mut);
-		return;
-	}
-	mut_note(mut, sig);
-	w->w_conns_used++;
-	/* A new life (odd): references to the previous one are stale. */
-	__atomic_store_n(&c->c_gen, c->c_gen + 1, __ATOMIC_RELEASE);
-
-	c->c_flow = in->flow;
-	c->c_family = in->family;
-	if (in->family == 6)
-		c->c_flow6 = in->flow6;
-	c->c_iss = e->se_iss;
-	c->c_irs = e->se_irs;
-	c->c_ts_off = ts_off;
-	memcpy(c->c_peer_mac, e->se_peer_mac, RTE_ETHER_ADDR_LEN);
-	c->c_port = (uint8_t)pi;
-	c->c_worker = (uint8_t)w->w_id;
-	c->c_listener = l->l_id;
-	c->c_owner = w;
-	memset(&c->c_opts, 0, sizeof(c->c_opts));
-	c->c_opts.mss = e->se_mss;
-	if (e->se_flags & SE_WSCALE) {
-		c->c_opts.wscale_ok = true;
-		c->c_opts.snd_wscale = e->se_wscale;
-		c->c_opts.rcv_wscale = CONN_RCV_WSCALE;
-	}
-	c->c_opts.sack_ok = e->se_flags & SE_SACK;
-	c->c_opts.ts_ok = e->se_flags & SE_TS;
-	c->c_opts.ecn_requested = e->se_flags & SE_ECN;
-	c->c_opts.via_cookie = !in_table;
-	c->c_first_len = 0;
-	conn_established(w, c, in->win);
-	c->c_ts_recent = (in->opts.o_present & OPT_TS) ? in->opts.o_tsval :
-			 e->se_ts_recent;
-	if (in_table)
-		synq_drop(w, e, false);
-
-	if (in->payload_len != 0 && !worker_credit_take(w)) {
-		/* No mbuf credit for data (budget.h): the connection is
-		 * made, the data (and a FIN after it) is not taken; the
-		 * peer sends it again. */
-		w->w_stats.drops[SG_DROP_CONN_NOMEM]++;
-		rte_pktmbuf_free(m);
-	} else if (in->payload_len != 0) {
-		/* RFC 9293 3.10.7.4: data on the completing ACK is
-		 * accepted: it is the first thing sg_recv returns (and
-		 * sg_conn_first_data peeks at it until then). */
-		rte_pktmbuf_adj(m, in->payload_off);
-		rte_pktmbuf_trim(m, m->pkt_len - in->payload_len);
-		m->ol_flags = 0;
-		c->c_first_len = in->payload_len;
-		/* An empty ring of a fresh connection: cannot fail. */
-		(void)rte_ring_sp_enqueue(c->c_rxq, m);
-		c->c_rcv_nxt += in->payload_len;
-		c->c_rx_in = in->payload_len;
-		w->w_stats.first_data++;
-		w->w_stats.seg_in++;
-		conn_post(c, SG_EV_READABLE);
-		conn_send_ack(w, c);
-	} else {
-		rte_pktmbuf_free(m);
-	}
-	if ((in->tcp_flags & TCPF_FIN) &&
-	    c->c_rcv_nxt == in->seq + in->payload_len) {
-		/* A FIN on the third segment: data then end of stream. */
-		c->c_rcv_nxt++;
-		c->c_state = CONN_CLOSE_WAIT;
-		c->c_peer_fin = 1;
-		conn_post(c, SG_EV_READABLE | SG_EV_PEER_CLOSED);
-		conn_send_ack(w, c);
-	}
-	conn_rearm(w, c);
-	/* The application holds it from now until sg_close/sg_abort. */
-	__atomic_store_n(&c->c_held, 1, __ATOMIC_RELAXED);
-	/* Room was checked above and only this worker produces; the push
-	 * releases every field written above. */
-	(void)accept_ring_push(l, w->w_id, c);
-	w->w_stats.accepted++;
-}
-
-static void
-synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	   const struct pkt_info *in, uint32_t sig, struct synq_entry *e,
-	   struct rx_mut *mut)
-{
-	uint8_t fl = in->tcp_flags;
-
-	if (fl & TCPF_RST) {
-		/* RFC 9293 3.10.7.4: an RST in the window of SYN-RECEIVED
-		 * ends the attempt. */
-		if (!seq_in_window(in->seq, e->se_irs + 1, CONN_RCV_WND)) {
-			drop(w, m, SG_DROP_SYNQ_BAD_SEQ);
-			return;
-		}
-		synq_drop(w, e, true);
-		mut_note(mut, sig);
-		w->w_stats.synq_reset++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	if (fl & TCPF_SYN) {
-		if (fl & TCPF_ACK) {
-			drop(w, m, SG_DROP_SYNQ_OTHER);
-			return;
-		}
-		/* A retransmitted SYN: the SYN-ACK was lost.  Same ISN, same
-		 * options, timer unchanged (RFC 9293 3.10.7.4).  A SYN with
-		 * another ISN gets the same answer: its ACK won't match and
-		 * the peer resets, freeing the entry.  Answers come out of
-		 * the reply budget (Linux rate-limits them too): they carry
-		 * the first SYN's options, so a spoofed copy without any
-		 * would otherwise draw a longer reply than itself, and a
-		 * storm of copies as many replies. */
-		w->w_stats.syn_dup++;
-		if (!worker_reply_allowed(w)) {
-			w->w_stats.rst_ratelimited++;
-			rte_pktmbuf_free(m);
-			return;
-		}
-		synack_send(w, e, synq_key(&w->w_synq, e), m,
-			    entry_ts_off(w, e, synq_key(&w->w_synq, e)));
-		return;
-	}
-	if (!(fl & TCPF_ACK)) {
-		drop(w, m, SG_DROP_SYNQ_OTHER);
-		return;
-	}
-	if (in->ack != e->se_iss + 1) {
-		/* RFC 9293 3.10.7.4: unacceptable ACK -> <SEQ=SEG.ACK><RST>. */
-		rst_reply(w, pi, m, in, SG_DROP_SYNQ_BAD_ACK, true);
-		return;
-	}
-	if (in->seq != e->se_irs + 1) {
-		drop(w, m, SG_DROP_SYNQ_BAD_SEQ);
-		return;
-	}
-	promote(w, pi, m, in, sig, e,
-		entry_ts_off(w, e, synq_key(&w->w_synq, e)),
-		w->w_engine->e_listeners.lt_l[e->se_listener], mut);
-}
-
-static inline bool
-cookie_window_open(const struct worker *w, const struct sg_listener *l)
-{
-	return w->w_cookie_sent[l->l_id] &&
-	       (uint32_t)(w->w_now_ms - w->w_cookie_last_ms[l->l_id]) <
-	       COOKIE_WINDOW_MS;
-}
-
-static void
-cookie_ack_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
-		 const struct pkt_info *in, uint32_t sig,
-		 struct sg_listener *l, struct rx_mut *mut)
-{
-	const struct rte_ether_hdr *eh =
-		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	bool has_ts = in->opts.o_present & OPT_TS;
-	struct cookie_opts co;
-	struct synq_entry e;
-
-	if (!(in->family == 6 ?
-	      cookie_check6(&w->w_ckeys, &in->flow6, in->seq, in->ack,
-			    w->w_now_sec, has_ts, in->opts.o_tsecr, &co) :
-	      cookie_check(&w->w_ckeys, &in->flow, in->seq, in->ack,
-			   w->w_now_sec, has_ts, in->opts.o_tsecr, &co))) {
-		w->w_stats.cookies_failed++;
-		rst_reply(w, pi, m, in, SG_DROP_COOKIE_BAD, true);
-		return;
-	}
-	w->w_stats.cookies_ok++;
-	memset(&e, 0, sizeof(e));
-	e.se_flow = in->flow;
-	e.se_iss = in->ack - 1;
-	e.se_irs = in->seq - 1;
-	memcpy(e.se_peer_mac, eh->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
-	e.se_mss = co.mss;
-	e.se_wscale = co.wscale;
-	e.se_listener = l->l_id;
-	e.se_port = (uint8_t)pi;
-	e.se_flags = SE_COOKIE | (in->family == 6 ? SE_V6 : 0) |
-		     (co.has_ws ? SE_WSCALE : 0) |
-		     (co.sack_ok ? SE_SACK : 0) | (co.has_ts ? SE_TS : 0) |
-		     (co.ecn ? SE_ECN : 0);
-	e.se_ts_recent = has_ts ? in->opts.o_tsval : 0;
-	promote(w, pi, m, in, sig, &e, co.ts_off, l, mut);
-}
-
-/* A segment for no known flow. */
-static void
-listen_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	     const struct pkt_info *in, uint32_t sig, struct rx_mut *mut)
-{
-	struct sg_listener *l =
-		listener_lookup(&w->w_engine->e_listeners, in->flow.lport);
-	uint8_t fl = in->tcp_flags & (TCPF_SYN | TCPF_ACK | TCPF_RST);
-
-	if (fl == TCPF_SYN) {
-		if (l == NULL)
-			rst_reply(w, pi, m, in, SG_DROP_NO_LISTENER, true);
-		else
-			syn_input(w, pi, m, in, sig, l, mut);
-		return;
-	}
-	if (fl == TCPF_ACK && l != NULL &&
-	    (params(w)->cookies == SG_COOKIES_ALWAYS ||
-	     cookie_window_open(w, l))) {
-		cookie_ack_input(w, pi, m, in, sig, l, mut);
-		return;
-	}
-	rst_reply(w, pi, m, in, SG_DROP_NO_FLOW, true);
-}
 
 /* ---- receive ----------------------------------------------------------- */
 
@@ -906,11 +104,11 @@ nd_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	struct worker_port *p = &w->w_ports[pi];
 
 	if (!ours6(w, in->flow6.laddr)) {
-		drop(w, m, SG_DROP_ND_NOT_OURS);
+		worker_drop(w, m, SG_DROP_ND_NOT_OURS);
 		return;
 	}
 	if ((uint32_t)(m->buf_len - m->data_off) < PKT_ND_NA_LEN) {
-		drop(w, m, SG_DROP_NO_MBUF);
+		worker_drop(w, m, SG_DROP_NO_MBUF);
 		return;
 	}
 	/* An NS without a source link-layer option (DAD among them) is 8
@@ -918,15 +116,14 @@ nd_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	 * reply budget, so a flood of them is not amplified.  The IPv6
 	 * length decides, not the frame's: padding is not a request. */
 	if (in->l3_end - in->l3_off < PKT_ND_NA_LEN - PKT_ETH_LEN &&
-	    !worker_reply_allowed(w)) {
+	    !tx_reply_allowed(w)) {
 		w->w_stats.rst_ratelimited++;
 		rte_pktmbuf_free(m);
 		return;
 	}
-	mbuf_set_frame(p, m, pkt_nd_na_reply(rte_pktmbuf_mtod(m, uint8_t *),
-		       in, p->wp_mac.addr_bytes), 0);
+	tx_frame(w, pi, m, pkt_nd_na_reply(rte_pktmbuf_mtod(m, uint8_t *), in,
+					   p->wp_mac.addr_bytes));
 	w->w_stats.nd_replies++;
-	tx_push(w, pi, m);
 }
 
 /* Bulk lookups of the TCP segments of one family: idx[0..n) index the
@@ -977,34 +174,31 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 		switch (pkt_parse(frame, m->data_len, rx_cksum_flags(m), in,
 				  &why)) {
 		case PKT_DROP:
-			drop(w, m, why);
+			worker_drop(w, m, why);
 			break;
 		case PKT_ARP:
 			if (!ours4(w, in->flow.laddr)) {
-				drop(w, m, SG_DROP_ARP_NOT_OURS);
+				worker_drop(w, m, SG_DROP_ARP_NOT_OURS);
 				break;
 			}
-			mbuf_set_frame(p, m, pkt_arp_reply(frame,
-				p->wp_mac.addr_bytes), 0);
+			tx_frame(w, pi, m, pkt_arp_reply(frame,
+						p->wp_mac.addr_bytes));
 			w->w_stats.arp_replies++;
-			tx_push(w, pi, m);
 			break;
 		case PKT_ND_NS:
 			nd_input(w, pi, m, in);
 			break;
 		case PKT_ICMP_ECHO:
 			if (!ours(w, in)) {
-				drop(w, m, SG_DROP_IP_NOT_OURS);
+				worker_drop(w, m, SG_DROP_IP_NOT_OURS);
 				break;
 			}
-			mbuf_set_frame(p, m, pkt_icmp_echo_reply(frame, in),
-				       0);
+			tx_frame(w, pi, m, pkt_icmp_echo_reply(frame, in));
 			w->w_stats.icmp_replies++;
-			tx_push(w, pi, m);
 			break;
 		case PKT_TCP:
 			if (!ours(w, in)) {
-				drop(w, m, SG_DROP_IP_NOT_OURS);
+				worker_drop(w, m, SG_DROP_IP_NOT_OURS);
 				break;
 			}
 			sig[nt] = flow_hash(worker_ft(w, in->family),
@@ -1041,14 +235,14 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 			  "which is not a live entry or connection", w->w_id,
 			  h);
 		if (h == NULL)
-			listen_input(w, pi, seg[i], &info[i], sig[i], &mut);
+			hs_listen_input(w, pi, seg[i], &info[i], sig[i], &mut);
 		else if (flow_is_synq(h))
-			synq_input(w, pi, seg[i], &info[i], sig[i],
+			hs_synq_input(w, pi, seg[i], &info[i], sig[i],
 				   synq_untag(h), &mut);
 		else if (!conn_segment(w, h, seg[i], &info[i])) {
 			/* TIME-WAIT gave way to a new SYN. */
 			mut_note(&mut, sig[i]);
-			listen_input(w, pi, seg[i], &info[i], sig[i], &mut);
+			hs_listen_input(w, pi, seg[i], &info[i], sig[i], &mut);
 		} else if (((struct sg_conn *)h)->c_state == CONN_CLOSED) {
 			/* Unmapped (maybe freed: the pool object stays
 			 * readable and keeps CLOSED until reused, which
@@ -1098,7 +292,7 @@ audit_table(const struct worker *w, const struct flow_table *ft,
 			const struct synq_entry *e = synq_untag(data);
 
 			own = synq_key(&w->w_synq, e);
-			if (entry_family(e) != family)
+			if (synq_entry_family(e) != family)
 				return -EINVAL;
 			(*synq)++;
 		} else {
@@ -1135,70 +329,6 @@ worker_audit(const struct worker *w)
 
 /* ---- timers, commands, the loop ---------------------------------------- */
 
-/* How long a half-open entry lives at most: its SYN-ACK schedule. */
-static uint32_t
-synack_lifetime_ms(const struct sg_params *pp)
-{
-	uint64_t t = 0;
-	unsigned i;
-
-	for (i = 0; i <= pp->synack_retries; i++)
-		t += RTE_MIN((uint64_t)pp->synack_rto_ms << i,
-			     (uint64_t)SYNACK_RTO_MAX_MS);
-	return (uint32_t)t;
-}
-
-/* After a flood the entries it left are mostly spoofed too: they are
- * still pruned at their first timeout, for one SYN-ACK schedule after the
- * table came back under its low-water mark (hysteresis in time as well
- * as in occupancy), so that what a flood episode sends never outgrows
- * what it received. */
-static bool
-prune_hold(struct worker *w)
-{
-	if (w->w_prune_hold && !seq_lt(w->w_now_ms, w->w_prune_until))
-		w->w_prune_hold = false;
-	return w->w_prune_hold;
-}
-
-static void
-synack_timeout(struct worker *w, struct synq_entry *e)
-{
-	const struct sg_params *pp = params(w);
-	uint32_t rto;
-
-	bool prune = w->w_flood || prune_hold(w);
-
-	/* An entry dropped without an answer may still see its ACK: when
-	 * its ISN is a cookie, let that ACK be checked as one. */
-	if ((e->se_retries >= pp->synack_retries || prune) &&
-	    (e->se_flags & SE_CKISN))
-		cookie_window_opens(w, e->se_listener);
-	if (e->se_retries >= pp->synack_retries) {
-		w->w_stats.synq_timeout++;
-		synq_drop(w, e, true);
-		return;
-	}
-	if (prune) {
-		/* Under a flood most entries are spoofed: retransmitting to
-		 * them would multiply the flood and keep the table full.
-		 * Drop the entry at its first timeout instead; a real client
-		 * retransmits its SYN and is answered again (RFC 4987 3.4
-		 * reduced SYN-RECEIVED timer). */
-		w->w_stats.synq_pruned++;
-		synq_drop(w, e, true);
-		return;
-	}
-	e->se_retries++;
-	w->w_stats.synack_retrans++;
-	synack_send(w, e, synq_key(&w->w_synq, e), NULL,
-		    entry_ts_off(w, e, synq_key(&w->w_synq, e)));
-	/* Exponential back-off as Linux: rto << retries, capped. */
-	rto = RTE_MIN((uint64_t)pp->synack_rto_ms << e->se_retries,
-		      (uint64_t)SYNACK_RTO_MAX_MS);
-	timer_arm(w->w_wheel, &e->se_timer, w->w_now_ms + rto);
-}
-
 static void
 run_timers(struct worker *w)
 {
@@ -1210,10 +340,10 @@ run_timers(struct worker *w)
 				  WORKER_TIMER_BATCH);
 		for (i = 0; i < n; i++) {
 			if (ex[i]->tn_kind == TK_SYNACK)
-				synack_timeout(w, container_of(ex[i],
+				hs_synack_timeout(w, container_of(ex[i],
 					struct synq_entry, se_timer));
 			else if (ex[i]->tn_kind == TK_CONN)
-				conn_timer(w, container_of(ex[i],
+				conn_timeout(w, container_of(ex[i],
 					struct sg_conn, c_timer));
 		}
 		if (n < WORKER_TIMER_BATCH)
@@ -1248,20 +378,25 @@ run_commands(struct worker *w)
 	}
 }
 
+/* The engine's keys and run-time parameters, when they changed: one
+ * consistent copy per poll, so that one SYN sees one policy. */
 static void
-refresh_keys(struct worker *w)
+refresh_shared(struct worker *w)
 {
 	struct sg_engine *e = w->w_engine;
-	uint32_t sn = rte_seqlock_read_begin(&e->e_ckeys_lock);
+	uint32_t sn = rte_seqlock_read_begin(&e->e_rt_lock);
 	struct cookie_keys k;
+	struct sg_params p;
 
-	if (sn == w->w_ckeys_seq)
+	if (sn == w->w_rt_seq)
 		return;
 	k = e->e_ckeys;
-	if (rte_seqlock_read_retry(&e->e_ckeys_lock, sn))
+	p = e->e_params;
+	if (rte_seqlock_read_retry(&e->e_rt_lock, sn))
 		return;		/* being written: next poll */
 	w->w_ckeys = k;
-	w->w_ckeys_seq = sn;
+	w->w_params = p;
+	w->w_rt_seq = sn;
 }
 
 int
@@ -1303,7 +438,7 @@ clock_set(struct worker *w, uint64_t now_us)
 	w->w_now_us = now_us;
 	w->w_now_ms = (uint32_t)(now_us / 1000);
 	w->w_now_sec = w->w_unix_base + now_us / 1000000;
-	refresh_keys(w);
+	refresh_shared(w);
 }
 
 /* Credits came back (budget.h): wake senders that found none, a few per
@@ -1333,14 +468,8 @@ after_rx(struct worker *w)
 	run_commands(w);
 	if (!TAILQ_EMPTY(&w->w_budget_waiters))
 		wake_budget_waiters(w);
-	if (w->w_flood && synq_used(&w->w_synq) <= w->w_synq_low) {
-		w->w_flood = false;
-		w->w_flood_changed_ms = w->w_now_ms;
-		w->w_prune_hold = true;
-		w->w_prune_until = w->w_now_ms +
-				   synack_lifetime_ms(params(w));
-	}
-	worker_flush(w);
+	hs_poll_end(w);
+	tx_flush(w);
 }
 
 void
@@ -1375,7 +504,7 @@ worker_poll(struct worker *w, uint64_t now_us)
 static void
 idle(struct worker *w)
 {
-	uint32_t max = params(w)->idle_sleep_us;
+	uint32_t max = worker_params(w)->idle_sleep_us;
 	struct timespec ts;
 
 	w->w_idle_polls++;
@@ -1506,6 +635,7 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	w->w_credit_low = (uint32_t)RTE_MAX(w->w_budget.b_total / 16,
 					    (int64_t)4 * BUDGET_BATCH);
 	TAILQ_INIT(&w->w_budget_waiters);
+	TAILQ_INIT(&w->w_tw_list);
 	/* A quarter of the table may be closing connections nobody holds;
 	 * more are reset (they pin mbufs and slots for up to their retries
 	 * or 2 MSL). */
@@ -1514,8 +644,9 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	w->w_synq_low = pp->synq_size / 2;
 	w->w_rst_tokens = ((uint64_t)pp->rst_rate / 10 + 1) * 1000;
 	w->w_idle_sleep_us = 1;
-	w->w_ckeys_seq = rte_seqlock_read_begin(&e->e_ckeys_lock);
+	w->w_rt_seq = rte_seqlock_read_begin(&e->e_rt_lock);
 	w->w_ckeys = e->e_ckeys;
+	w->w_params = e->e_params;
 	return 0;
 
 err_conns:
@@ -1553,4 +684,21 @@ worker_fini(struct worker *w)
 	synq_fini(&w->w_synq);
 	flow_table_fini(&w->w_flows6);
 	flow_table_fini(&w->w_flows);
+}
+
+/* ---- for tests (sg_internal.h) ----------------------------------------- */
+
+void
+worker_reset_state(struct worker *w, uint64_t now_us)
+{
+	SG_VERIFY(w->w_wheel->tw_armed == 0, "reset_idle_worker",
+		  "worker %u reset with timers armed", w->w_id);
+	timer_wheel_init(w->w_wheel, (uint32_t)(now_us / 1000));
+	memset(w->w_cookie_sent, 0, sizeof(w->w_cookie_sent));
+	memset(w->w_cookie_last_ms, 0, sizeof(w->w_cookie_last_ms));
+	memset(w->w_engine->e_cookie_ms, 0, sizeof(w->w_engine->e_cookie_ms));
+	w->w_rst_tokens = ((uint64_t)w->w_params.rst_rate / 10 + 1) * 1000;
+	w->w_rst_last_ms = (uint32_t)(now_us / 1000);
+	w->w_flood = false;
+	w->w_prune_hold = false;
 }

@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * worker — one poll-mode worker per lcore: receive a burst, classify,
- * answer ARP / ICMP echo, run the handshake (half-open table, SYN cookies,
- * promotion to accept rings), run its timers and the application's
- * commands, transmit what the burst produced, back off when idle.
- *
- * Everything in struct worker belongs to the lcore running it; the main
- * lcore only reads the counters and gauges (plain loads, see stats.h).
+ * worker — the poll loop of one lcore (worker.c): receive a burst,
+ * classify, answer ARP / ICMP echo / ND, look the TCP segments up in one
+ * bulk call and dispatch them to the handshake or their connection; run
+ * timers and the application's commands; transmit; back off when idle.
+ * Its state is struct worker (lcore.h).
  */
 #ifndef SG_WORKER_H
 #define SG_WORKER_H
@@ -14,118 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <rte_common.h>
-#include <rte_ether.h>
 #include <rte_mbuf.h>
-#include <rte_ring.h>
 
-#include "budget.h"
-#include "cookie.h"
-#include "flow.h"
-#include "listener.h"
-#include "stats.h"
-#include "synq.h"
-#include "timer.h"
-
-#define WORKER_BURST		32
-#define WORKER_TX_BUF		128
-/* Expired timers handled per poll; the rest wait for the next poll so a
- * mass expiry cannot stall the receive path. */
-#define WORKER_TIMER_BATCH	64
-/* Application commands handled per poll. */
-#define WORKER_CMD_BATCH	64
-/* Idle back-off: after this many empty polls, rte_pause(); after
- * WORKER_IDLE_SLEEP_POLLS, sleep, doubling from 1 us to idle_sleep_us. */
-#define WORKER_IDLE_PAUSE_POLLS	64
-#define WORKER_IDLE_SLEEP_POLLS	1024
-/* Mbufs kept out of the connection-data budget for replies in flight
- * (budget.h), beyond the descriptors and TX buffers of the ports. */
-#define WORKER_REPLY_MARGIN	(4 * WORKER_BURST)
-
-struct sg_engine;
-
-/* Where a port's frames go instead of rte_eth_tx_burst (test harnesses
- * such as the fuzzer); returns how many it took (it owns those). */
-typedef uint16_t (*worker_sink_t)(void *ctx, struct rte_mbuf **m,
-				  uint16_t n);
-
-struct worker_port {
-	worker_sink_t wp_sink;		/* NULL: the ethdev port */
-	void *wp_sink_ctx;
-	uint16_t wp_port;		/* ethdev port id */
-	uint16_t wp_queue;		/* our RX and TX queue on it */
-	bool wp_ck_off;			/* TX checksum offload */
-	struct rte_ether_addr wp_mac;
-	uint16_t wp_ntx;
-	struct rte_mbuf *wp_tx[WORKER_TX_BUF];
-};
-
-struct worker {
-	struct sg_engine *w_engine;
-	unsigned w_id;
-	int w_socket;
-	unsigned w_nports;
-	struct worker_port w_ports[SG_MAX_PORTS];
-
-	struct flow_table w_flows;	/* IPv4 4-tuples */
-	struct flow_table w_flows6;	/* IPv6 4-tuples (when w_naddr6) */
-	struct synq w_synq;
-	struct timer_wheel *w_wheel;
-	struct rte_mempool *w_mbufs;	/* replies and retransmissions */
-	struct rte_mempool *w_conns;	/* struct sg_conn, conn_max */
-	struct rte_ring *w_cmd;		/* apps -> worker: conns to close
-					   (MP enqueue, SC dequeue) */
-	uint32_t w_conns_used;
-	uint32_t w_orphans;		/* given back and still closing:
-					   FIN_WAIT_1/2, CLOSING, LAST_ACK */
-	uint32_t w_orphans_max;		/* beyond: close with RST (Linux
-					   tcp_max_orphans) */
-	uint16_t w_seg_room;		/* data room of a w_mbufs mbuf: no
-					   frame we build is larger */
-
-	/* served addresses, network order, copied from the params */
-	uint32_t w_addr4[SG_MAX_ADDRS];
-	unsigned w_naddr4;
-	uint8_t w_addr6[SG_MAX_ADDRS][16];
-	unsigned w_naddr6;
-
-	uint64_t w_unix_base;		/* engine's wall-clock base, s */
-
-	/* time, refreshed once per poll */
-	uint64_t w_now_us;
-	uint32_t w_now_ms;
-	uint64_t w_now_sec;
-
-	/* cookies */
-	struct cookie_keys w_ckeys;	/* private copy of the engine's */
-	uint32_t w_ckeys_seq;		/* seqlock count it was copied at */
-	bool w_flood;			/* half-open table under pressure */
-	uint32_t w_flood_changed_ms;	/* when w_flood last changed */
-	uint64_t w_listen_overflow[SG_MAX_LISTENERS];	/* ring full */
-	bool w_prune_hold;		/* flood over, entries still pruned */
-	uint32_t w_prune_until;		/* ... until then (ms) */
-	uint32_t w_synq_high;		/* enter cookie mode at this use */
-	uint32_t w_synq_low;		/* leave it at this use */
-	uint32_t w_cookie_last_ms[SG_MAX_LISTENERS];	/* last cookie sent */
-	bool w_cookie_sent[SG_MAX_LISTENERS];
-
-	/* unsolicited RST token bucket */
-	uint64_t w_rst_tokens;		/* in 1/1000 tokens */
-	uint32_t w_rst_last_ms;
-
-	/* idle back-off */
-	uint32_t w_idle_polls;
-	uint32_t w_idle_sleep_us;
-
-	/* connection data: mbuf credits (budget.h) */
-	uint32_t w_credit_cache;	/* worker's local credits */
-	uint32_t w_credit_low;		/* under this many free: windows
-					   shrink */
-	TAILQ_HEAD(, sg_conn) w_budget_waiters;	/* sg_send found none */
-
-	struct sg_counters w_stats;
-	struct budget w_budget;		/* shared with app threads */
-} __rte_cache_aligned;
+#include "lcore.h"
 
 /*
  * One iteration of the worker loop at time now_us (microseconds since the
@@ -141,46 +30,6 @@ void worker_tick(struct worker *w, uint64_t now_us);
 /* Process n received frames that arrived on port index pi (no RX call). */
 void worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts,
 	       unsigned n);
-
-/* Transmit everything buffered. */
-void worker_flush(struct worker *w);
-
-/* The TSval a connection with TSval offset `off` sends now (RFC 7323:
- * a ms clock, a random offset per connection). */
-static inline uint32_t
-worker_tsval(const struct worker *w, uint32_t off)
-{
-	return w->w_now_ms + off;
-}
-
-/* The MSS we advertise for a family: --mss is IPv4's; IPv6's header is
- * 20 bytes longer. */
-static inline uint16_t
-worker_mss(const struct sg_params *pp, unsigned family)
-{
-	return family == 6 ? (uint16_t)(pp->mss - 20) : pp->mss;
-}
-
-/* The flow table of a family. */
-static inline struct flow_table *
-worker_ft(struct worker *w, unsigned family)
-{
-	return family == 6 ? &w->w_flows6 : &w->w_flows;
-}
-
-/* Fill the addressing of a segment to the peer of the flow whose key is
- * `key` (a flow4, or a flow6 when family is 6) on port pi. */
-void worker_tcp_out_init(struct pkt_tcp_out *t, const struct worker *w,
-			 unsigned pi, unsigned family, const void *key,
-			 const uint8_t *peer_mac);
-
-/* Send t on port pi, in m (a frame being answered) or a fresh mbuf. */
-void worker_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
-		     const struct pkt_tcp_out *t);
-
-/* Unsolicited replies (RST, challenge ACK): one token of the per-worker
- * bucket, or false (counted by the caller). */
-bool worker_reply_allowed(struct worker *w);
 
 /* Take a port's RX/TX descriptors and TX buffer off the mbufs connection
  * data may use (budget.h).  Returns 0, or -ENOBUFS when the pool is too
@@ -201,35 +50,16 @@ bool flow_value_live(const struct worker *w, void *h);
  * Returns 0 or -EINVAL.  Slow: tests, the fuzzer, asserts builds. */
 int worker_audit(const struct worker *w);
 
-/* One mbuf credit for connection data (budget.h), or false. */
-static inline bool
-worker_credit_take(struct worker *w)
-{
-	return budget_take_local(&w->w_budget, &w->w_credit_cache);
-}
-
-/* n mbufs of connection data freed. */
-static inline void
-worker_credit_give(struct worker *w, uint32_t n)
-{
-	budget_give_local(&w->w_budget, &w->w_credit_cache, n);
-}
-
-/* Few credits left: windows shrink. */
-static inline bool
-worker_credit_low(const struct worker *w)
-{
-	return budget_free(&w->w_budget, w->w_credit_cache) <
-	       (int64_t)w->w_credit_low;
-}
-
 /* Set up / tear down a worker's tables (engine.c calls these). */
 int worker_init(struct worker *w, struct sg_engine *e, unsigned id,
 		int socket);
 void worker_fini(struct worker *w);
 
-/* Return a connection to the pool: drop its queued mbufs, bump its
- * generation.  Nothing is sent. */
-void worker_conn_free(struct worker *w, struct sg_conn *c);
+/* For tests (sg_internal.h). */
+/* Put an idle worker back to a known state at now_us: timer wheel at that
+ * time (it must be empty), no cookie outstanding, a full reply bucket, no
+ * flood and no prune hold-down. */
+void worker_reset_state(struct worker *w, uint64_t now_us);
+
 
 #endif /* SG_WORKER_H */

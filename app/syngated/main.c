@@ -26,7 +26,7 @@
 #include <rte_pdump.h>
 
 #include "config.h"
-#include "stats.h"
+#include "sg_stats.h"
 #include "syngate.h"
 #include "syngated.h"
 
@@ -140,7 +140,7 @@ print_stats(struct sg_engine *e, const char *tag, double elapsed,
 	char line[8192];
 
 	sg_engine_stats(e, &c, &g);
-	stats_format(line, sizeof(line), &c, &g);
+	sg_stats_format(line, sizeof(line), &c, &g);
 	printf("%s elapsed=%.1f app_accepted=%" PRIu64 " app_requests=%"
 	       PRIu64 " %s\n", tag, elapsed, service_accepted(svc),
 	       service_requests(svc), line);

@@ -22,7 +22,7 @@
 
 #include <rte_telemetry.h>
 
-#include "stats.h"
+#include "sg_stats.h"
 #include "syngated.h"
 
 static struct sg_engine *tel_engine;	/* NULL once the engine is gone */
@@ -46,7 +46,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -EINVAL;
 	sg_engine_stats(tel_engine, &c, &g);
 	rte_tel_data_start_dict(d);
-	stats_foreach(&c, &g, dict_u64, d);
+	sg_stats_foreach(&c, &g, dict_u64, d);
 	return 0;
 }
 
@@ -71,7 +71,7 @@ cmd_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 				     wi.flood ? "cookies" : "stateful");
 	rte_tel_data_add_dict_u64(d, "state_changed_ms_ago",
 				  wi.flood_changed_ms);
-	stats_foreach(&c, &g, dict_u64, d);
+	sg_stats_foreach(&c, &g, dict_u64, d);
 	return 0;
 }
 

@@ -40,11 +40,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "conn.h"
-#include "engine.h"
-#include "pkt.h"
-#include "syngate.h"
-#include "worker.h"
+#include "sg_internal.h"
 
 #define SRV_IP		RTE_BE32(0xc6120001)	/* 198.18.0.1 */
 #define NCLI		8
@@ -365,14 +361,8 @@ reset_state(void)
 {
 	now_us = 1000000;
 	key_epoch = 1000;
-	timer_wheel_init(wk->w_wheel, (uint32_t)(now_us / 1000));
-	memset(wk->w_cookie_sent, 0, sizeof(wk->w_cookie_sent));
-	memset(wk->w_cookie_last_ms, 0, sizeof(wk->w_cookie_last_ms));
-	wk->w_rst_tokens = ((uint64_t)eng->e_params.rst_rate / 10 + 1) * 1000;
-	wk->w_rst_last_ms = (uint32_t)(now_us / 1000);
-	wk->w_flood = false;
-	wk->w_prune_hold = false;
-	eng->e_key_epoch = 0;
+	worker_reset_state(wk, now_us);
+	engine_forget_key_epoch(eng);
 	sg_engine_update_keys(eng, key_epoch * 64);
 	worker_tick(wk, now_us);
 }

@@ -222,6 +222,38 @@ def seeds():
     }
     for name, frame in bad6.items():
         s["malformed_" + name] = raw(eth(frame, 0x86DD))
+    # Wire hardening: blind and amplifying segments (docs/security.md).
+    s["blind_old_segment"] = (handshake(0) + ACCEPT + app(0, 2)
+                              + seg(0, ACK | PSH, dseq=-100, dack=0,
+                                    data=b"blind")
+                              + seg(0, ACK, dseq=100) + tick(s=1))
+    s["ack_above_snd_max"] = (handshake(1) + ACCEPT + app(0, 2)
+                              + seg(1, ACK, dack=100) + seg(1, ACK, dack=-100)
+                              + tick(s=1))
+    s["time_wait_blind_fins"] = (handshake(2) + ACCEPT + app(0, 5)
+                                 + seg(2, ACK) + seg(2, ACK | FIN)
+                                 + b"".join(seg(2, ACK | FIN, dseq=d, dack=-d)
+                                            for d in (-90, -1, 1, 37, 90))
+                                 + seg(2, SYN, dseq=50) + seg(2, RST)
+                                 + tick(150) + tick(s=1))
+    bare = tcp(4100, 8080, 77, 0, SYN)
+    s["dup_bare_syn_storm"] = (seg(3, SYN) + b"".join(
+        raw(eth(ipv4(6, bare))) for _ in range(20)) + tick(s=1))
+    s["v6_dad_padded"] = raw(eth(ipv6(58, l4_6(58, dad, 2, src=b"\0" * 16,
+                                               dst=snm),
+                                      src=b"\0" * 16, dst=snm, hlim=255),
+                                 0x86DD) + b"\0" * 8)
+    s["eth_src_multicast"] = raw(SMAC + bytes([1, 0, 0x5e, 0, 0, 1])
+                                 + b"\x08\x00" + ipv4(6, good))
+    s["eth_src_broadcast"] = raw(SMAC + b"\xff" * 6 + b"\x08\x00"
+                                 + ipv4(6, good))
+    lsrr = bytes([131, 7, 4, 198, 18, 0, 9, 0])
+    h = struct.pack("!BBHHHBBH4s4s", 0x47, 0, 20 + len(lsrr) + len(icmp), 1, 0x4000,
+                    64, 1, 0, CLI, SRV) + lsrr
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    s["icmp_echo_ip_options"] = raw(eth(h + icmp))
+    s["post_flood_hold_down"] = (syn_burst(70) + tick(s=1) + tick(s=3)
+                                 + handshake(4) + ACCEPT + tick(s=5))
     return s
 
 

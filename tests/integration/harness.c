@@ -30,11 +30,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "conn.h"
-#include "engine.h"
-#include "pkt.h"
-#include "syngate.h"
-#include "worker.h"
+#include "sg_internal.h"
 
 
 const uint8_t cli_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };

@@ -11,10 +11,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "engine.h"
-#include "pkt.h"
-#include "syngate.h"
-#include "worker.h"
+#include "sg_internal.h"
 
 #define CLI_IP	RTE_BE32(0xc6120002)	/* 198.18.0.2 */
 #define SRV_IP	RTE_BE32(0xc6120001)	/* 198.18.0.1 */

@@ -19,9 +19,8 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "conn.h"
+#include "sg_internal.h"
 #include "harness.h"
-#include "poller.h"
 
 struct cli {
 	uint16_t sport;
@@ -639,6 +638,85 @@ test_active_close_time_wait(void **state)
 	poll_at(t + 200 * 1000);
 	assert_int_equal(wk->w_conns_used, 0);	/* 2 MSL after the re-ACK */
 	assert_int_equal(wk->w_stats.conn_freed, 1);
+}
+
+static void
+tune_conn4(struct sg_params *p)
+{
+	p->conn_max = 4;	/* TIME-WAIT 60 s (default MSL) */
+}
+
+/* Close from our side down to TIME-WAIT. */
+static void
+to_time_wait(struct cli *k, bool give_back)
+{
+	char buf[16];
+
+	if (give_back)
+		sg_close(k->c);
+	else
+		sg_shutdown(k->c);
+	poll_at(now_us);
+	(void)next_seg(buf, sizeof(buf), NULL);		/* our FIN */
+	k->rcv++;
+	cfin(k);
+	(void)next_seg(buf, sizeof(buf), NULL);		/* its ACK */
+	assert_int_equal(k->c->c_state, CONN_TIME_WAIT);
+}
+
+/*
+ * A table full of TIME-WAIT does not refuse new clients (the soak's F1:
+ * server-closed connections at 273/s filled 16384 slots for 60 s): the
+ * oldest TIME-WAIT the application gave back is recycled.  One it still
+ * holds (it only shut down writing) is not.
+ */
+static void
+test_time_wait_recycled_for_new_clients(void **state)
+{
+	struct cli k[6];
+	struct sg_conn *c;
+	unsigned i;
+
+	(void)state;
+	engine_up(tune_conn4);
+	k[0] = establish(41100, NULL);
+	to_time_wait(&k[0], false);		/* still held */
+	for (i = 1; i < 4; i++) {
+		k[i] = establish((uint16_t)(41100 + i), NULL);
+		to_time_wait(&k[i], true);
+		now_us += 1000;
+	}
+	assert_int_equal(wk->w_conns_used, 4);
+	/* A fifth client: the oldest given-back TIME-WAIT (k[1]) goes. */
+	k[4] = establish(41104, NULL);
+	assert_int_equal(wk->w_stats.tw_recycled, 1);
+	assert_int_equal(wk->w_stats.drops[SG_DROP_CONN_FULL], 0);
+	assert_int_equal(worker_audit(wk), 0);
+	/* k[1]'s 4-tuple is free: its next SYN starts afresh. */
+	k[5] = establish(41101, NULL);
+	assert_int_equal(wk->w_stats.tw_recycled, 2);	/* k[2] went */
+	assert_int_equal(k[0].c->c_state, CONN_TIME_WAIT);
+	assert_int_equal(k[3].c->c_state, CONN_TIME_WAIT);
+	/* Now only k[3] is recyclable (k[4] closing is not TIME-WAIT),
+	 * then nothing: refused by the overflow policy. */
+	sg_close(k[4].c);
+	poll_at(now_us);
+	drain_tx();
+	{
+		struct pkt_info sa = syn(41110, 5, NULL);
+
+		ack(41110, 6, sa.seq + 1, NULL, NULL);
+		assert_int_equal(sg_accept(lst, &c), 0);
+		assert_int_equal(wk->w_stats.tw_recycled, 3);
+		sa = syn(41111, 5, NULL);
+		ack(41111, 6, sa.seq + 1, NULL, NULL);
+		assert_int_equal(sg_accept(lst, &c), -EAGAIN);
+		assert_int_equal(wk->w_stats.drops[SG_DROP_CONN_FULL], 1);
+		assert_int_equal(wk->w_stats.tw_recycled, 3);
+	}
+	sg_close(k[0].c);
+	poll_at(now_us);
+	assert_int_equal(worker_audit(wk), 0);
 }
 
 static void
@@ -1313,6 +1391,8 @@ main(void)
 		cmocka_unit_test_teardown(test_data_after_close_resets,
 					  engine_down),
 		cmocka_unit_test_teardown(test_max_orphans, engine_down),
+		cmocka_unit_test_teardown(
+			test_time_wait_recycled_for_new_clients, engine_down),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

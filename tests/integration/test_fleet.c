@@ -19,11 +19,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "cookie.h"
-#include "engine.h"
-#include "pkt.h"
-#include "syngate.h"
-#include "worker.h"
+#include "sg_internal.h"
 
 #define SRV_IP	RTE_BE32(0xc6120001)
 #define CLI_IP	RTE_BE32(0xc6120002)
@@ -78,8 +74,7 @@ host_up(struct host *h)
 	assert_int_equal(sg_engine_set_secret(h->e, secret1, T0), 0);
 	/* Same wall clock for both: the engines' bases differ by the time
 	 * between their creation, so pin them. */
-	h->e->e_unix_base = T0;
-	h->w->w_unix_base = T0;
+	engine_set_unix_base(h->e, T0);
 }
 
 static int

@@ -22,7 +22,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
-#include "conn.h"
+#include "sg_internal.h"
 #include "harness.h"
 
 #define FLOOD_N		6000	/* flood frames per case */

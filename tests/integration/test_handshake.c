@@ -21,11 +21,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "conn.h"
-#include "engine.h"
-#include "pkt.h"
-#include "syngate.h"
-#include "worker.h"
+#include "sg_internal.h"
 
 #include "harness.h"
 
@@ -951,11 +947,122 @@ test_ipv6_nd_and_ping(void **state)
 	}
 }
 
+/*
+ * The SYN-ACK's TSval, then the first data segment's, of one connection
+ * accepted `ms` milliseconds after its SYN.  Returns the two TSvals.
+ */
+static void
+tsvals(uint16_t sport, unsigned ms, uint32_t *syn_ack, uint32_t *data)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct pkt_info sa, pi;
+	struct sg_conn *c;
+	char buf[16];
+	size_t len;
+
+	sa = syn(sport, 7000, &o);
+	*syn_ack = sa.opts.o_tsval;
+	now_us += ms * 1000ull;
+	o.o_present = OPT_TS;
+	o.o_tsval = all_opts.o_tsval + 1;
+	o.o_tsecr = sa.opts.o_tsval;
+	ack(sport, 7001, sa.seq + 1, NULL, &o);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	assert_int_equal(sg_send(c, "ts", 2), 2);
+	poll_at(now_us);
+	assert_true(sent_data(&pi, buf, sizeof(buf), &len));
+	assert_int_equal(len, 2);
+	assert_true(pi.opts.o_present & OPT_TS);
+	*data = pi.opts.o_tsval;
+	sg_abort(c);
+	poll_at(now_us);
+	drain_tx();
+}
+
+/*
+ * RFC 7323 5.4: each connection's TSval clock has its own offset (from
+ * the keyed hash of its 4-tuple), so TSvals do not link connections to one
+ * host clock; within a connection it runs on, from the SYN-ACK to the
+ * data, whether the handshake went through the table or a cookie (which
+ * carries no offset: it is derived again from the cookie's hash).
+ */
+static void
+test_tsval_offset_per_connection(void **state)
+{
+	uint32_t s1, d1, s2, d2;
+
+	(void)state;
+	engine_up(NULL);
+	tsvals(40100, 5, &s1, &d1);
+	tsvals(40101, 5, &s2, &d2);
+	/* 5 ms apart on one clock, but not on one offset. */
+	assert_int_not_equal(s2 - s1, 5);
+	/* While cookies may be used, a SYN-ACK's TSval carries the
+	 * options in its low bits, set never ahead of the connection's
+	 * clock (so at most two option fields behind it). */
+	assert_true(d1 - s1 >= 5 && d1 - s1 < 5 + 128);
+	assert_true(d2 - s2 >= 5 && d2 - s2 < 5 + 128);
+	engine_down(NULL);
+
+	engine_up(tune_never);
+	tsvals(40100, 5, &s1, &d1);
+	tsvals(40101, 5, &s2, &d2);
+	assert_int_not_equal(s2 - s1, 5);
+	assert_int_equal(d1 - s1, 5);
+	assert_int_equal(d2 - s2, 5);
+	engine_down(NULL);
+
+	engine_up(tune_always);
+	tsvals(40100, 7, &s1, &d1);
+	assert_int_equal(wk->w_stats.cookies_ok, 1);
+	assert_true(d1 - s1 >= 7 && d1 - s1 < 7 + 128);
+}
+
+/*
+ * The wall clock steps back (NTP, an operator): the cookie keys stay as
+ * they are, so a cookie sent before the step still completes (both keys
+ * used to be replaced).  A gap of more than one epoch forward refreshes
+ * both keys: a cookie minted before a long stall does not live on.
+ */
+static void
+test_cookie_keys_and_clock_steps(void **state)
+{
+	struct pkt_info sa;
+	struct sg_conn *c;
+
+	(void)state;
+	engine_up(tune_always);
+	sa = syn(40110, 100, NULL);
+	assert_int_equal(sg_engine_update_keys(eng, eng->e_unix_base - 3600),
+			 0);
+	ack(40110, 101, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_abort(c);
+	drain_tx();
+
+	sa = syn(40111, 200, NULL);
+	assert_int_equal(sg_engine_update_keys(eng, eng->e_unix_base +
+					       3 * COOKIE_TICK_SEC), 0);
+	ack(40111, 201, sa.seq + 1, NULL, NULL);
+	assert_int_equal(wk->w_stats.cookies_failed, 1);
+	assert_int_equal(sg_accept(lst, &c), -EAGAIN);
+	drain_tx();
+	/* Fresh cookies work with the fresh keys. */
+	sa = syn(40112, 300, NULL);
+	ack(40112, 301, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_abort(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_handshake, engine_down),
+		cmocka_unit_test_teardown(test_tsval_offset_per_connection,
+					  engine_down),
+		cmocka_unit_test_teardown(test_cookie_keys_and_clock_steps,
+					  engine_down),
 		cmocka_unit_test_teardown(test_synack_retransmit_schedule, engine_down),
 		cmocka_unit_test_teardown(test_duplicate_syn, engine_down),
 		cmocka_unit_test_teardown(test_rst_in_syn_recv, engine_down),

@@ -16,11 +16,9 @@
 #include <rte_eal.h>
 #include <rte_pause.h>
 
-#include "accept.h"
-#include "conn.h"
+#include "sg_internal.h"
 #include "eal_group.h"
 
-#include "listener.h"
 
 /* Fake connections: only their addresses travel through the rings. */
 static struct sg_conn *

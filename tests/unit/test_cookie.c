@@ -12,7 +12,7 @@
 
 #include <rte_byteorder.h>
 
-#include "cookie.h"
+#include "sg_internal.h"
 
 static const struct flow4 flow = {
 	.raddr = RTE_BE32(0xc6120002), .laddr = RTE_BE32(0xc6120001),

@@ -9,7 +9,7 @@
 
 #include <rte_byteorder.h>
 
-#include "isn.h"
+#include "sg_internal.h"
 
 static void
 test_isn(void **state)

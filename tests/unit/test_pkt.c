@@ -19,7 +19,7 @@
 
 #include <rte_byteorder.h>
 
-#include "pkt.h"
+#include "sg_internal.h"
 
 /* ---- an independent RFC 1071 checksum ------------------------------- */
 
@@ -235,6 +235,13 @@ test_drop_reasons(void **state)
 	f[23] = 17;				/* UDP */
 	fix_ip(f);
 	assert_int_equal(parse_drop(f, flen, 0), SG_DROP_L4_PROTO);
+	/* A multicast or broadcast Ethernet source: a reply would go to a
+	 * whole segment. */
+	load_syn();
+	f[6] |= 1;
+	assert_int_equal(parse_drop(f, flen, 0), SG_DROP_ETH_SRC_MCAST);
+	memset(f + 6, 0xff, 6);
+	assert_int_equal(parse_drop(f, flen, 0), SG_DROP_ETH_SRC_MCAST);
 }
 
 static void
@@ -480,6 +487,36 @@ test_icmp(void **state)
 		e[37] = (uint8_t)c;
 	}
 	assert_int_equal(parse_drop(e, sizeof(echo_req), 0), SG_DROP_ICMP_TYPE);
+
+	/* A request with IP options (here a loose source route): the
+	 * reply carries none of them, the ICMP message is intact. */
+	{
+		static const uint8_t lsrr[8] = { 131, 7, 4, 198, 18, 0, 9,
+						 0 };
+		uint8_t o[72];
+		uint16_t c;
+
+		memcpy(o, echo_req, 34);
+		memcpy(o + 34, lsrr, 8);
+		memcpy(o + 42, echo_req + 34, 12);
+		o[14] = 0x47;
+		o[17] = 32 + 8;
+		fix_ip(o);
+		o[44] = o[45] = 0;
+		c = fold_not(sum16(o + 42, 12, 0));
+		o[44] = (uint8_t)(c >> 8);
+		o[45] = (uint8_t)c;
+		assert_int_equal(pkt_parse(o, 54, 0, &pi, &why),
+				 PKT_ICMP_ECHO);
+		assert_int_equal(pkt_icmp_echo_reply(o, &pi),
+				 sizeof(echo_req));
+		assert_int_equal(o[14], 0x45);
+		assert_int_equal(o[17], 32);
+		assert_true(ip_ok(o));
+		assert_int_equal(o[34], 0);
+		assert_memory_equal(o + 38, echo_req + 38, 8);
+		assert_int_equal(fold_not(sum16(o + 34, 12, 0)), 0);
+	}
 }
 
 static void

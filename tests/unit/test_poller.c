@@ -19,9 +19,8 @@
 
 #include <rte_malloc.h>
 
-#include "conn.h"
+#include "sg_internal.h"
 #include "eal_group.h"
-#include "poller.h"
 
 #define NCONN	48
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "siphash.h"
+#include "sg_internal.h"
 
 static const uint64_t vectors[64] = {
 	0x726fdb47dd0e0e31, 0x74f839c593dc67fd, 0x0d6c8009d9a94f5a,

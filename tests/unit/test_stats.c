@@ -13,7 +13,8 @@
 
 #include <rte_common.h>
 
-#include "stats.h"
+#include "sg_stats.h"
+#include "syngate.h"
 
 static const char *const counter_names[] = {
 #define SG_X(f, n) n,
@@ -28,16 +29,16 @@ test_drop_names(void **state)
 
 	(void)state;
 	for (i = 0; i < SG_DROP_MAX; i++) {
-		const char *n = stats_drop_name((enum sg_drop)i);
+		const char *n = sg_stats_drop_name((enum sg_drop)i);
 
 		assert_non_null(n);
 		assert_int_equal(strncmp(n, "drop_", 5), 0);
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(n,
-				stats_drop_name((enum sg_drop)j));
+				sg_stats_drop_name((enum sg_drop)j));
 	}
-	assert_null(stats_drop_name(SG_DROP_MAX));
-	assert_string_equal(stats_drop_name(SG_DROP_IP_FRAGMENT),
+	assert_null(sg_stats_drop_name(SG_DROP_MAX));
+	assert_string_equal(sg_stats_drop_name(SG_DROP_IP_FRAGMENT),
 			    "drop_ip_fragment");
 }
 
@@ -62,12 +63,12 @@ test_add_and_total(void **state)
 	(void)state;
 	fill(&a, 1000);
 	fill(&b, 7);
-	stats_add(&a, &b);
+	sg_stats_add(&a, &b);
 	for (i = 0; i < n; i++)
 		assert_int_equal(pa[i], 1000 + i + 7 + i);
 	for (i = 0; i < SG_DROP_MAX; i++)
 		want += a.drops[i];
-	assert_int_equal(stats_drops_total(&a), want);
+	assert_int_equal(sg_stats_drops_total(&a), want);
 }
 
 /* Value of name in line, or -1. */
@@ -99,7 +100,7 @@ test_format(void **state)
 
 	(void)state;
 	fill(&c, 100);
-	n = stats_format(line, sizeof(line), &c, &g);
+	n = sg_stats_format(line, sizeof(line), &c, &g);
 	assert_int_equal(n, (int)strlen(line));
 	for (i = 0; i < RTE_DIM(counter_names); i++)
 		assert_int_equal(value_of(line, counter_names[i]), 100 + i);
@@ -109,17 +110,30 @@ test_format(void **state)
 	assert_int_equal(value_of(line, "mbufs_used"), 7);
 	for (i = 0; i < SG_DROP_MAX; i++)
 		assert_int_equal(value_of(line,
-			stats_drop_name((enum sg_drop)i)),
+			sg_stats_drop_name((enum sg_drop)i)),
 			(long long)c.drops[i]);
 	/* A small buffer: truncated, terminated, full length returned. */
 	{
 		char small[32];
 
 		memset(small, 'x', sizeof(small));
-		assert_int_equal(stats_format(small, sizeof(small), &c, &g), n);
+		assert_int_equal(sg_stats_format(small, sizeof(small), &c, &g), n);
 		assert_int_equal(strlen(small), sizeof(small) - 1);
 		assert_memory_equal(small, line, sizeof(small) - 1);
 	}
+}
+
+/* The version macros, sg_version() and the meson project agree. */
+static void
+test_version(void **state)
+{
+	char want[32];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%d.%d.%d", SG_VERSION_MAJOR,
+		 SG_VERSION_MINOR, SG_VERSION_PATCH);
+	assert_string_equal(sg_version(), want);
+	assert_string_equal(sg_version(), SG_PROJECT_VERSION);
 }
 
 int
@@ -129,6 +143,7 @@ main(void)
 		cmocka_unit_test(test_drop_names),
 		cmocka_unit_test(test_add_and_total),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_version),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,9 +16,7 @@
 #include "eal_group.h"
 #include <rte_lcore.h>
 
-#include "flow.h"
-#include "synq.h"
-#include "timer.h"
+#include "sg_internal.h"
 
 static struct flow4
 flow_n(uint32_t n)

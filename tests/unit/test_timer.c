@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "timer.h"
+#include "sg_internal.h"
 
 static struct timer_wheel *wheel;
 

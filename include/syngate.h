@@ -10,7 +10,12 @@
  * sg_accept()/sg_accept_burst() and hand them back with sg_close().
  *
  * Error convention: functions return 0 or a negative errno; functions that
- * count return a non-negative count.  No function here blocks.
+ * count return a non-negative count.  None blocks except sg_poller_wait,
+ * which sleeps in poll(2) up to its timeout, and none takes a lock.
+ *
+ * This header and sg_stats.h (counters, which it includes) are the whole
+ * installed surface: the library exports sg_* symbols only (built with
+ * hidden visibility; pkg-config --cflags --libs syngate).
  *
  * Who may call what:
  *  - setup (sg_engine_create, sg_listen, sg_engine_attach_queue,
@@ -28,11 +33,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sg_stats.h"
+
 struct rte_mbuf;
+struct rte_mempool;
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+#pragma GCC visibility push(default)
+
+/* The library's version (the meson project's), at build and at run time. */
+#define SG_VERSION_MAJOR	0
+#define SG_VERSION_MINOR	2
+#define SG_VERSION_PATCH	0
+/* "MAJOR.MINOR.PATCH" of the library actually linked. */
+const char *sg_version(void);
 
 #define SG_MAX_WORKERS		32
 #define SG_MAX_PORTS		8
@@ -323,8 +339,6 @@ int sg_poller_wait(struct sg_poller *p, struct sg_event *ev, unsigned max,
 /* Wake a thread sleeping in sg_poller_wait (returns 0 events). */
 void sg_poller_wake(struct sg_poller *p);
 
-struct sg_counters;
-struct sg_gauges;
 /* Sum the counters of all workers and sample the gauges. */
 void sg_engine_stats(const struct sg_engine *e, struct sg_counters *c,
 		     struct sg_gauges *g);
@@ -365,6 +379,7 @@ void sg_engine_update_params(struct sg_engine *e, const struct sg_params *p);
 /* The parameters in force. */
 const struct sg_params *sg_engine_params(const struct sg_engine *e);
 
+#pragma GCC visibility pop
 #ifdef __cplusplus
 }
 #endif

@@ -1,19 +1,27 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * stats — per-worker counters and the drop-reason table.
+ * sg_stats.h — syngate's counters, gauges and drop reasons (public:
+ * syngate.h includes it; installed with it).
  *
  * Every counter has one stable name, printed by the stats line as
- * name=value and documented in docs/architecture.md.  Workers increment
- * plain uint64_t fields in their own cache-aligned struct (no atomics);
- * the main lcore sums them with stats_sum().  A torn read of a 64-bit
- * counter cannot happen on x86-64 or arm64, so the sum is at worst a
- * few packets stale.
+ * name=value, served by telemetry and documented in docs/architecture.md.
+ * Workers increment plain uint64_t fields in their own cache-aligned
+ * struct (no atomics); sg_engine_stats sums them.  A torn read of a
+ * 64-bit counter cannot happen on x86-64 or arm64, so the sum is at worst
+ * a few packets stale.  Read them by name with sg_stats_foreach, or by
+ * field: the structs are generated from the X-macro lists below, so a
+ * field and its name cannot drift apart.
  */
 #ifndef SG_STATS_H
 #define SG_STATS_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+#pragma GCC visibility push(default)
 
 /* Why a received frame was dropped.  X(enum suffix, printed name). */
 #define SG_DROP_REASONS(X) \
@@ -114,6 +122,8 @@ enum sg_drop {
 	X(window_probes, "window_probes")     /* zero-window persist */ \
 	X(time_wait, "time_wait")             /* entered TIME-WAIT */ \
 	X(time_wait_reacks, "time_wait_reacks") /* FIN re-ACKed in TIME-WAIT */ \
+	X(tw_recycled, "tw_recycled")         /* TIME-WAIT ended early: no \
+						 room for a new connection */ \
 	X(conn_timeouts, "conn_timeouts")     /* idle / retransmit give-up */ \
 	X(abort_on_data, "abort_on_data")     /* data after sg_close: RST \
 						 (Linux TCPAbortOnData) */ \
@@ -157,17 +167,17 @@ struct sg_gauges {
 };
 
 /* Name of a drop reason ("drop_ip_fragment"), or NULL when out of range. */
-const char *stats_drop_name(enum sg_drop d);
+const char *sg_stats_drop_name(enum sg_drop d);
 
 /* dst += src, field by field. */
-void stats_add(struct sg_counters *dst, const struct sg_counters *src);
+void sg_stats_add(struct sg_counters *dst, const struct sg_counters *src);
 
 /* Total of all drop reasons. */
-uint64_t stats_drops_total(const struct sg_counters *c);
+uint64_t sg_stats_drops_total(const struct sg_counters *c);
 
 /* Call cb for every counter, then every gauge (if g), then every drop
  * reason, in the stats-line order, with its stable name. */
-void stats_foreach(const struct sg_counters *c, const struct sg_gauges *g,
+void sg_stats_foreach(const struct sg_counters *c, const struct sg_gauges *g,
 		   void (*cb)(void *arg, const char *name, uint64_t v),
 		   void *arg);
 
@@ -176,7 +186,12 @@ void stats_foreach(const struct sg_counters *c, const struct sg_gauges *g,
  * gauges, then every drop reason (zeros included, so the set of names is
  * stable for scripts).  Returns the length written (snprintf semantics).
  */
-int stats_format(char *buf, size_t len, const struct sg_counters *c,
+int sg_stats_format(char *buf, size_t len, const struct sg_counters *c,
 		 const struct sg_gauges *g);
+
+#pragma GCC visibility pop
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* SG_STATS_H */
