@@ -282,6 +282,8 @@ wrk_loop() {
 		sc=$(sed -n 's/^ *Socket errors: connect \([0-9]*\), read \([0-9]*\), write \([0-9]*\), timeout \([0-9]*\).*/\1 \2 \3 \4/p' "$o")
 		echo "wrk $mode $fam $rc ${req:--1} ${non2:-0} ${sc:-0 0 0 0}" >>"$res"
 		[ -z "$req" ] && cp "$o" "$RUN/wrk-$mode-noparse-$SLOTNO-$n.out"
+		[ "${sc:-0 0 0 0}" = "0 0 0 0" ] && [ "${non2:-0}" = 0 ] ||
+			cp "$o" "$RUN/wrk-$mode-err-$SLOTNO-$n.out"
 		n=$((n + 1))
 		fam=$((fam == 4 ? 6 : 4))
 		sleep 2
