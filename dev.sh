@@ -11,12 +11,17 @@
 #                   bounded libFuzzer run of the worker receive path
 #   ./dev.sh bench  install what is missing, build, run the benchmark
 #                   suite (bench/run.sh, docs/benchmarks.md)
+#   ./dev.sh soak [MINUTES] [--asan]
+#                   install what is missing, build (with --asan: the
+#                   ASan+UBSan build), run the endurance run for MINUTES
+#                   (30): mixed floods and real clients, a new configuration
+#                   every few minutes (tests/soak/soak.sh, docs/security.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PKGS=(build-essential pkg-config meson ninja-build libdpdk-dev dpdk dpdk-dev
       libnuma-dev libcmocka-dev python3 python3-scapy iproute2 procps
-      iputils-ping curl apache2-utils clang libclang-rt-14-dev
+      iputils-ping curl apache2-utils wrk clang libclang-rt-14-dev
       coreutils)
 BUILD=${SG_BUILD:-build}
 ASAN_BUILD=${SG_ASAN_BUILD:-build-asan}
@@ -121,9 +126,31 @@ cmd_bench() {
 	exec bench/run.sh "$BUILD" "$@"
 }
 
+cmd_soak() {
+	local minutes=30 asan='' a
+	for a in "$@"; do
+		case $a in
+		--asan) asan=1 ;;
+		[0-9]*) minutes=$a ;;
+		*) echo "usage: $0 soak [MINUTES] [--asan]" >&2; exit 2 ;;
+		esac
+	done
+	install_deps
+	if [ -n "$asan" ]; then
+		build "$ASAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false \
+			-Dasserts=true
+		ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			exec tests/soak/soak.sh "$ASAN_BUILD" --minutes "$minutes"
+	fi
+	build "$BUILD"
+	exec tests/soak/soak.sh "$BUILD" --minutes "$minutes"
+}
+
 case "${1:-}" in
 run) shift; cmd_run "$@" ;;
 test) shift; cmd_test "$@" ;;
 bench) shift; cmd_bench "$@" ;;
-*) echo "usage: $0 run [syngated args] | test | bench" >&2; exit 2 ;;
+soak) shift; cmd_soak "$@" ;;
+*) echo "usage: $0 run [syngated args] | test | bench | soak [MINUTES] [--asan]" >&2; exit 2 ;;
 esac
