@@ -1338,6 +1338,86 @@ test_zero_copy_recv(void **state)
 	assert_int_equal(sg_recv_mbufs(k.c, m, 4), -EAGAIN);
 }
 
+/*
+ * Every window update is scaled by the peer's shift (RFC 7323 2.3), not
+ * only the one on the third ACK: with wscale 7 a window field of 20 is
+ * 2560 bytes, and 1000 bytes go out in one segment (issue 16, gap 2).
+ */
+static void
+test_window_update_scaled(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct pkt_info sa, d;
+	char buf[2048], data[1001];
+	size_t len;
+	struct cli k = { .sport = 41092, .snd = 7000 };
+
+	(void)state;
+	engine_up(NULL);
+	o.o_present = OPT_MSS | OPT_WSCALE | OPT_SACKOK;	/* no TS */
+	sa = syn(k.sport, k.snd, &o);
+	assert_true(sa.opts.o_present & OPT_WSCALE);
+	k.snd++;
+	k.rcv = sa.seq + 1;
+	ack(k.sport, k.snd, k.rcv, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &k.c), 0);
+	assert_int_equal(k.c->c_opts.snd_wscale, 7);
+	cseg(&k, TCPF_ACK, NULL, k.snd, k.rcv, 20);
+	assert_int_equal(k.c->c_snd_wnd, 20u << 7);
+	memset(data, 'w', 1000);
+	data[1000] = 0;
+	app_send(k.c, data);
+	d = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(len, 1000);
+	assert_int_equal(d.seq, k.rcv);
+	/* The window shrinks to 4 << 7 = 512: 512 bytes at most. */
+	cseg(&k, TCPF_ACK, NULL, k.snd, k.rcv + 1000, 4);
+	assert_int_equal(k.c->c_snd_wnd, 4u << 7);
+	app_send(k.c, data);
+	d = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(len, 512);
+}
+
+/*
+ * Small segments: the slot limit (64 segments queued) binds long before
+ * the 64 KiB byte limit, so the window we could offer drops below what we
+ * already offered.  The right edge never moves left (RFC 9293 3.8.6.2.2;
+ * issue 16, gap 4): neither our state nor any ACK sent.
+ */
+static void
+test_right_edge_never_shrinks(void **state)
+{
+	struct pkt_info pi;
+	uint32_t adv, edge = 0;
+	bool have_edge = false;
+	unsigned i, acks = 0;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41093, NULL);
+	adv = k.c->c_rcv_adv;
+	assert_true(conn_rcv_window(wk, k.c) < adv - k.c->c_rcv_nxt);
+	for (i = 0; i < 40; i++) {
+		cdata(&k, "s");
+		poll_at(now_us + 250000);	/* delayed ACKs go out */
+		while (sent(&pi, NULL)) {
+			uint32_t e = pi.ack + ((uint32_t)pi.win <<
+					      k.c->c_opts.rcv_wscale);
+
+			acks++;
+			if (have_edge)
+				assert_false(seq_lt(e, edge));
+			edge = e;
+			have_edge = true;
+		}
+		assert_false(seq_lt(k.c->c_rcv_adv, adv));
+		adv = k.c->c_rcv_adv;
+	}
+	assert_true(acks > 0);
+	assert_int_equal(k.c->c_rcv_nxt, k.snd);
+}
+
 int
 main(void)
 {
@@ -1391,6 +1471,10 @@ main(void)
 		cmocka_unit_test_teardown(test_data_after_close_resets,
 					  engine_down),
 		cmocka_unit_test_teardown(test_max_orphans, engine_down),
+		cmocka_unit_test_teardown(test_window_update_scaled,
+					  engine_down),
+		cmocka_unit_test_teardown(test_right_edge_never_shrinks,
+					  engine_down),
 		cmocka_unit_test_teardown(
 			test_time_wait_recycled_for_new_clients, engine_down),
 	};

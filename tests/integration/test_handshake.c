@@ -1054,6 +1054,60 @@ test_cookie_keys_and_clock_steps(void **state)
 	sg_abort(c);
 }
 
+static void
+tune_never_isn(struct sg_params *p)
+{
+	p->cookies = SG_COOKIES_NEVER;
+}
+
+/*
+ * RFC 6528: the ISN is M + F, M a clock ticking every 4 us.  The same
+ * 4-tuple asking again later -- after a reset half-open entry, then after
+ * TIME-WAIT -- gets an ISN moved on by exactly the time that passed (a
+ * keyed hash alone would hand out the same ISN again; issue 16, gap 1).
+ */
+static void
+test_isn_clock_moves_on(void **state)
+{
+	struct seg r = { .sport = 40120, .flags = TCPF_RST };
+	struct pkt_info a, b, d;
+	struct sg_conn *c;
+	uint64_t t0;
+
+	(void)state;
+	engine_up(tune_never_isn);
+	t0 = now_us;
+	a = syn(40120, 1000, NULL);
+	r.seq = 1001;
+	send_seg(&r);
+	poll_at(now_us);
+	expect_none();
+	assert_int_equal(synq_used(&wk->w_synq), 0);
+	/* 4 ms later: 1000 ticks. */
+	poll_at(t0 + 4000);
+	b = syn(40120, 5000, NULL);
+	assert_int_equal(b.seq - a.seq, 1000);
+	/* Established, closed by us, TIME-WAIT; a new SYN 1 s later. */
+	ack(40120, 5001, b.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_close(c);
+	poll_at(now_us);
+	drain_tx();
+	{
+		struct seg f = { .sport = 40120, .seq = 5001,
+				 .ack = b.seq + 2,
+				 .flags = TCPF_ACK | TCPF_FIN };
+
+		send_seg(&f);
+		poll_at(now_us);
+	}
+	drain_tx();
+	assert_int_equal(wk->w_stats.time_wait, 1);
+	poll_at(t0 + 4000 + 1000000);
+	d = syn(40120, 5002 + 100000, NULL);
+	assert_int_equal(d.seq - b.seq, 250000);
+}
+
 int
 main(void)
 {
@@ -1085,6 +1139,7 @@ main(void)
 		cmocka_unit_test_teardown(test_ipv6_handshake_and_data, engine_down),
 		cmocka_unit_test_teardown(test_ipv6_cookie, engine_down),
 		cmocka_unit_test_teardown(test_ipv6_nd_and_ping, engine_down),
+		cmocka_unit_test_teardown(test_isn_clock_moves_on, engine_down),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
