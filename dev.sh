@@ -121,9 +121,18 @@ cmd_bench() {
 	exec bench/run.sh "$BUILD" "$@"
 }
 
+# ./dev.sh mutate [--quick] [mutate.py options]: the mutation check of lib/
+# (tests/mutate/mutate.py, docs/mutation.md) in a scratch copy of the tree,
+# niced: the kill rate, the survivors, a report.
+cmd_mutate() {
+	install_deps
+	exec nice -n 10 python3 tests/mutate/mutate.py "$@"
+}
+
 case "${1:-}" in
 run) shift; cmd_run "$@" ;;
 test) shift; cmd_test "$@" ;;
 bench) shift; cmd_bench "$@" ;;
-*) echo "usage: $0 run [syngated args] | test | bench" >&2; exit 2 ;;
+mutate) shift; cmd_mutate "$@" ;;
+*) echo "usage: $0 run [syngated args] | test | bench | mutate [--quick]" >&2; exit 2 ;;
 esac
