@@ -6,9 +6,10 @@ Mutation check for lib/: apply each curated single-line mutation
 incrementally, run the fast tests that can kill it, and report the kill
 rate and the survivors.
 
-The real tree is never modified: the sources are copied (mtimes kept, so
-rebuilds stay incremental) into a work directory (default
-/var/tmp/sg-mutate), which has its own meson build.  A mutation whose
+The real tree is never modified: the sources are copied into a work
+directory (default /var/tmp/sg-mutate; files whose content did not change
+are left alone, so rebuilds stay incremental), which has its own meson
+build.  A mutation whose
 snippet is no longer found exactly once is reported as stale, not run.
 
   mutate.py [--quick] [--only ID,...] [--work DIR] [--timeout S] [--list]
@@ -57,14 +58,18 @@ def sync_tree(src, dst):
             seen.add(os.path.normpath(t))
             if os.path.islink(s):
                 continue
+            # Same content: leave it (and its mtime: no rebuild).
+            # Else a fresh mtime, so ninja rebuilds whatever the scratch
+            # copy held before (even a mutant left by a killed run).
             try:
-                ss, ts = os.stat(s), os.stat(t)
-                if ss.st_size == ts.st_size and \
-                        int(ss.st_mtime) == int(ts.st_mtime):
-                    continue
+                if os.path.getsize(s) == os.path.getsize(t):
+                    with open(s, "rb") as a, open(t, "rb") as b:
+                        if a.read() == b.read():
+                            continue
             except FileNotFoundError:
                 pass
-            shutil.copy2(s, t)
+            shutil.copyfile(s, t)
+            shutil.copymode(s, t)
     for d, dirs, files in os.walk(dst):
         rel = os.path.relpath(d, dst)
         if rel == "." and "build" in dirs:
@@ -102,18 +107,25 @@ class Runner:
                          r.stderr)
         r = subprocess.run(["meson", "introspect", "--tests", self.build],
                            capture_output=True, text=True, check=True)
+        r2 = subprocess.run(["meson", "introspect", "--targets",
+                             self.build],
+                            capture_output=True, text=True, check=True)
+        files = {x["id"]: x["filename"] for x in json.loads(r2.stdout)}
         for t in json.loads(r.stdout):
-            if "fast" not in t["suite"]:
+            if not any(x == "fast" or x.endswith(":fast")
+                       for x in t["suite"]):
                 continue
             exe = t["cmd"][0]
             if exe.startswith(self.build + os.sep):
                 target = os.path.relpath(exe, self.build)
             else:		# a script (layers): what it checks
-                target = "lib/libsyngate.so"
+                target = " ".join(
+                    os.path.relpath(f, self.build)
+                    for d in t.get("depends", []) for f in files.get(d, []))
             self.tests[t["name"]] = target
 
     def ninja(self, tests):
-        targets = sorted({self.tests[t] for t in tests})
+        targets = sorted({x for t in tests for x in self.tests[t].split()})
         r = subprocess.run(["ninja", "-C", self.build] + targets,
                            capture_output=True, text=True)
         return r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
