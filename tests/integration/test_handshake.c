@@ -1108,6 +1108,27 @@ test_isn_clock_moves_on(void **state)
 	assert_int_equal(d.seq - b.seq, 250000);
 }
 
+/* RFC 7323 2.3: a window scale above 14 is used as 14. */
+static void
+test_peer_wscale_capped(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct pkt_info sa;
+	struct sg_conn *c;
+
+	(void)state;
+	engine_up(NULL);
+	o.o_present = OPT_MSS | OPT_WSCALE;
+	o.o_wscale = 15;
+	sa = syn(40130, 3000, &o);
+	assert_true(sa.opts.o_present & OPT_WSCALE);
+	ack(40130, 3001, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	assert_int_equal(c->c_opts.snd_wscale, 14);
+	assert_int_equal(c->c_snd_wnd, 29200u << 14);
+	sg_abort(c);
+}
+
 int
 main(void)
 {
@@ -1140,6 +1161,7 @@ main(void)
 		cmocka_unit_test_teardown(test_ipv6_cookie, engine_down),
 		cmocka_unit_test_teardown(test_ipv6_nd_and_ping, engine_down),
 		cmocka_unit_test_teardown(test_isn_clock_moves_on, engine_down),
+		cmocka_unit_test_teardown(test_peer_wscale_capped, engine_down),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

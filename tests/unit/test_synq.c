@@ -255,6 +255,38 @@ test_flow_add_full(void **state)
 	flow_table_fini(&ft);
 }
 
+/* The flow table refuses a key while the half-open table has room (a
+ * full hash bucket, or the table smaller than the entries): the insert
+ * fails with -EBUSY and takes no entry off the free stack. */
+static void
+test_synq_insert_flow_full(void **state)
+{
+	struct flow_table ft;
+	struct synq q;
+	struct synq_entry *e = NULL;
+	struct flow4 f;
+	uint32_t i, used = 0;
+	int err = 0;
+
+	(void)state;
+	assert_int_equal(flow_table_init(&ft, "t_ft8", 16, 4, 0), 0);
+	assert_int_equal(synq_init(&q, 256, false, 0), 0);
+	for (i = 0; i < 256; i++) {
+		f = flow_n(i + 1);
+		e = synq_insert(&q, &ft, 4, &f, flow_hash(&ft, &f), &err);
+		if (e == NULL)
+			break;
+		used++;
+	}
+	assert_null(e);
+	assert_int_equal(err, -EBUSY);
+	assert_int_equal(synq_used(&q), used);
+	assert_int_equal(flow_count(&ft), used);
+	assert_null(flow_lookup(&ft, &f, flow_hash(&ft, &f)));
+	synq_fini(&q);
+	flow_table_fini(&ft);
+}
+
 int
 main(void)
 {
@@ -266,6 +298,7 @@ main(void)
 		cmocka_unit_test(test_keyed_hash),
 		cmocka_unit_test(test_many_flows),
 		cmocka_unit_test(test_flow_add_full),
+		cmocka_unit_test(test_synq_insert_flow_full),
 	};
 
 	return cmocka_run_group_tests(tests, eal_group_setup,
