@@ -1129,6 +1129,55 @@ test_peer_wscale_capped(void **state)
 	sg_abort(c);
 }
 
+/* In SYN-RECEIVED (RFC 9293 3.10.7.4): an ACK of anything but ISN + 1
+ * draws <SEQ=SEG.ACK><RST> (the ISN itself included); an ACK with a wrong
+ * sequence number is dropped; a SYN+ACK is dropped, not answered like a
+ * retransmitted SYN.  None completes the handshake; the right ACK still
+ * does. */
+static void
+test_synq_unacceptable_segments(void **state)
+{
+	struct seg s = { .sport = 40131 };
+	struct pkt_info sa, r;
+	struct sg_conn *c;
+
+	(void)state;
+	engine_up(NULL);
+	sa = syn(40131, 7000, NULL);
+	/* ACK = ISN: not ours to take. */
+	s.seq = 7001;
+	s.ack = sa.seq;
+	s.flags = TCPF_ACK;
+	send_seg(&s);
+	poll_at(now_us);
+	assert_true(sent(&r, NULL));
+	assert_int_equal(r.tcp_flags, TCPF_RST);
+	assert_int_equal(r.seq, sa.seq);
+	assert_int_equal(drops(SG_DROP_SYNQ_BAD_ACK), 1);
+	assert_int_equal(sg_accept(lst, &c), -EAGAIN);
+	/* Right ACK, wrong sequence number. */
+	s.seq = 7001 + 100;
+	s.ack = sa.seq + 1;
+	send_seg(&s);
+	poll_at(now_us);
+	expect_none();
+	assert_int_equal(drops(SG_DROP_SYNQ_BAD_SEQ), 1);
+	assert_int_equal(sg_accept(lst, &c), -EAGAIN);
+	/* SYN+ACK. */
+	s.seq = 7000;
+	s.flags = TCPF_SYN | TCPF_ACK;
+	send_seg(&s);
+	poll_at(now_us);
+	expect_none();
+	assert_int_equal(drops(SG_DROP_SYNQ_OTHER), 1);
+	assert_int_equal(wk->w_stats.syn_dup, 0);
+	assert_int_equal(synq_used(&wk->w_synq), 1);
+	/* The entry is intact. */
+	ack(40131, 7001, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_abort(c);
+}
+
 int
 main(void)
 {
@@ -1162,6 +1211,8 @@ main(void)
 		cmocka_unit_test_teardown(test_ipv6_nd_and_ping, engine_down),
 		cmocka_unit_test_teardown(test_isn_clock_moves_on, engine_down),
 		cmocka_unit_test_teardown(test_peer_wscale_capped, engine_down),
+		cmocka_unit_test_teardown(test_synq_unacceptable_segments,
+					  engine_down),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
