@@ -42,7 +42,10 @@ MUTATIONS = [
     M("pkt-opt-len-room", "pkt.c",
       "if (i + 1 >= len)\n\t\t\treturn -1;",
       "if (i + 1 > len)\n\t\t\treturn -1;",
-      "TCP option: a kind byte at the end without its length is read"),
+      "TCP option: a kind byte at the end without its length is read",
+      equivalent="with i + 1 == len the length byte read is one past the "
+      "options, and then either olen < 2 or olen > len - i (= 1) holds: "
+      "-1 either way; only the 1-byte read differs, inside the mbuf"),
     M("pkt-opt-olen-min", "pkt.c",
       "if (olen < 2 || olen > len - i)",
       "if (olen < 1 || olen > len - i)",
@@ -206,7 +209,11 @@ MUTATIONS = [
     M("hs-cookie-window", "handshake.c",
       "COOKIE_WINDOW_MS)\n\t\treturn true;",
       "COOKIE_WINDOW_MS / 100)\n\t\treturn true;",
-      "cookie ACKs only taken briefly after the last cookie"),
+      "cookie ACKs only taken briefly after the last cookie",
+      equivalent="cookie_window_opens writes the engine word whenever it "
+      "is 1000 ms or more behind this worker's last cookie, so the shared "
+      "test (now - s < window + 1000) holds whenever the local one does: "
+      "the local test only decides nothing the shared one would not"),
     M("hs-cookie-irs", "handshake.c",
       "e.se_irs = in->seq - 1;",
       "e.se_irs = in->seq;",
