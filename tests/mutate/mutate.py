@@ -12,7 +12,8 @@ are left alone, so rebuilds stay incremental), which has its own meson
 build.  A mutation whose
 snippet is no longer found exactly once is reported as stale, not run.
 
-  mutate.py [--quick] [--only ID,...] [--work DIR] [--timeout S] [--list]
+  mutate.py [--quick] [--only ID,...] [--work DIR] [--out DIR]
+            [--timeout S] [--list] [--check]
 
 Default: each mutation runs its likely killers first, then the rest of
 the fast suite until a test fails.  --quick: only its likely killers.
@@ -162,6 +163,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=300,
                     help="seconds per test run (a hang counts as killed)")
     ap.add_argument("--target", type=float, default=95.0)
+    ap.add_argument("--out", default=None,
+                    help="directory for report.{md,json} (the work dir)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--check", action="store_true",
                     help="only check every snippet is found once")
@@ -292,7 +295,9 @@ def main():
         "minutes": round((time.time() - t_start) / 60, 1),
         "results": results,
     }
-    with open(os.path.join(a.work, "report.json"), "w") as f:
+    out = a.out or a.work
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "report.json"), "w") as f:
         json.dump(report, f, indent=1)
     md = ["# Mutation report", "",
           "- date: %s" % report["date"],
@@ -311,7 +316,7 @@ def main():
         md.append("| %s | %s | %s | %s |" % (
             r["id"], r["file"], r["status"],
             r.get("detail", "").replace("|", "/").replace("\n", " ")[:160]))
-    with open(os.path.join(a.work, "report.md"), "w") as f:
+    with open(os.path.join(out, "report.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     log("")
     log("killed %d / %d counted: %.1f %% (equivalent %d, stale %d, "
@@ -321,7 +326,7 @@ def main():
         log("SURVIVED %s (%s): %s" % (r["id"], r["file"], r["what"]))
     for r in by.get("stale", []):
         log("STALE    %s (%s): %s" % (r["id"], r["file"], r["detail"]))
-    log("report: %s/report.{md,json}" % a.work)
+    log("report: %s/report.{md,json}" % out)
     return 0 if rate >= a.target and not by.get("stale") else 1
 
 
