@@ -147,10 +147,19 @@ cmd_soak() {
 	exec tests/soak/soak.sh "$BUILD" --minutes "$minutes"
 }
 
+# ./dev.sh mutate [--quick] [mutate.py options]: the mutation check of lib/
+# (tests/mutate/mutate.py, docs/mutation.md) in a scratch copy of the tree,
+# niced: the kill rate, the survivors, a report.
+cmd_mutate() {
+	install_deps
+	exec nice -n 10 python3 tests/mutate/mutate.py "$@"
+}
+
 case "${1:-}" in
 run) shift; cmd_run "$@" ;;
 test) shift; cmd_test "$@" ;;
 bench) shift; cmd_bench "$@" ;;
 soak) shift; cmd_soak "$@" ;;
-*) echo "usage: $0 run [syngated args] | test | bench | soak [MINUTES] [--asan]" >&2; exit 2 ;;
+mutate) shift; cmd_mutate "$@" ;;
+*) echo "usage: $0 run [syngated args] | test | bench | soak [MINUTES] [--asan] | mutate [--quick]" >&2; exit 2 ;;
 esac

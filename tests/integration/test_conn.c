@@ -1338,6 +1338,306 @@ test_zero_copy_recv(void **state)
 	assert_int_equal(sg_recv_mbufs(k.c, m, 4), -EAGAIN);
 }
 
+/*
+ * Every window update is scaled by the peer's shift (RFC 7323 2.3), not
+ * only the one on the third ACK: with wscale 7 a window field of 20 is
+ * 2560 bytes, and 1000 bytes go out in one segment (issue 16, gap 2).
+ */
+static void
+test_window_update_scaled(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct pkt_info sa, d;
+	char buf[2048], data[1001];
+	size_t len;
+	struct cli k = { .sport = 41092, .snd = 7000 };
+
+	(void)state;
+	engine_up(NULL);
+	o.o_present = OPT_MSS | OPT_WSCALE | OPT_SACKOK;	/* no TS */
+	sa = syn(k.sport, k.snd, &o);
+	assert_true(sa.opts.o_present & OPT_WSCALE);
+	k.snd++;
+	k.rcv = sa.seq + 1;
+	ack(k.sport, k.snd, k.rcv, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &k.c), 0);
+	assert_int_equal(k.c->c_opts.snd_wscale, 7);
+	cseg(&k, TCPF_ACK, NULL, k.snd, k.rcv, 20);
+	assert_int_equal(k.c->c_snd_wnd, 20u << 7);
+	memset(data, 'w', 1000);
+	data[1000] = 0;
+	app_send(k.c, data);
+	d = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(len, 1000);
+	assert_int_equal(d.seq, k.rcv);
+	/* The window shrinks to 4 << 7 = 512: 512 bytes at most. */
+	cseg(&k, TCPF_ACK, NULL, k.snd, k.rcv + 1000, 4);
+	assert_int_equal(k.c->c_snd_wnd, 4u << 7);
+	app_send(k.c, data);
+	d = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(len, 512);
+}
+
+/*
+ * Small segments: the slot limit (64 segments queued) binds long before
+ * the 64 KiB byte limit, so the window we could offer drops below what we
+ * already offered.  The right edge never moves left (RFC 9293 3.8.6.2.2;
+ * issue 16, gap 4): neither our state nor any ACK sent.
+ */
+static void
+test_right_edge_never_shrinks(void **state)
+{
+	struct pkt_info pi;
+	uint32_t adv, edge = 0;
+	bool have_edge = false;
+	unsigned i, acks = 0;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41093, NULL);
+	adv = k.c->c_rcv_adv;
+	assert_true(conn_rcv_window(wk, k.c) < adv - k.c->c_rcv_nxt);
+	for (i = 0; i < 40; i++) {
+		cdata(&k, "s");
+		poll_at(now_us + 250000);	/* delayed ACKs go out */
+		while (sent(&pi, NULL)) {
+			uint32_t e = pi.ack + ((uint32_t)pi.win <<
+					      k.c->c_opts.rcv_wscale);
+
+			acks++;
+			if (have_edge)
+				assert_false(seq_lt(e, edge));
+			edge = e;
+			have_edge = true;
+		}
+		assert_false(seq_lt(k.c->c_rcv_adv, adv));
+		adv = k.c->c_rcv_adv;
+	}
+	assert_true(acks > 0);
+	assert_int_equal(k.c->c_rcv_nxt, k.snd);
+}
+
+/* ---- tests for mutation survivors (tests/mutate, docs/mutation.md) ---- */
+
+/* Overlap: the old bytes are cut, rcv_nxt moves by the new ones only and
+ * the ACK says so. */
+static void
+test_overlap_moves_rcv_nxt_by_new_bytes(void **state)
+{
+	char buf[64];
+	struct pkt_info pi;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41094, NULL);
+	cdata(&k, "0123456789");
+	drain_tx();
+	cseg(&k, TCPF_ACK | TCPF_PSH, "89ab", k.snd - 2, k.rcv, 0);
+	k.snd += 2;
+	assert_int_equal(k.c->c_rcv_nxt, k.snd);
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.ack, k.snd);
+}
+
+/* With window scaling the window field is the window >> our shift
+ * (7): never more than 65535 >> 7 for our 64 KiB buffer. */
+static void
+test_window_field_scaled(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct pkt_info sa, pi;
+	char buf[64];
+	struct cli k = { .sport = 41095, .snd = 9000 };
+
+	(void)state;
+	engine_up(NULL);
+	o.o_present = OPT_MSS | OPT_WSCALE | OPT_SACKOK;
+	sa = syn(k.sport, k.snd, &o);
+	assert_int_equal(sa.opts.o_wscale, 7);
+	k.snd++;
+	k.rcv = sa.seq + 1;
+	ack(k.sport, k.snd, k.rcv, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &k.c), 0);
+	cdata(&k, "abc");
+	pi = next_seg(buf, sizeof(buf), NULL);
+	assert_int_equal(pi.ack, k.snd);
+	assert_true(pi.win <= 65535u >> 7);
+	assert_int_equal((uint32_t)pi.win << 7,
+			 (k.c->c_rcv_adv - k.c->c_rcv_nxt) & ~127u);
+}
+
+/* A peer MSS of 200: 1000 bytes go out as five 200-byte segments. */
+static void
+test_segments_cut_at_peer_mss(void **state)
+{
+	struct pkt_tcp_opts o = { .o_present = OPT_MSS, .o_mss = 200 };
+	struct pkt_info sa, d;
+	char buf[2048], data[1001];
+	size_t len;
+	unsigned i;
+	struct sg_conn *c;
+
+	(void)state;
+	engine_up(NULL);
+	sa = syn(41096, 100, &o);
+	ack(41096, 101, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	memset(data, 'm', 1000);
+	data[1000] = 0;
+	app_send(c, data);
+	for (i = 0; i < 5; i++) {
+		d = next_seg(buf, sizeof(buf), &len);
+		assert_int_equal(len, 200);
+		assert_int_equal(d.seq, sa.seq + 1 + 200 * i);
+	}
+	expect_none();
+}
+
+/* RFC 9293 3.8.6.3: the second full-sized segment is ACKed at once, not
+ * after the delayed-ACK time. */
+static void
+test_ack_every_second_full_segment(void **state)
+{
+	static char full[537];
+	struct pkt_info pi;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41097, NULL);
+	assert_int_equal(k.c->c_smss, 536);
+	memset(full, 'f', 536);
+	cdata(&k, full);
+	expect_none();			/* delayed */
+	cdata(&k, full);
+	assert_true(sent(&pi, NULL));	/* same instant */
+	assert_int_equal(pi.ack, k.snd);
+}
+
+/* TIME-WAIT: a SYN below the old sequence space is no new incarnation
+ * (RFC 6191): a challenge ACK, no SYN-ACK. */
+static void
+test_time_wait_old_syn_challenged(void **state)
+{
+	struct seg s = { .sport = 41098, .flags = TCPF_SYN };
+	struct pkt_info pi;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41098, NULL);
+	sg_close(k.c);
+	poll_at(now_us);
+	drain_tx();
+	k.rcv++;
+	cack(&k);
+	cfin(&k);
+	drain_tx();
+	assert_int_equal(wk->w_stats.time_wait, 1);
+	s.seq = k.snd - 1000;
+	send_seg(&s);
+	poll_at(now_us);
+	assert_true(sent(&pi, NULL));
+	assert_int_equal(pi.tcp_flags, TCPF_ACK);
+	assert_int_equal(pi.ack, k.snd);
+	assert_int_equal(wk->w_stats.synq_added, 1);
+}
+
+/* A zero receive window takes only a segment at rcv_nxt: one beyond it
+ * is unacceptable (dropped, counted), not an out-of-order segment. */
+static void
+test_zero_window_refuses_beyond(void **state)
+{
+	static char chunk[1401];
+	struct pkt_info pi;
+	uint64_t before;
+	unsigned i;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41099, NULL);
+	memset(chunk, 'z', 1400);
+	for (i = 0; i < 80 && conn_rcv_window(wk, k.c) != 0; i++) {
+		cseg(&k, TCPF_ACK, chunk, k.snd, k.rcv, 0);
+		k.snd = k.c->c_rcv_nxt;
+		drain_tx();
+	}
+	assert_int_equal(k.c->c_rcv_adv, k.c->c_rcv_nxt);
+	before = drops(SG_DROP_CONN_SEQ);
+	cseg(&k, TCPF_ACK, "x", k.snd + 5000, k.rcv, 0);
+	assert_int_equal(drops(SG_DROP_CONN_SEQ), before + 1);
+	assert_int_equal(wk->w_stats.ooo_segs, 0);
+	assert_true(sent(&pi, NULL));
+	assert_int_equal(pi.win, 0);
+}
+
+/* RFC 6298 2.4: a 30 ms RTT still gives the 200 ms minimum RTO. */
+static void
+test_rto_lower_bound(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct pkt_info sa, d;
+	char buf[64];
+	struct sg_conn *c;
+	struct seg s;
+
+	(void)state;
+	engine_up(NULL);
+	sa = syn(41100, 5000, &o);
+	o.o_present = OPT_TS;
+	o.o_tsval = 2000;
+	o.o_tsecr = sa.opts.o_tsval;
+	ack(41100, 5001, sa.seq + 1, NULL, &o);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	app_send(c, "y");
+	d = next_seg(buf, sizeof(buf), NULL);
+	poll_at(now_us + 30000);
+	memset(&s, 0, sizeof(s));
+	s.sport = 41100;
+	s.seq = 5001;
+	s.ack = d.seq + 1;
+	s.flags = TCPF_ACK;
+	s.opts.o_present = OPT_TS;
+	s.opts.o_tsval = 2010;
+	s.opts.o_tsecr = d.opts.o_tsval;
+	send_seg(&s);
+	poll_at(now_us);
+	assert_int_equal(c->c_srtt >> 3, 30);
+	assert_int_equal(c->c_rto, CONN_RTO_MIN_MS);
+}
+
+/* A bare ACK to a port nobody listens on: RST (no flow), whatever the
+ * cookie mode -- there is no listener to look a cookie up for. */
+static void
+test_ack_to_closed_port_reset(void **state)
+{
+	struct seg s = { .sport = 41101, .seq = 77, .ack = 1234,
+			 .flags = TCPF_ACK };
+	struct rte_mbuf *m;
+	struct pkt_info pi;
+	uint8_t *ip, *tcp;
+
+	(void)state;
+	engine_up(NULL);
+	m = frame(&s);
+	ip = rte_pktmbuf_mtod(m, uint8_t *) + PKT_ETH_LEN;
+	tcp = ip + PKT_IP4_LEN;
+	tcp[2] = 0;
+	tcp[3] = 9;			/* discard: not listening */
+	tcp[16] = tcp[17] = 0;
+	*(uint16_t *)(tcp + 16) = pkt_tcp4_cksum(ip, tcp,
+		m->data_len - PKT_ETH_LEN - PKT_IP4_LEN);
+	inject(m);
+	poll_at(now_us);
+	assert_true(sent(&pi, NULL));
+	assert_int_equal(pi.tcp_flags, TCPF_RST);
+	assert_int_equal(pi.seq, 1234);
+	assert_int_equal(drops(SG_DROP_NO_FLOW), 1);
+}
+
 int
 main(void)
 {
@@ -1391,6 +1691,18 @@ main(void)
 		cmocka_unit_test_teardown(test_data_after_close_resets,
 					  engine_down),
 		cmocka_unit_test_teardown(test_max_orphans, engine_down),
+		cmocka_unit_test_teardown(test_window_update_scaled,
+					  engine_down),
+		cmocka_unit_test_teardown(test_right_edge_never_shrinks,
+					  engine_down),
+		cmocka_unit_test_teardown(test_overlap_moves_rcv_nxt_by_new_bytes, engine_down),
+		cmocka_unit_test_teardown(test_window_field_scaled, engine_down),
+		cmocka_unit_test_teardown(test_segments_cut_at_peer_mss, engine_down),
+		cmocka_unit_test_teardown(test_ack_every_second_full_segment, engine_down),
+		cmocka_unit_test_teardown(test_time_wait_old_syn_challenged, engine_down),
+		cmocka_unit_test_teardown(test_zero_window_refuses_beyond, engine_down),
+		cmocka_unit_test_teardown(test_rto_lower_bound, engine_down),
+		cmocka_unit_test_teardown(test_ack_to_closed_port_reset, engine_down),
 		cmocka_unit_test_teardown(
 			test_time_wait_recycled_for_new_clients, engine_down),
 	};

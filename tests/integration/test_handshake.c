@@ -1054,6 +1054,130 @@ test_cookie_keys_and_clock_steps(void **state)
 	sg_abort(c);
 }
 
+static void
+tune_never_isn(struct sg_params *p)
+{
+	p->cookies = SG_COOKIES_NEVER;
+}
+
+/*
+ * RFC 6528: the ISN is M + F, M a clock ticking every 4 us.  The same
+ * 4-tuple asking again later -- after a reset half-open entry, then after
+ * TIME-WAIT -- gets an ISN moved on by exactly the time that passed (a
+ * keyed hash alone would hand out the same ISN again; issue 16, gap 1).
+ */
+static void
+test_isn_clock_moves_on(void **state)
+{
+	struct seg r = { .sport = 40120, .flags = TCPF_RST };
+	struct pkt_info a, b, d;
+	struct sg_conn *c;
+	uint64_t t0;
+
+	(void)state;
+	engine_up(tune_never_isn);
+	t0 = now_us;
+	a = syn(40120, 1000, NULL);
+	r.seq = 1001;
+	send_seg(&r);
+	poll_at(now_us);
+	expect_none();
+	assert_int_equal(synq_used(&wk->w_synq), 0);
+	/* 4 ms later: 1000 ticks. */
+	poll_at(t0 + 4000);
+	b = syn(40120, 5000, NULL);
+	assert_int_equal(b.seq - a.seq, 1000);
+	/* Established, closed by us, TIME-WAIT; a new SYN 1 s later. */
+	ack(40120, 5001, b.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_close(c);
+	poll_at(now_us);
+	drain_tx();
+	{
+		struct seg f = { .sport = 40120, .seq = 5001,
+				 .ack = b.seq + 2,
+				 .flags = TCPF_ACK | TCPF_FIN };
+
+		send_seg(&f);
+		poll_at(now_us);
+	}
+	drain_tx();
+	assert_int_equal(wk->w_stats.time_wait, 1);
+	poll_at(t0 + 4000 + 1000000);
+	d = syn(40120, 5002 + 100000, NULL);
+	assert_int_equal(d.seq - b.seq, 250000);
+}
+
+/* RFC 7323 2.3: a window scale above 14 is used as 14. */
+static void
+test_peer_wscale_capped(void **state)
+{
+	struct pkt_tcp_opts o = all_opts;
+	struct pkt_info sa;
+	struct sg_conn *c;
+
+	(void)state;
+	engine_up(NULL);
+	o.o_present = OPT_MSS | OPT_WSCALE;
+	o.o_wscale = 15;
+	sa = syn(40130, 3000, &o);
+	assert_true(sa.opts.o_present & OPT_WSCALE);
+	ack(40130, 3001, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	assert_int_equal(c->c_opts.snd_wscale, 14);
+	assert_int_equal(c->c_snd_wnd, 29200u << 14);
+	sg_abort(c);
+}
+
+/* In SYN-RECEIVED (RFC 9293 3.10.7.4): an ACK of anything but ISN + 1
+ * draws <SEQ=SEG.ACK><RST> (the ISN itself included); an ACK with a wrong
+ * sequence number is dropped; a SYN+ACK is dropped, not answered like a
+ * retransmitted SYN.  None completes the handshake; the right ACK still
+ * does. */
+static void
+test_synq_unacceptable_segments(void **state)
+{
+	struct seg s = { .sport = 40131 };
+	struct pkt_info sa, r;
+	struct sg_conn *c;
+
+	(void)state;
+	engine_up(NULL);
+	sa = syn(40131, 7000, NULL);
+	/* ACK = ISN: not ours to take. */
+	s.seq = 7001;
+	s.ack = sa.seq;
+	s.flags = TCPF_ACK;
+	send_seg(&s);
+	poll_at(now_us);
+	assert_true(sent(&r, NULL));
+	assert_int_equal(r.tcp_flags, TCPF_RST);
+	assert_int_equal(r.seq, sa.seq);
+	assert_int_equal(drops(SG_DROP_SYNQ_BAD_ACK), 1);
+	assert_int_equal(sg_accept(lst, &c), -EAGAIN);
+	/* Right ACK, wrong sequence number. */
+	s.seq = 7001 + 100;
+	s.ack = sa.seq + 1;
+	send_seg(&s);
+	poll_at(now_us);
+	expect_none();
+	assert_int_equal(drops(SG_DROP_SYNQ_BAD_SEQ), 1);
+	assert_int_equal(sg_accept(lst, &c), -EAGAIN);
+	/* SYN+ACK. */
+	s.seq = 7000;
+	s.flags = TCPF_SYN | TCPF_ACK;
+	send_seg(&s);
+	poll_at(now_us);
+	expect_none();
+	assert_int_equal(drops(SG_DROP_SYNQ_OTHER), 1);
+	assert_int_equal(wk->w_stats.syn_dup, 0);
+	assert_int_equal(synq_used(&wk->w_synq), 1);
+	/* The entry is intact. */
+	ack(40131, 7001, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_abort(c);
+}
+
 int
 main(void)
 {
@@ -1085,6 +1209,10 @@ main(void)
 		cmocka_unit_test_teardown(test_ipv6_handshake_and_data, engine_down),
 		cmocka_unit_test_teardown(test_ipv6_cookie, engine_down),
 		cmocka_unit_test_teardown(test_ipv6_nd_and_ping, engine_down),
+		cmocka_unit_test_teardown(test_isn_clock_moves_on, engine_down),
+		cmocka_unit_test_teardown(test_peer_wscale_capped, engine_down),
+		cmocka_unit_test_teardown(test_synq_unacceptable_segments,
+					  engine_down),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

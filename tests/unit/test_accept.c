@@ -183,6 +183,36 @@ test_many_consumers(void **state)
 	listener_table_fini(&lt);
 }
 
+/* Uneven rings: with one ring deeper than the others, successive single
+ * accepts still alternate between the rings (the start advances), so no
+ * worker's connections wait behind another's (issue 16, gap 5). */
+static void
+test_round_robin_uneven_rings(void **state)
+{
+	static struct listener_table lt;
+	struct sg_listener *l;
+	struct sg_conn *c;
+	uintptr_t i;
+	unsigned from[2] = { 0, 0 };
+
+	(void)state;
+	memset(&lt, 0, sizeof(lt));
+	assert_int_equal(listener_create(&lt, 80, 8, 2, 0, 0, &l), 0);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(accept_ring_push(l, 0, fake(i)), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(accept_ring_push(l, 1, fake(100 + i)), 0);
+	/* Four single accepts: both of ring 1's are among them. */
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(sg_accept(l, &c), 0);
+		from[(uintptr_t)c / 64 - 1 >= 100]++;
+	}
+	assert_int_equal(from[0], 2);
+	assert_int_equal(from[1], 2);
+	assert_int_equal(sg_accept_pending(l), 4);
+	listener_table_fini(&lt);
+}
+
 int
 main(void)
 {
@@ -191,6 +221,7 @@ main(void)
 		cmocka_unit_test(test_exact_backlog_fifo),
 		cmocka_unit_test(test_all_workers_rings_drained),
 		cmocka_unit_test(test_many_consumers),
+		cmocka_unit_test(test_round_robin_uneven_rings),
 	};
 
 	return cmocka_run_group_tests(tests, eal_group_setup,

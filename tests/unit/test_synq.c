@@ -222,6 +222,71 @@ test_many_flows(void **state)
 	flow_table_fini(&ft);
 }
 
+/* A table that is really full: flow_add says so (-ENOSPC), the key is
+ * not there, and the count stays what was added (issue 16, gap 6: every
+ * other test sizes the tables at twice their capacity). */
+static void
+test_flow_add_full(void **state)
+{
+	struct flow_table ft;
+	struct flow4 f;
+	static uint32_t tag[256];
+	uint32_t i, added = 0;
+	int ret = 0;
+
+	(void)state;
+	assert_int_equal(flow_table_init(&ft, "t_ft7", 16, 4, 0), 0);
+	for (i = 0; i < 256; i++) {
+		f = flow_n(i + 1);
+		ret = flow_add(&ft, &f, flow_hash(&ft, &f), &tag[i]);
+		if (ret != 0)
+			break;
+		added++;
+	}
+	assert_int_equal(ret, -ENOSPC);
+	assert_true(added >= 16 && added < 256);
+	assert_int_equal(flow_count(&ft), added);
+	assert_null(flow_lookup(&ft, &f, flow_hash(&ft, &f)));
+	for (i = 0; i < added; i++) {
+		f = flow_n(i + 1);
+		assert_ptr_equal(flow_lookup(&ft, &f, flow_hash(&ft, &f)),
+				 &tag[i]);
+	}
+	flow_table_fini(&ft);
+}
+
+/* The flow table refuses a key while the half-open table has room (a
+ * full hash bucket, or the table smaller than the entries): the insert
+ * fails with -EBUSY and takes no entry off the free stack. */
+static void
+test_synq_insert_flow_full(void **state)
+{
+	struct flow_table ft;
+	struct synq q;
+	struct synq_entry *e = NULL;
+	struct flow4 f;
+	uint32_t i, used = 0;
+	int err = 0;
+
+	(void)state;
+	assert_int_equal(flow_table_init(&ft, "t_ft8", 16, 4, 0), 0);
+	assert_int_equal(synq_init(&q, 256, false, 0), 0);
+	for (i = 0; i < 256; i++) {
+		f = flow_n(i + 1);
+		e = synq_insert(&q, &ft, 4, &f, flow_hash(&ft, &f), &err);
+		if (e == NULL)
+			break;
+		used++;
+	}
+	assert_null(e);
+	assert_int_equal(err, -EBUSY);
+	assert_int_equal(synq_used(&q), used);
+	assert_int_equal(flow_count(&ft), used);
+	assert_null(flow_lookup(&ft, &f, flow_hash(&ft, &f)));
+	synq_fini(&q);
+	flow_table_fini(&ft);
+}
+
 int
 main(void)
 {
@@ -232,6 +297,8 @@ main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_keyed_hash),
 		cmocka_unit_test(test_many_flows),
+		cmocka_unit_test(test_flow_add_full),
+		cmocka_unit_test(test_synq_insert_flow_full),
 	};
 
 	return cmocka_run_group_tests(tests, eal_group_setup,
