@@ -16,6 +16,9 @@
 #                   ASan+UBSan build), run the endurance run for MINUTES
 #                   (30): mixed floods and real clients, a new configuration
 #                   every few minutes (tests/soak/soak.sh, docs/security.md)
+#   ./dev.sh mutate [--quick]
+#                   the mutation check of lib/: curated one-line bugs, each
+#                   must fail a test (tests/mutate/, docs/mutation.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
