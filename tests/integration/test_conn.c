@@ -1638,6 +1638,34 @@ test_ack_to_closed_port_reset(void **state)
 	assert_int_equal(drops(SG_DROP_NO_FLOW), 1);
 }
 
+/* RFC 5681 3.1: after an RTO the congestion window is one segment: of
+ * three unacknowledged segments only the first is resent. */
+static void
+test_rto_collapses_cwnd(void **state)
+{
+	static char data[1501];
+	struct pkt_info d;
+	char buf[2048];
+	size_t len;
+	unsigned n = 0;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41102, NULL);
+	memset(data, 'r', 1500);
+	app_send(k.c, data);
+	while (sent_any())
+		n++;
+	assert_int_equal(n, 3);
+	poll_at(now_us + (CONN_RTO_INIT_MS + 10) * 1000);
+	d = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(d.seq, k.rcv);
+	assert_int_equal(len, k.c->c_smss);
+	expect_none();
+	assert_int_equal(k.c->c_cwnd, k.c->c_smss);
+}
+
 int
 main(void)
 {
@@ -1703,6 +1731,7 @@ main(void)
 		cmocka_unit_test_teardown(test_zero_window_refuses_beyond, engine_down),
 		cmocka_unit_test_teardown(test_rto_lower_bound, engine_down),
 		cmocka_unit_test_teardown(test_ack_to_closed_port_reset, engine_down),
+		cmocka_unit_test_teardown(test_rto_collapses_cwnd, engine_down),
 		cmocka_unit_test_teardown(
 			test_time_wait_recycled_for_new_clients, engine_down),
 	};

@@ -295,7 +295,10 @@ MUTATIONS = [
     M("tx-seg-mss", "conn_tx.c",
       "len = RTE_MIN(m->data_len - in_m, (uint32_t)c->c_smss);",
       "len = m->data_len - in_m;",
-      "segments not cut at the MSS"),
+      "segments not cut at the MSS",
+      equivalent="sg_send (conn_api.c) already puts at most c_smss bytes "
+      "in each mbuf and c_smss never changes, so m->data_len - in_m never "
+      "exceeds it (test_segments_cut_at_peer_mss checks the behaviour)"),
     M("tx-cwnd", "conn_tx.c",
       "uint32_t wnd = RTE_MIN(c->c_snd_wnd, c->c_cwnd);",
       "uint32_t wnd = c->c_snd_wnd;",
