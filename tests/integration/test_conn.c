@@ -1638,6 +1638,84 @@ test_ack_to_closed_port_reset(void **state)
 	assert_int_equal(drops(SG_DROP_NO_FLOW), 1);
 }
 
+/* RFC 5681 3.1: after an RTO the congestion window is one segment: of
+ * three unacknowledged segments only the first is resent. */
+static void
+test_rto_collapses_cwnd(void **state)
+{
+	static char data[1501];
+	struct pkt_info d;
+	char buf[2048];
+	size_t len;
+	unsigned n = 0;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41102, NULL);
+	memset(data, 'r', 1500);
+	app_send(k.c, data);
+	while (sent_any())
+		n++;
+	assert_int_equal(n, 3);
+	poll_at(now_us + (CONN_RTO_INIT_MS + 10) * 1000);
+	d = next_seg(buf, sizeof(buf), &len);
+	assert_int_equal(d.seq, k.rcv);
+	assert_int_equal(len, k.c->c_smss);
+	expect_none();
+	assert_int_equal(k.c->c_cwnd, k.c->c_smss);
+}
+
+/* One full segment: no ACK at once, one CONN_DELACK_MS (40 ms) later. */
+static void
+test_delayed_ack_time(void **state)
+{
+	static char full[537];
+	struct pkt_info pi;
+	uint64_t t;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41103, NULL);
+	memset(full, 'd', 536);
+	t = now_us;
+	cdata(&k, full);
+	expect_none();
+	poll_at(t + (CONN_DELACK_MS - 5) * 1000);
+	expect_none();
+	poll_at(t + (CONN_DELACK_MS + 2) * 1000);
+	assert_true(sent(&pi, NULL));
+	assert_int_equal(pi.ack, k.snd);
+}
+
+/* FIN_WAIT_2 is bounded by 2 MSL from entering it (Linux tcp_fin_timeout):
+ * data the peer still sends (a half-close) does not extend it. */
+static void
+test_fin_wait_2_bounded(void **state)
+{
+	char buf[16];
+	uint64_t t;
+	struct cli k;
+
+	(void)state;
+	engine_up(tune_short_msl);
+	k = establish(41104, NULL);
+	assert_int_equal(sg_shutdown(k.c), 0);
+	poll_at(now_us);
+	drain_tx();
+	k.rcv++;
+	cack(&k);
+	assert_int_equal(k.c->c_state, CONN_FIN_WAIT_2);
+	t = now_us;
+	poll_at(t + 150 * 1000);
+	cdata(&k, "late");
+	assert_int_equal(sg_recv(k.c, buf, sizeof(buf)), 4);
+	drain_tx();
+	poll_at(t + 201 * 1000);
+	assert_int_equal(k.c->c_state, CONN_CLOSED);
+}
+
 int
 main(void)
 {
@@ -1703,6 +1781,9 @@ main(void)
 		cmocka_unit_test_teardown(test_zero_window_refuses_beyond, engine_down),
 		cmocka_unit_test_teardown(test_rto_lower_bound, engine_down),
 		cmocka_unit_test_teardown(test_ack_to_closed_port_reset, engine_down),
+		cmocka_unit_test_teardown(test_rto_collapses_cwnd, engine_down),
+		cmocka_unit_test_teardown(test_delayed_ack_time, engine_down),
+		cmocka_unit_test_teardown(test_fin_wait_2_bounded, engine_down),
 		cmocka_unit_test_teardown(
 			test_time_wait_recycled_for_new_clients, engine_down),
 	};

