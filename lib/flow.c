@@ -42,6 +42,7 @@ flow_table_init(struct flow_table *ft, const char *name, uint32_t entries,
 	if (ret < 0)
 		return ret;
 	ft->ft_entries = entries;
+	ft->ft_log_n = 0;
 	ft->ft_hash = rte_hash_create(&hp);
 	if (ft->ft_hash == NULL)
 		return rte_errno ? -rte_errno : -ENOMEM;
@@ -89,12 +90,14 @@ flow_add(struct flow_table *ft, const void *key, uint32_t sig,
 {
 	int ret = rte_hash_add_key_with_hash_data(ft->ft_hash, key, sig, data);
 
+	flow_log_note(ft, sig);
 	return ret < 0 ? -ENOSPC : 0;
 }
 
 int
 flow_del(struct flow_table *ft, const void *key, uint32_t sig)
 {
+	flow_log_note(ft, sig);
 	return rte_hash_del_key_with_hash(ft->ft_hash, key, sig) < 0 ?
 		-ENOENT : 0;
 }

@@ -27,6 +27,7 @@
 #ifndef SG_FLOW_H
 #define SG_FLOW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_hash.h>
@@ -37,11 +38,19 @@
 #define FLOW_TAG_SYNQ	1ul
 #define FLOW_BULK_MAX	32	/* <= RTE_HASH_LOOKUP_BULK_MAX */
 
+/* Changes remembered between flow_log_reset calls (one receive burst). */
+#define FLOW_LOG_MAX	32
+
 struct flow_table {
 	struct rte_hash *ft_hash;
 	struct siphash_key ft_key;
 	uint32_t ft_entries;
 	uint32_t ft_key_len;		/* sizeof flow4 or flow6 */
+	/* The hashes flow_add and flow_del changed since the last
+	 * flow_log_reset; ft_log_n counts past FLOW_LOG_MAX (to
+	 * FLOW_LOG_MAX + 1), and then every hash counts as changed. */
+	uint32_t ft_log_n;
+	uint32_t ft_log[FLOW_LOG_MAX];
 };
 
 /* entries: table capacity; family 4 or 6 sets the key.  Returns 0 or
@@ -81,6 +90,45 @@ int flow_add(struct flow_table *ft, const void *key, uint32_t sig,
 
 /* Remove key.  Returns 0 or -ENOENT. */
 int flow_del(struct flow_table *ft, const void *key, uint32_t sig);
+
+/*
+ * The change log.  A receive burst looks its segments up in bulk before
+ * it runs any of them; a segment that adds or removes a mapping (a SYN,
+ * a promotion, a close) or frees another flow's state to make room (a
+ * recycled TIME-WAIT) makes the bulk results of the burst's later
+ * segments of that flow stale, and a stale result may point at an object
+ * already given back or handed to another flow.  Every flow_add and
+ * flow_del logs its hash, whoever calls it; the burst looks a segment up
+ * again when its hash was logged since the burst began.
+ */
+static inline void
+flow_log_reset(struct flow_table *ft)
+{
+	ft->ft_log_n = 0;
+}
+
+static inline void
+flow_log_note(struct flow_table *ft, uint32_t sig)
+{
+	if (ft->ft_log_n < FLOW_LOG_MAX)
+		ft->ft_log[ft->ft_log_n] = sig;
+	if (ft->ft_log_n <= FLOW_LOG_MAX)
+		ft->ft_log_n++;
+}
+
+/* Whether a mapping with hash sig may have changed since the reset. */
+static inline bool
+flow_log_seen(const struct flow_table *ft, uint32_t sig)
+{
+	uint32_t i;
+
+	if (ft->ft_log_n > FLOW_LOG_MAX)
+		return true;
+	for (i = 0; i < ft->ft_log_n; i++)
+		if (ft->ft_log[i] == sig)
+			return true;
+	return false;
+}
 
 /* Keys in the table. */
 uint32_t flow_count(const struct flow_table *ft);

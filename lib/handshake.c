@@ -243,8 +243,7 @@ cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
 
 static void
 syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	  const struct pkt_info *in, uint32_t sig, const struct sg_listener *l,
-	  struct rx_mut *mut)
+	  const struct pkt_info *in, uint32_t sig, const struct sg_listener *l)
 {
 	const struct sg_params *pp = worker_params(w);
 	struct synq_entry *e;
@@ -271,7 +270,6 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		cookie_synack(w, pi, m, in, l);
 		return;
 	}
-	mut_note(mut, sig);
 	synq_fill(e, pi, m, in, l);
 	if (pp->cookies == SG_COOKIES_NEVER) {
 		e->se_iss = isn_make_any(&w->w_engine->e_isn_key, in->family,
@@ -299,7 +297,7 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 static void
 overflow(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	 const struct pkt_info *in, uint32_t sig, struct synq_entry *e,
-	 enum sg_drop why, struct rx_mut *mut)
+	 enum sg_drop why)
 {
 	bool in_table = !(e->se_flags & SE_COOKIE);
 
@@ -314,10 +312,8 @@ overflow(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		return;
 	}
 	w->w_stats.overflow_reset++;
-	if (in_table) {
+	if (in_table)
 		synq_drop(w, e, true);
-		mut_note(mut, sig);
-	}
 	tx_rst_reply(w, pi, m, in, why, false);
 }
 
@@ -328,21 +324,20 @@ overflow(struct worker *w, unsigned pi, struct rte_mbuf *m,
 static void
 promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	const struct pkt_info *in, uint32_t sig, struct synq_entry *e,
-	uint32_t ts_off, struct sg_listener *l, struct rx_mut *mut)
+	uint32_t ts_off, struct sg_listener *l)
 {
 	bool in_table = !(e->se_flags & SE_COOKIE);
 	struct sg_conn *c;
 
 	if (!accept_ring_has_room(l, w->w_id)) {
-		overflow(w, pi, m, in, sig, e, SG_DROP_ACCEPT_OVERFLOW, mut);
+		overflow(w, pi, m, in, sig, e, SG_DROP_ACCEPT_OVERFLOW);
 		return;
 	}
 	c = conn_create(w, pi, in, sig, e, ts_off);
 	if (c == NULL) {
-		overflow(w, pi, m, in, sig, e, SG_DROP_CONN_FULL, mut);
+		overflow(w, pi, m, in, sig, e, SG_DROP_CONN_FULL);
 		return;
 	}
-	mut_note(mut, sig);
 	if (in_table)
 		synq_drop(w, e, false);
 	/* The completing segment is the connection's first: RFC 9293
@@ -372,8 +367,7 @@ promote(struct worker *w, unsigned pi, struct rte_mbuf *m,
 
 void
 hs_synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	   const struct pkt_info *in, uint32_t sig, struct synq_entry *e,
-	   struct rx_mut *mut)
+	   const struct pkt_info *in, uint32_t sig, struct synq_entry *e)
 {
 	uint8_t fl = in->tcp_flags;
 
@@ -385,7 +379,6 @@ hs_synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 			return;
 		}
 		synq_drop(w, e, true);
-		mut_note(mut, sig);
 		w->w_stats.synq_reset++;
 		rte_pktmbuf_free(m);
 		return;
@@ -428,7 +421,7 @@ hs_synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	}
 	promote(w, pi, m, in, sig, e,
 		entry_ts_off(w, e, synq_key(&w->w_synq, e)),
-		w->w_engine->e_listeners.lt_l[e->se_listener], mut);
+		w->w_engine->e_listeners.lt_l[e->se_listener]);
 }
 
 static inline bool
@@ -449,7 +442,7 @@ cookie_window_open(const struct worker *w, const struct sg_listener *l)
 static void
 cookie_ack_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		 const struct pkt_info *in, uint32_t sig,
-		 struct sg_listener *l, struct rx_mut *mut)
+		 struct sg_listener *l)
 {
 	const struct rte_ether_hdr *eh =
 		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -481,13 +474,13 @@ cookie_ack_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		     (co.sack_ok ? SE_SACK : 0) | (co.has_ts ? SE_TS : 0) |
 		     (co.ecn ? SE_ECN : 0);
 	e.se_ts_recent = has_ts ? in->opts.o_tsval : 0;
-	promote(w, pi, m, in, sig, &e, co.ts_off, l, mut);
+	promote(w, pi, m, in, sig, &e, co.ts_off, l);
 }
 
 /* A segment for no known flow. */
 void
 hs_listen_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
-	     const struct pkt_info *in, uint32_t sig, struct rx_mut *mut)
+	     const struct pkt_info *in, uint32_t sig)
 {
 	struct sg_listener *l =
 		listener_lookup(&w->w_engine->e_listeners, in->flow.lport);
@@ -497,13 +490,13 @@ hs_listen_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		if (l == NULL)
 			tx_rst_reply(w, pi, m, in, SG_DROP_NO_LISTENER, true);
 		else
-			syn_input(w, pi, m, in, sig, l, mut);
+			syn_input(w, pi, m, in, sig, l);
 		return;
 	}
 	if (fl == TCPF_ACK && l != NULL &&
 	    (worker_params(w)->cookies == SG_COOKIES_ALWAYS ||
 	     cookie_window_open(w, l))) {
-		cookie_ack_input(w, pi, m, in, sig, l, mut);
+		cookie_ack_input(w, pi, m, in, sig, l);
 		return;
 	}
 	tx_rst_reply(w, pi, m, in, SG_DROP_NO_FLOW, true);

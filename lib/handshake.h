@@ -16,42 +16,15 @@
 #include "pkt.h"
 #include "synq.h"
 
-/* Segments of the current burst that changed the flow table: a later
- * segment of the same burst with the same hash is looked up again, since
- * its bulk lookup result may be stale. */
-struct rx_mut {
-	unsigned n;
-	uint32_t sig[WORKER_BURST];
-};
-
-static inline void
-mut_note(struct rx_mut *mut, uint32_t sig)
-{
-	if (mut != NULL && mut->n < WORKER_BURST)
-		mut->sig[mut->n++] = sig;
-}
-
-static inline bool
-mut_seen(const struct rx_mut *mut, uint32_t sig)
-{
-	unsigned i;
-
-	for (i = 0; i < mut->n; i++)
-		if (mut->sig[i] == sig)
-			return true;
-	return false;
-}
-
 /* A segment (in m, taken) for no known flow, on port pi; sig is its flow
- * hash.  Flow-table changes are noted in mut. */
+ * hash. */
 void hs_listen_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
-		     const struct pkt_info *in, uint32_t sig,
-		     struct rx_mut *mut);
+		     const struct pkt_info *in, uint32_t sig);
 
 /* A segment (in m, taken) for the half-open entry e. */
 void hs_synq_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		   const struct pkt_info *in, uint32_t sig,
-		   struct synq_entry *e, struct rx_mut *mut);
+		   struct synq_entry *e);
 
 /* e's SYN-ACK timer fired. */
 void hs_synack_timeout(struct worker *w, struct synq_entry *e);

@@ -157,7 +157,6 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 	uint32_t sig[WORKER_BURST];
 	void *hit[WORKER_BURST];
 	struct rte_mbuf *seg[WORKER_BURST];
-	struct rx_mut mut = { .n = 0 };
 	enum sg_drop why = SG_DROP_SHORT_FRAME;
 	unsigned i, nt = 0, n4 = 0, n6 = 0;
 
@@ -223,32 +222,29 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 		if (hit[i] != NULL)
 			rte_prefetch0(synq_untag(hit[i]));
 
-	/* Pass 3: the state machine. */
+	/* Pass 3: the state machine.  A segment whose flow changed since
+	 * pass 2 (flow.h: the change log) is looked up again. */
+	flow_log_reset(worker_ft(w, 4));
+	flow_log_reset(worker_ft(w, 6));
 	for (i = 0; i < nt; i++) {
+		struct flow_table *ft = worker_ft(w, info[i].family);
 		void *h = hit[i];
 
-		if (mut.n != 0 && mut_seen(&mut, sig[i]))
-			h = flow_lookup(worker_ft(w, info[i].family),
-					pkt_flow_key(&info[i]), sig[i]);
-		SG_VERIFY(h == NULL || flow_value_live(w, h), "flow_value_live",
-			  "flow table of worker %u maps a segment to %p, "
-			  "which is not a live entry or connection", w->w_id,
-			  h);
+		if (ft->ft_log_n != 0 && flow_log_seen(ft, sig[i]))
+			h = flow_lookup(ft, pkt_flow_key(&info[i]), sig[i]);
+		SG_VERIFY(h == NULL || flow_value_is(w, h, ft,
+						     pkt_flow_key(&info[i])),
+			  "flow_value_live", "flow table of worker %u maps a "
+			  "segment to %p, which is not a live entry or "
+			  "connection of its flow", w->w_id, h);
 		if (h == NULL)
-			hs_listen_input(w, pi, seg[i], &info[i], sig[i], &mut);
+			hs_listen_input(w, pi, seg[i], &info[i], sig[i]);
 		else if (flow_is_synq(h))
 			hs_synq_input(w, pi, seg[i], &info[i], sig[i],
-				   synq_untag(h), &mut);
-		else if (!conn_segment(w, h, seg[i], &info[i])) {
+				   synq_untag(h));
+		else if (!conn_segment(w, h, seg[i], &info[i]))
 			/* TIME-WAIT gave way to a new SYN. */
-			mut_note(&mut, sig[i]);
-			hs_listen_input(w, pi, seg[i], &info[i], sig[i], &mut);
-		} else if (((struct sg_conn *)h)->c_state == CONN_CLOSED) {
-			/* Unmapped (maybe freed: the pool object stays
-			 * readable and keeps CLOSED until reused, which
-			 * cannot happen before this check). */
-			mut_note(&mut, sig[i]);
-		}
+			hs_listen_input(w, pi, seg[i], &info[i], sig[i]);
 	}
 }
 
@@ -269,6 +265,19 @@ flow_value_live(const struct worker *w, void *h)
 		return (c->c_gen & 1) && c->c_owner == w &&
 		       !(c->c_flags & CF_UNMAPPED);
 	}
+}
+
+bool
+flow_value_is(const struct worker *w, void *h, const struct flow_table *ft,
+	      const void *key)
+{
+	const void *own;
+
+	if (!flow_value_live(w, h))
+		return false;
+	own = flow_is_synq(h) ? synq_key(&w->w_synq, synq_untag(h)) :
+				conn_key((const struct sg_conn *)h);
+	return memcmp(own, key, ft->ft_key_len) == 0;
 }
 
 /* Every value of one flow table: live, and mapped under its own key. */

@@ -45,6 +45,10 @@ int worker_attach_sink(struct worker *w, const uint8_t mac[6],
 /* Is h (a flow-table value) a live half-open entry or connection of w? */
 bool flow_value_live(const struct worker *w, void *h);
 
+/* ... and one mapped under key (a key of table ft)? */
+bool flow_value_is(const struct worker *w, void *h,
+		   const struct flow_table *ft, const void *key);
+
 /* Walk w's flow tables: every value live and mapped under its own key,
  * counts consistent with the half-open table and the connection pool.
  * Returns 0 or -EINVAL.  Slow: tests, the fuzzer, asserts builds. */

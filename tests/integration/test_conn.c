@@ -719,6 +719,63 @@ test_time_wait_recycled_for_new_clients(void **state)
 	assert_int_equal(worker_audit(wk), 0);
 }
 
+/*
+ * One receive burst: the first segment completes a handshake that has no
+ * room but for a recycled TIME-WAIT, the second belongs to that
+ * TIME-WAIT's flow (its FIN again).  The burst's bulk lookup found the
+ * TIME-WAIT connection for the second segment before the first one freed
+ * it (and the new connection took the very same pool object): the second
+ * segment must be looked up again, find no flow and draw a reset, not
+ * run on a freed connection or on the new client's (the kernel_data
+ * crash: invariant flow_value_live, worker.c, with ab -c 200 and MSL
+ * 500 ms).
+ */
+static void
+test_recycled_time_wait_later_in_same_burst(void **state)
+{
+	struct cli k[4], b = { .sport = 41200, .snd = 7000 };
+	struct pkt_info sa, r;
+	struct sg_conn *c;
+	unsigned i;
+
+	(void)state;
+	engine_up(tune_conn4);
+	for (i = 0; i < 4; i++) {
+		k[i] = establish((uint16_t)(41100 + i), NULL);
+		to_time_wait(&k[i], true);
+		now_us += 1000;
+	}
+	assert_int_equal(wk->w_conns_used, 4);
+	sa = syn(b.sport, b.snd, NULL);
+	b.snd++;
+	b.rcv = sa.seq + 1;
+	{	/* one burst: b's ACK, then k[0]'s FIN again */
+		struct seg s1 = { .sport = b.sport, .seq = b.snd,
+				  .ack = b.rcv, .flags = TCPF_ACK };
+		struct seg s2 = { .sport = k[0].sport, .seq = k[0].snd - 1,
+				  .ack = k[0].rcv,
+				  .flags = TCPF_ACK | TCPF_FIN };
+
+		send_seg(&s1);
+		send_seg(&s2);
+		poll_at(now_us);
+	}
+	assert_int_equal(wk->w_stats.tw_recycled, 1);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	assert_int_equal(c->c_state, CONN_ESTABLISHED);
+	assert_int_equal(c->c_flow.rport, rte_cpu_to_be_16(b.sport));
+	assert_int_equal(c->c_rcv_nxt, b.snd);
+	/* The only reply is a reset to k[0]'s port. */
+	assert_true(sent(&r, NULL));
+	assert_int_equal(r.tcp_flags & TCPF_RST, TCPF_RST);
+	assert_int_equal(r.flow.lport, rte_cpu_to_be_16(k[0].sport));
+	expect_none();
+	assert_int_equal(drops(SG_DROP_CONN_SEQ), 0);
+	assert_int_equal(worker_audit(wk), 0);
+	sg_close(c);
+	poll_at(now_us);
+}
+
 static void
 tune_short_msl_budget2(struct sg_params *p)
 {
@@ -1720,6 +1777,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(
+			test_recycled_time_wait_later_in_same_burst,
+			engine_down),
 		cmocka_unit_test_teardown(test_echo_data_from_third_ack,
 					  engine_down),
 		cmocka_unit_test_teardown(test_in_order_and_out_of_order,
