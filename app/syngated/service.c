@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/queue.h>
 
 #include <rte_lcore.h>
 
@@ -37,6 +38,7 @@ static const char http_body[] = "syngate says hello\n";
 /* Per-connection state of a service. */
 struct svc_conn {
 	struct sg_conn *c;
+	LIST_ENTRY(svc_conn) link;	/* on its thread's st_conns */
 	size_t out_len, out_off;	/* output waiting for send room */
 	size_t in_len;			/* HTTP: request bytes buffered */
 	bool close_after;		/* HTTP: close once out is sent */
@@ -50,6 +52,7 @@ struct svc_thread {
 	pthread_t st_tid;
 	struct service *st_svc;
 	struct sg_poller *st_poller;
+	LIST_HEAD(, svc_conn) st_conns;	/* held: closed at stop */
 	uint64_t st_accepted;
 	uint64_t st_requests;
 	bool st_started;
@@ -79,6 +82,7 @@ static const struct {
 static void
 svc_free(struct svc_conn *s, bool abort)
 {
+	LIST_REMOVE(s, link);
 	if (abort)
 		sg_abort(s->c);
 	else
@@ -250,6 +254,7 @@ take_new(struct svc_thread *t, bool *got)
 			s->c = c[j];
 			s->out_len = s->out_off = s->in_len = 0;
 			s->close_after = false;
+			LIST_INSERT_HEAD(&t->st_conns, s, link);
 			sg_poller_add(t->st_poller, c[j], s);
 		}
 		if (n != 0)
@@ -304,6 +309,7 @@ service_start(struct sg_engine *e, const struct sg_config *cfg,
 		struct svc_thread *t = &s->s_threads[i];
 
 		t->st_svc = s;
+		LIST_INIT(&t->st_conns);
 		ret = sg_poller_create(e, s->s_capacity, &t->st_poller);
 		if (ret < 0)
 			return ret;
@@ -329,6 +335,11 @@ service_stop(struct service *s)
 			pthread_join(s->s_threads[i].st_tid, NULL);
 			s->s_threads[i].st_started = false;
 		}
+	/* Connections still held end with a reset, as a process's sockets
+	 * do when it exits with data unread (the workers still run). */
+	for (i = 0; i < s->s_nthreads; i++)
+		while (!LIST_EMPTY(&s->s_threads[i].st_conns))
+			svc_free(LIST_FIRST(&s->s_threads[i].st_conns), true);
 }
 
 void

@@ -9,6 +9,7 @@
 #   echo     20 MB through echo with a half-close, SHA-256 checked, and
 #            several clients at once
 #   discard  5 MB into discard, the server closes after the client's FIN
+#   stop     stopped while a client holds a connection: exit 0, no leak
 #   soak     SG_SOAK_SECONDS (120) of spoofed SYNs and HTTP clients, then
 #            every table and pool back to idle
 # Usage: kernel_data.sh BUILD_DIR      (exit 77 = skipped)
@@ -126,6 +127,26 @@ phase_discard() {
 # Their kernel sockets close with a RST that lands past what we took, so
 # it draws a challenge ACK (RFC 5961), rate-limited: the few it misses go
 # at --idle-timeout rather than at the next window probe (up to 60 s).
+# Stopped while a client holds a connection: the service gives it back (a
+# reset to the client), no leak (the ASan build fails the exit code).
+phase_stop_held() {
+	start_daemon --stats 1 --service echo --app-threads 1 ||
+		{ bad=1; return; }
+	local out=$tmp/held.out pid
+	T=30 nsx bash -c "exec 3<>/dev/tcp/$SRV/$PORT; echo held >&3; \
+		head -n 1 <&3; cat <&3 >/dev/null; echo end=\$?" >"$out" 2>&1 &
+	pid=$!
+	for _ in $(seq 1 50); do
+		grep -q '^held' "$out" && break
+		sleep 0.1
+	done
+	want "echo answered on the held connection" grep -q '^held' "$out"
+	stop_daemon
+	want "exit code 0 with a connection held (got $drc)" test "$drc" -eq 0
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
 phase_noread() {
 	DAEMON_MAX_SECONDS=240 start_daemon --stats 1 --service echo \
 		--mbufs 4096 --msl 500 --idle-timeout 15 || { bad=1; return; }
@@ -246,6 +267,7 @@ run "http: curl, ab -n 20000 -c 200, back to idle" phase_http
 run "echo: 20 MB half-close, 4 in parallel" phase_echo
 run "discard: 5 MB" phase_discard
 run "mss: 8960 refused on a port with a 1500-byte MTU" phase_mss_refused
+run "stop: a client holds a connection when the daemon stops" phase_stop_held
 run "noread: 1000 clients that never read, ping and a new client answered" phase_noread
 if timeout 30 "$PY" -c 'import scapy.all' >/dev/null 2>&1; then
 	run "soak: ${SOAK} s of spoofed SYNs with HTTP clients, back to idle" phase_soak
