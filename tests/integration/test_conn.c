@@ -1723,6 +1723,32 @@ test_rto_collapses_cwnd(void **state)
 	assert_int_equal(k.c->c_cwnd, k.c->c_smss);
 }
 
+/* RFC 5681 3.1 (and RFC 3465 with L = 1): in slow start one ACK that
+ * covers three segments grows the window by one segment, not by the
+ * bytes it acknowledged (issue 16, survivor rx-cwnd-ss). */
+static void
+test_slow_start_one_smss_per_ack(void **state)
+{
+	static char data[1501];
+	uint32_t cwnd0;
+	unsigned n = 0;
+	struct cli k;
+
+	(void)state;
+	engine_up(NULL);
+	k = establish(41103, NULL);
+	memset(data, 's', 1500);
+	cwnd0 = k.c->c_cwnd;
+	assert_true(cwnd0 < k.c->c_ssthresh);
+	app_send(k.c, data);
+	while (sent_any())
+		n++;
+	assert_int_equal(n, 3);			/* 536 + 536 + 428 */
+	cseg(&k, TCPF_ACK, NULL, k.snd, k.rcv + 1500, 0);
+	assert_int_equal(k.c->c_snd_una, k.rcv + 1500);
+	assert_int_equal(k.c->c_cwnd, cwnd0 + k.c->c_smss);
+}
+
 /* One full segment: no ACK at once, one CONN_DELACK_MS (40 ms) later. */
 static void
 test_delayed_ack_time(void **state)
@@ -1780,6 +1806,8 @@ main(void)
 		cmocka_unit_test_teardown(
 			test_recycled_time_wait_later_in_same_burst,
 			engine_down),
+		cmocka_unit_test_teardown(test_slow_start_one_smss_per_ack,
+					  engine_down),
 		cmocka_unit_test_teardown(test_echo_data_from_third_ack,
 					  engine_down),
 		cmocka_unit_test_teardown(test_in_order_and_out_of_order,

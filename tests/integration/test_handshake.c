@@ -1054,6 +1054,105 @@ test_cookie_keys_and_clock_steps(void **state)
 	sg_abort(c);
 }
 
+/*
+ * sg_engine_update_keys called again within the epoch it last rotated to
+ * (every stats tick calls it) leaves the keys alone: a cookie minted
+ * between the calls still completes.  Checked at the epoch the engine
+ * started in and again after a rotation (random keys: a second rotation
+ * would replace the current key; issue 16, survivors eng-key-same-epoch
+ * and eng-key-epoch).
+ */
+static void
+test_cookie_keys_kept_within_epoch(void **state)
+{
+	uint64_t t;
+	struct pkt_info sa;
+	struct sg_conn *c;
+	unsigned round;
+
+	(void)state;
+	engine_up(tune_always);
+	t = eng->e_key_epoch * COOKIE_TICK_SEC;
+	for (round = 0; round < 2; round++) {
+		uint16_t sport = (uint16_t)(40130 + round);
+
+		if (round == 1) {	/* rotate once, to the next epoch */
+			t += COOKIE_TICK_SEC;
+			assert_int_equal(sg_engine_update_keys(eng, t), 0);
+			poll_at(now_us);
+		}
+		sa = syn(sport, 500, NULL);
+		assert_int_equal(sg_engine_update_keys(eng, t + 1), 0);
+		assert_int_equal(sg_engine_update_keys(eng,
+				 t + COOKIE_TICK_SEC - 1), 0);
+		poll_at(now_us);
+		ack(sport, 501, sa.seq + 1, NULL, NULL);
+		assert_int_equal(wk->w_stats.cookies_failed, 0);
+		assert_int_equal(sg_accept(lst, &c), 0);
+		sg_abort(c);
+		poll_at(now_us);
+		drain_tx();
+	}
+	assert_int_equal(wk->w_stats.cookies_ok, 2);
+}
+
+/*
+ * RFC 3168 6.1.1: only a SYN with both ECE and CWR asks for ECN; one of
+ * them alone does not (issue 16, survivor hs-ecn-both).  Through the
+ * table and through a cookie (which carries the request in the
+ * timestamp, so the SYNs carry one).
+ */
+static void
+ecn_cases(void)
+{
+	static const uint8_t fl[4] = { TCPF_ECE | TCPF_CWR, TCPF_ECE,
+				       TCPF_CWR, 0 };
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		uint16_t sport = (uint16_t)(40140 + i);
+		struct seg s = { .sport = sport, .seq = 900,
+				 .flags = TCPF_SYN | fl[i], .opts = all_opts };
+		struct pkt_tcp_opts o = all_opts;
+		struct sg_conn_info ci;
+		struct pkt_info sa;
+		struct sg_conn *c;
+
+		send_seg(&s);
+		poll_at(now_us);
+		assert_true(sent(&sa, NULL));
+		assert_int_equal(sa.tcp_flags & (TCPF_SYN | TCPF_ACK),
+				 TCPF_SYN | TCPF_ACK);
+		o.o_tsval++;
+		o.o_tsecr = sa.opts.o_tsval;
+		ack(sport, 901, sa.seq + 1, NULL, &o);
+		assert_int_equal(sg_accept(lst, &c), 0);
+		sg_conn_info(c, &ci);
+		assert_int_equal(ci.opts.ecn_requested, i == 0);
+		sg_abort(c);
+		poll_at(now_us);
+		drain_tx();
+	}
+}
+
+static void
+test_ecn_setup_needs_both_flags(void **state)
+{
+	(void)state;
+	engine_up(NULL);
+	ecn_cases();
+	assert_int_equal(wk->w_stats.synq_added, 4);
+}
+
+static void
+test_ecn_setup_needs_both_flags_cookie(void **state)
+{
+	(void)state;
+	engine_up(tune_always);
+	ecn_cases();
+	assert_int_equal(wk->w_stats.cookies_ok, 4);
+}
+
 static void
 tune_never_isn(struct sg_params *p)
 {
@@ -1185,6 +1284,12 @@ main(void)
 		cmocka_unit_test_teardown(test_handshake, engine_down),
 		cmocka_unit_test_teardown(test_tsval_offset_per_connection,
 					  engine_down),
+		cmocka_unit_test_teardown(test_cookie_keys_kept_within_epoch,
+					  engine_down),
+		cmocka_unit_test_teardown(test_ecn_setup_needs_both_flags,
+					  engine_down),
+		cmocka_unit_test_teardown(
+			test_ecn_setup_needs_both_flags_cookie, engine_down),
 		cmocka_unit_test_teardown(test_cookie_keys_and_clock_steps,
 					  engine_down),
 		cmocka_unit_test_teardown(test_synack_retransmit_schedule, engine_down),
