@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* echo_poller — echo on 198.18.0.1:7: one worker on lcore 1, this thread
- * accepts and waits on a poller for all its connections; a client's FIN
- * is answered with ours once everything is echoed.
+ * sleeps on a poller watching the listener and its connections; a FIN is
+ * answered with ours once everything is echoed.
  *   cc echo_poller.c $(pkg-config --cflags --libs syngate) -o echo_poller */
 #include <errno.h>
 #include <signal.h>
@@ -23,10 +23,7 @@ on_signal(int sig)
 	sg_engine_stop(eng);
 }
 
-struct pend {		/* read, not yet sent back */
-	char buf[2048];
-	long off, len;
-};
+struct pend { char buf[2048]; long off, len; };	/* read, not echoed */
 
 /* Echo what c has (after what is pending); close it when finished. */
 static void
@@ -69,13 +66,13 @@ main(int argc, char **argv)
 	sg_params_default(&p);
 	if (sg_engine_create(&p, 1, &eng) < 0 ||
 	    sg_listen(eng, 7, 0, &l) < 0 ||
-	    sg_poller_create(eng, 4096, &pl) < 0)
+	    sg_poller_create(eng, 4096, &pl) < 0 ||
+	    sg_poller_add_listener(pl, l, NULL) < 0)
 		return 1;
 	RTE_ETH_FOREACH_DEV(port)
 		if (sg_port_setup(eng, port, NULL) < 0)
 			return 1;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal), signal(SIGTERM, on_signal);
 	rte_eal_remote_launch(sg_worker_main, sg_engine_worker(eng, 0),
 			      rte_get_next_lcore(-1, 1, 0));
 	printf("echo_poller %s: serving 198.18.0.1:7\n", sg_version());
@@ -85,11 +82,14 @@ main(int argc, char **argv)
 		struct sg_conn *c;
 		int i, n;
 
-		while (sg_accept(l, &c) == 0)
-			sg_poller_add(pl, c, calloc(1, sizeof(struct pend)));
-		n = sg_poller_wait(pl, ev, 64, 1);
+		n = sg_poller_wait(pl, ev, 64, 100);
 		for (i = 0; i < n; i++)
-			echo(ev[i].conn, ev[i].user);
+			if (ev[i].events & SG_EV_ACCEPT)
+				while (sg_accept(l, &c) == 0)
+					sg_poller_add(pl, c, calloc(1, sizeof(
+						struct pend)));
+			else
+				echo(ev[i].conn, ev[i].user);
 	}
 	rte_eal_mp_wait_lcore();
 	sg_poller_destroy(pl);

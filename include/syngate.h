@@ -97,6 +97,10 @@ struct sg_params {
 	uint32_t idle_timeout_ms;	/* no segment for this long: abort
 					   (0 = never) */
 	uint16_t rx_desc, tx_desc;	/* descriptors per queue */
+	bool keys_by_app;		/* the application rotates the cookie
+					   keys (sg_engine_update_keys);
+					   false: worker 0 does, on the
+					   engine's clock */
 };
 
 /* MSS we may advertise (sg_params.mss): RFC 9293's floor is 536 for
@@ -231,10 +235,14 @@ void sg_engine_stop(struct sg_engine *e);
 bool sg_engine_stopping(const struct sg_engine *e);
 
 /*
- * SYN cookie keys change with the wall-clock epoch (unix_sec / 64): call
- * at least once per epoch (the daemon does, from its main loop).  The key
+ * SYN cookie keys change with the wall-clock epoch (unix_sec / 64).  By
+ * default worker 0 rotates them on the engine's clock, the one cookies
+ * are minted and checked with; an application that set
+ * sg_params.keys_by_app calls this at least once per epoch instead.  A
+ * call for an epoch not past the current one changes nothing.  The key
  * of the previous epoch stays valid.  Without a secret the keys are
- * random (getrandom(2)); with one, derived from it.  Returns 0 or -errno.
+ * random (getrandom(2)); with one, derived from it.  Thread-safe against
+ * the workers and sg_engine_set_secret.  Returns 0 or -errno.
  */
 int sg_engine_update_keys(struct sg_engine *e, uint64_t unix_sec);
 
@@ -330,11 +338,14 @@ int sg_abort(struct sg_conn *c);
 #define SG_EV_PEER_CLOSED	0x04	/* the peer's FIN is in (no more data
 					   after what is waiting) */
 #define SG_EV_RESET		0x08	/* reset, timed out or aborted */
+#define SG_EV_ACCEPT		0x10	/* a watched listener has connections
+					   waiting (conn is NULL) */
 
 struct sg_event {
-	struct sg_conn *conn;
+	struct sg_conn *conn;		/* NULL for SG_EV_ACCEPT */
 	void *user;
 	uint32_t events;		/* SG_EV_* */
+	struct sg_listener *listener;	/* SG_EV_ACCEPT: which one */
 };
 
 struct sg_poller;
@@ -349,6 +360,21 @@ void sg_poller_destroy(struct sg_poller *p);
  * before (data with the handshake, a FIN) are delivered too.
  */
 int sg_poller_add(struct sg_poller *p, struct sg_conn *c, void *user);
+
+/*
+ * Watch listener l: p reports SG_EV_ACCEPT (with l and `user`, conn NULL)
+ * when connections are waiting on l's accept rings, so an application
+ * thread sleeps in sg_poller_wait instead of polling sg_accept.
+ * Edge-triggered: after the event, accept until sg_accept_burst returns
+ * 0.  Connections already waiting are reported at once.  Up to 8 pollers
+ * may watch one listener (one per application thread); each wake-up goes
+ * to one of them that has no event of l pending, in turn, so the threads
+ * share the accepts.  A poller that watches a listener may be destroyed
+ * only once the engine's workers have stopped.  Returns 0, -EEXIST (p
+ * watches l already) or -ENOSPC (8 pollers watch l).
+ */
+int sg_poller_add_listener(struct sg_poller *p, struct sg_listener *l,
+			   void *user);
 
 /*
  * Take up to max events; when none is waiting, sleep up to timeout_ms

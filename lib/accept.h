@@ -19,11 +19,20 @@ accept_ring_has_room(const struct sg_listener *l, unsigned w)
 	return rte_ring_free_count(l->l_ring[w]) != 0;
 }
 
-/* Worker side: push (single producer; call accept_ring_has_room first). */
+/* A connection was pushed on one of l's rings: tell a watching poller
+ * (poller.c). */
+void listener_notify(struct sg_listener *l);
+
+/* Worker side: push (single producer; call accept_ring_has_room first),
+ * then wake a poller that watches l, if any. */
 static inline int
 accept_ring_push(struct sg_listener *l, unsigned w, struct sg_conn *c)
 {
-	return rte_ring_sp_enqueue(l->l_ring[w], c);
+	int ret = rte_ring_sp_enqueue(l->l_ring[w], c);
+
+	if (ret == 0 && __atomic_load_n(&l->l_nwatch, __ATOMIC_RELAXED) != 0)
+		listener_notify(l);
+	return ret;
 }
 
 #endif /* SG_ACCEPT_H */

@@ -49,6 +49,7 @@ sg_engine_create(const struct sg_params *p, unsigned n_workers,
 	e->e_unix_base = (uint64_t)time(NULL);
 	e->e_key_epoch = e->e_unix_base / COOKIE_TICK_SEC;
 	rte_seqlock_init(&e->e_rt_lock);
+	rte_spinlock_init(&e->e_key_lock);
 	ret = siphash_key_random(&e->e_isn_key);
 	if (ret == 0)
 		ret = cookie_keys_init(&e->e_ckeys);
@@ -172,70 +173,6 @@ bool
 sg_engine_stopping(const struct sg_engine *e)
 {
 	return __atomic_load_n(&e->e_stop, __ATOMIC_RELAXED) != 0;
-}
-
-static void
-publish_keys(struct sg_engine *e, const struct cookie_keys *k)
-{
-	rte_seqlock_write_lock(&e->e_rt_lock);
-	e->e_ckeys = *k;
-	rte_seqlock_write_unlock(&e->e_rt_lock);
-}
-
-int
-sg_engine_update_keys(struct sg_engine *e, uint64_t unix_sec)
-{
-	uint64_t n = unix_sec / COOKIE_TICK_SEC;
-	struct cookie_keys k = e->e_ckeys;
-	int ret = 0;
-
-	/* Same epoch, or the wall clock stepped back (the workers' cookie
-	 * clock did not: it runs on the TSC): keep the keys, so cookies in
-	 * flight stay valid; rotation resumes past the epoch we are in. */
-	if (n <= e->e_key_epoch)
-		return 0;
-	if (e->e_have_secret) {
-		cookie_keys_set_epoch(&k, e->e_secret, n);
-	} else {
-		/* Random keys: a fresh one for the new epoch; after a gap
-		 * of more than one epoch the previous one is fresh too. */
-		ret = siphash_key_random(&k.ck_key[n & 1]);
-		if (ret == 0 && n != e->e_key_epoch + 1)
-			ret = siphash_key_random(&k.ck_key[(n - 1) & 1]);
-		k.ck_gen = (uint32_t)n;
-		k.ck_grace_valid = false;
-	}
-	if (ret < 0)
-		return ret;
-	e->e_key_epoch = n;
-	publish_keys(e, &k);
-	return 0;
-}
-
-int
-sg_engine_set_secret(struct sg_engine *e, const uint8_t *secret,
-		     uint64_t unix_sec)
-{
-	uint64_t n = unix_sec / COOKIE_TICK_SEC;
-	struct cookie_keys k = e->e_ckeys;
-	bool first = !e->e_have_secret;
-
-	memcpy(e->e_secret, secret, COOKIE_SECRET_LEN);
-	e->e_have_secret = true;
-	if (first) {
-		/* Before the workers run: the ISN secret comes from the
-		 * same file (it is not changed by a reload). */
-		struct siphash_key isn;
-
-		cookie_key_derive(secret, UINT64_MAX, &isn);
-		e->e_isn_key = isn;
-		cookie_keys_set_epoch(&k, secret, n);
-	} else {
-		cookie_keys_reload(&k, secret, n);
-	}
-	e->e_key_epoch = n;
-	publish_keys(e, &k);
-	return 0;
 }
 
 /* A worker's gauges (accept_queued and rx_nombuf are the engine's). */

@@ -28,6 +28,7 @@ listener_create(struct listener_table *lt, uint16_t port, uint32_t backlog,
 			       socket);
 	if (l == NULL)
 		return -ENOMEM;
+	rte_spinlock_init(&l->l_watch_lock);
 	l->l_port = port;
 	l->l_id = (uint8_t)lt->lt_n;
 	l->l_backlog = backlog;

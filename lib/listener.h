@@ -20,11 +20,30 @@
 
 #include <rte_byteorder.h>
 #include <rte_ring.h>
+#include <rte_spinlock.h>
 
 #include "syngate.h"
 
+/* Pollers that may watch one listener (sg_poller_add_listener). */
+#define LISTENER_WATCH_MAX	8
+
+/* One poller watching a listener: at most one SG_EV_ACCEPT of it is
+ * queued on the poller or not yet taken (lw_pending). */
+struct listener_watch {
+	struct sg_poller *lw_poller;
+	void *lw_user;
+	struct sg_listener *lw_l;
+	uint32_t lw_pending;		/* atomic */
+} __rte_aligned(16);
 
 struct sg_listener {
+	/* Watchers: entries [0, l_nwatch) are filled before l_nwatch is
+	 * published (release); workers read them, adders take the lock. */
+	struct listener_watch l_watch[LISTENER_WATCH_MAX];
+	uint32_t l_nwatch;
+	uint32_t l_watch_next;		/* rotation (racy hint) */
+	rte_spinlock_t l_watch_lock;
+
 	struct rte_ring *l_ring[SG_MAX_WORKERS];	/* worker -> apps */
 	unsigned l_nrings;
 	uint32_t l_backlog;

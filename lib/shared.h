@@ -15,6 +15,7 @@
 
 #include <rte_cycles.h>
 #include <rte_seqlock.h>
+#include <rte_spinlock.h>
 
 #include "cookie.h"
 #include "listener.h"
@@ -36,8 +37,10 @@ struct sg_engine {
 
 	rte_seqlock_t e_rt_lock;	/* main writes, workers copy:
 					   e_ckeys and e_params */
+	rte_spinlock_t e_key_lock;	/* key writers (keys.c) */
 	struct cookie_keys e_ckeys;
-	uint64_t e_key_epoch;		/* epoch of the pair in e_ckeys */
+	uint64_t e_key_epoch;		/* epoch of the pair in e_ckeys
+					   (written under e_key_lock) */
 	bool e_have_secret;		/* fleet mode: keys from e_secret */
 	uint8_t e_secret[COOKIE_SECRET_LEN];
 	uint64_t e_unix_base;		/* CLOCK_REALTIME s at start: cookie

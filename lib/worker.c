@@ -34,6 +34,7 @@
 #include "conn.h"
 #include "handshake.h"
 #include "invariant.h"
+#include "keys.h"
 #include "tx.h"
 #include "worker.h"
 
@@ -447,6 +448,8 @@ clock_set(struct worker *w, uint64_t now_us)
 	w->w_now_us = now_us;
 	w->w_now_ms = (uint32_t)(now_us / 1000);
 	w->w_now_sec = w->w_unix_base + now_us / 1000000;
+	if (w->w_id == 0)
+		keys_tick(w->w_engine, w->w_now_sec);
 	refresh_shared(w);
 }
 

@@ -519,7 +519,7 @@ main(int argc, char **argv)
 	char err[512], addr[SG_MAX_ADDRS * (INET6_ADDRSTRLEN + 5)];
 	char **app_argv, *eal_out;
 	unsigned n_workers, w, lcore, i;
-	double start, next_stats, next_rotate, now;
+	double start, next_stats, now;
 	const char *eal_from;
 	int app_argc, dd, k, n, ret;
 
@@ -694,7 +694,6 @@ main(int argc, char **argv)
 	next_stats = start + cfg.stats_interval;
 	/* Cookie keys follow the wall-clock epoch (64 s); checked 10 times
 	 * a second, so a fleet's hosts switch within 100 ms of each other. */
-	next_rotate = start;
 	while (!got_signal && !sg_engine_stopping(e)) {
 		usleep(100000);
 		now = mono_sec();
@@ -706,10 +705,6 @@ main(int argc, char **argv)
 		if (cfg.stats_interval && now >= next_stats) {
 			print_stats(e, "stats", now - start, svc);
 			next_stats += cfg.stats_interval;
-		}
-		if (now >= next_rotate) {
-			sg_engine_update_keys(e, (uint64_t)time(NULL));
-			next_rotate = now;
 		}
 	}
 	if (got_signal)

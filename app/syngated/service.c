@@ -12,8 +12,11 @@
  *            keep-alive by default, "Connection: close" (or HTTP/1.0
  *            without keep-alive) closes after the response
  *
- * A thread waits in sg_poller_wait (1 ms at most, so new connections on
- * the accept rings are picked up) and never spins.
+ * Each thread's poller watches every listener (sg_poller_add_listener):
+ * a thread sleeps in sg_poller_wait until a connection it holds has an
+ * event or connections wait to be accepted, and never spins.  A listener
+ * takes at most 8 watchers; threads beyond that poll the accept rings
+ * every millisecond instead.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -56,6 +59,7 @@ struct svc_thread {
 	uint64_t st_accepted;
 	uint64_t st_requests;
 	bool st_started;
+	bool st_watching;		/* its poller watches every listener */
 };
 
 struct service {
@@ -229,15 +233,16 @@ serve(struct svc_thread *t, struct svc_conn *s, uint32_t ev)
 	}
 }
 
+/* Accept what waits on l (all of it: the listener event is an edge). */
 static void
-take_new(struct svc_thread *t, bool *got)
+take_new(struct svc_thread *t, struct sg_listener *l)
 {
 	struct service *sv = t->st_svc;
 	struct sg_conn *c[SVC_BURST];
-	unsigned i, j, n;
+	unsigned j, n;
 
-	for (i = 0; i < sv->s_nlisteners; i++) {
-		n = sg_accept_burst(sv->s_listeners[i], c, SVC_BURST);
+	do {
+		n = sg_accept_burst(l, c, SVC_BURST);
 		for (j = 0; j < n; j++) {
 			struct svc_conn *s;
 
@@ -257,9 +262,7 @@ take_new(struct svc_thread *t, bool *got)
 			LIST_INSERT_HEAD(&t->st_conns, s, link);
 			sg_poller_add(t->st_poller, c[j], s);
 		}
-		if (n != 0)
-			*got = true;
-	}
+	} while (n == SVC_BURST);
 }
 
 static void *
@@ -268,15 +271,23 @@ svc_loop(void *arg)
 	struct svc_thread *t = arg;
 	struct service *sv = t->st_svc;
 	struct sg_event ev[SVC_BURST];
+	unsigned l;
 	int n, i;
 
 	while (!__atomic_load_n(&sv->s_stop, __ATOMIC_RELAXED)) {
-		bool got = false;
-
-		take_new(t, &got);
-		n = sg_poller_wait(t->st_poller, ev, SVC_BURST, got ? 0 : 1);
-		for (i = 0; i < n; i++)
-			serve(t, ev[i].user, ev[i].events);
+		if (!t->st_watching)
+			for (l = 0; l < sv->s_nlisteners; l++)
+				take_new(t, sv->s_listeners[l]);
+		/* Watching: the 100 ms bound only rechecks s_stop
+		 * (service_stop also wakes the poller). */
+		n = sg_poller_wait(t->st_poller, ev, SVC_BURST,
+				   t->st_watching ? 100 : 1);
+		for (i = 0; i < n; i++) {
+			if (ev[i].events & SG_EV_ACCEPT)
+				take_new(t, ev[i].listener);
+			else
+				serve(t, ev[i].user, ev[i].events);
+		}
 	}
 	return NULL;
 }
@@ -286,7 +297,7 @@ service_start(struct sg_engine *e, const struct sg_config *cfg,
 	      struct sg_listener **listeners, struct service **out)
 {
 	struct service *s;
-	unsigned i;
+	unsigned i, j;
 	int ret, kind = -1;
 
 	for (i = 0; i < RTE_DIM(services); i++)
@@ -313,6 +324,11 @@ service_start(struct sg_engine *e, const struct sg_config *cfg,
 		ret = sg_poller_create(e, s->s_capacity, &t->st_poller);
 		if (ret < 0)
 			return ret;
+		t->st_watching = true;
+		for (j = 0; j < s->s_nlisteners; j++)
+			if (sg_poller_add_listener(t->st_poller,
+						   s->s_listeners[j], t) < 0)
+				t->st_watching = false;	/* -ENOSPC: poll */
 		ret = pthread_create(&t->st_tid, NULL, svc_loop, t);
 		if (ret != 0)
 			return -ret;

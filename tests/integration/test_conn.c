@@ -7,12 +7,15 @@
  * challenge ACKs, pollers.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -1146,6 +1149,154 @@ test_poller_events(void **state)
 	sg_poller_destroy(p);
 }
 
+/* Complete a handshake from sport; the connection waits on the ring. */
+static void
+handshake_only(uint16_t sport)
+{
+	struct pkt_info sa = syn(sport, 300, NULL);
+
+	ack(sport, 301, sa.seq + 1, NULL, NULL);
+}
+
+/* Take every connection waiting on lst and give it back; the count. */
+static unsigned
+accept_all(void)
+{
+	struct sg_conn *c[8];
+	unsigned n, i, total = 0;
+
+	while ((n = sg_accept_burst(lst, c, 8)) != 0) {
+		for (i = 0; i < n; i++)
+			sg_abort(c[i]);
+		total += n;
+	}
+	poll_at(now_us);
+	drain_tx();
+	return total;
+}
+
+/* The events of p now (no wait), of which `accepts` are SG_EV_ACCEPT of
+ * lst with user u. */
+static int
+listener_events(struct sg_poller *p, void *u, int *accepts)
+{
+	struct sg_event ev[8];
+	int n = sg_poller_wait(p, ev, 8, 0), i;
+
+	*accepts = 0;
+	for (i = 0; i < n; i++) {
+		assert_int_equal(ev[i].events, SG_EV_ACCEPT);
+		assert_null(ev[i].conn);
+		assert_ptr_equal(ev[i].listener, lst);
+		assert_ptr_equal(ev[i].user, u);
+		(*accepts)++;
+	}
+	return n;
+}
+
+/*
+ * A poller watching a listener reports SG_EV_ACCEPT when connections
+ * wait (also those waiting before it watched), once per edge; with two
+ * watchers, a push while one has its event pending wakes the other, and
+ * each edge wakes one of them only.
+ */
+static void
+test_poller_listener_accept(void **state)
+{
+	struct sg_poller *p1, *p2, *more[7];
+	int t1, t2, a1, a2;
+	unsigned i, n1;
+
+	(void)state;
+	engine_up(NULL);
+	assert_int_equal(sg_poller_create(eng, 16, &p1), 0);
+	assert_int_equal(sg_poller_create(eng, 16, &p2), 0);
+	handshake_only(41040);			/* before anyone watches */
+	assert_int_equal(sg_poller_add_listener(p1, lst, &t1), 0);
+	assert_int_equal(sg_poller_add_listener(p1, lst, &t1), -EEXIST);
+	assert_int_equal(listener_events(p1, &t1, &a1), 1);
+	assert_int_equal(accept_all(), 1);
+	assert_int_equal(listener_events(p1, &t1, &a1), 0);	/* one edge */
+
+	assert_int_equal(sg_poller_add_listener(p2, lst, &t2), 0);
+	assert_int_equal(listener_events(p2, &t2, &a2), 0);	/* none wait */
+	handshake_only(41041);	/* wakes one watcher ... */
+	handshake_only(41042);	/* ... and this the other */
+	assert_int_equal(listener_events(p1, &t1, &a1), 1);
+	assert_int_equal(listener_events(p2, &t2, &a2), 1);
+	assert_int_equal(accept_all(), 2);
+	for (i = 0, n1 = 0; i < 4; i++) {	/* one wake-up per edge, */
+		handshake_only((uint16_t)(41043 + i));
+		assert_int_equal(listener_events(p1, &t1, &a1) +
+				 listener_events(p2, &t2, &a2), 1);
+		n1 += (unsigned)a1;
+		assert_int_equal(accept_all(), 1);
+	}
+	assert_int_equal(n1, 2);		/* the watchers in turn */
+	/* While a watcher's event is pending, more pushes add nothing. */
+	handshake_only(41050);
+	handshake_only(41051);
+	handshake_only(41052);
+	assert_int_equal(listener_events(p1, &t1, &a1) +
+			 listener_events(p2, &t2, &a2), 2);
+	assert_int_equal(accept_all(), 3);
+
+	for (i = 0; i < 7; i++)
+		assert_int_equal(sg_poller_create(eng, 4, &more[i]), 0);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(sg_poller_add_listener(more[i], lst, NULL), 0);
+	assert_int_equal(sg_poller_add_listener(more[6], lst, NULL), -ENOSPC);
+	/* The workers stop before pollers that watch go (engine_down). */
+	engine_down(NULL);
+	for (i = 0; i < 7; i++)
+		sg_poller_destroy(more[i]);
+	sg_poller_destroy(p1);
+	sg_poller_destroy(p2);
+}
+
+struct waiter {
+	struct sg_poller *p;
+	int n;
+	struct sg_event ev[4];
+};
+
+static void *
+wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->n = sg_poller_wait(w->p, w->ev, 4, 10000);
+	return NULL;
+}
+
+/* An application thread asleep in sg_poller_wait is woken by a
+ * connection completing on a listener it watches (not by its timeout). */
+static void
+test_poller_listener_wakes_sleeper(void **state)
+{
+	struct waiter w = { .n = -1 };
+	struct timespec t0, t1;
+	pthread_t tid;
+
+	(void)state;
+	engine_up(NULL);
+	assert_int_equal(sg_poller_create(eng, 16, &w.p), 0);
+	assert_int_equal(sg_poller_add_listener(w.p, lst, &w), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(pthread_create(&tid, NULL, wait_thread, &w), 0);
+	usleep(100000);
+	handshake_only(41060);
+	assert_int_equal(pthread_join(tid, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(w.ev[0].events, SG_EV_ACCEPT);
+	assert_ptr_equal(w.ev[0].user, &w);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	assert_int_equal(accept_all(), 1);
+	engine_down(NULL);
+	sg_poller_destroy(w.p);
+}
+
 /* An event queued before sg_close must not come out after it (the
  * application's per-connection state is gone by then).  Found as a crash
  * of the echo service under load. */
@@ -1808,6 +1959,8 @@ main(void)
 			engine_down),
 		cmocka_unit_test_teardown(test_slow_start_one_smss_per_ack,
 					  engine_down),
+		cmocka_unit_test(test_poller_listener_accept),
+		cmocka_unit_test(test_poller_listener_wakes_sleeper),
 		cmocka_unit_test_teardown(test_echo_data_from_third_ack,
 					  engine_down),
 		cmocka_unit_test_teardown(test_in_order_and_out_of_order,

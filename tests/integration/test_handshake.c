@@ -1096,6 +1096,77 @@ test_cookie_keys_kept_within_epoch(void **state)
 	assert_int_equal(wk->w_stats.cookies_ok, 2);
 }
 
+static void
+tune_keys_by_app(struct sg_params *p)
+{
+	p->cookies = SG_COOKIES_ALWAYS;
+	p->keys_by_app = true;
+}
+
+/* Microseconds from the worker clock's now_us to the start of epoch n. */
+static uint64_t
+us_to_epoch(uint64_t n)
+{
+	uint64_t sec = wk->w_unix_base + now_us / 1000000;
+
+	return (n * COOKIE_TICK_SEC - sec) * 1000000 + 1000;
+}
+
+/*
+ * Nobody calls sg_engine_update_keys: worker 0 rotates the keys itself
+ * when its clock enters the next epoch, and a cookie minted just before
+ * still completes (the previous key stays).  Two epochs on, the key of
+ * the first epoch's slot is a new one.  With keys_by_app the engine
+ * leaves them to the application.
+ */
+static void
+keys_on_engine_clock(bool by_app)
+{
+	uint64_t n0 = eng->e_key_epoch;
+	struct siphash_key k0 = eng->e_ckeys.ck_key[n0 & 1];
+	struct pkt_info sa;
+	struct sg_conn *c;
+	uint64_t d = us_to_epoch(n0 + 1);
+
+	if (d > 2000000)	/* 2 s before the epoch ends */
+		poll_at(now_us + d - 2000000);
+	assert_int_equal(eng->e_key_epoch, n0);
+	sa = syn(40150, 700, NULL);
+	poll_at(now_us + us_to_epoch(n0 + 1));
+	assert_int_equal(eng->e_key_epoch, by_app ? n0 : n0 + 1);
+	ack(40150, 701, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_abort(c);
+	poll_at(now_us);
+	drain_tx();
+	poll_at(now_us + us_to_epoch(n0 + 2));
+	assert_int_equal(eng->e_key_epoch, by_app ? n0 : n0 + 2);
+	assert_int_equal(memcmp(&k0, &eng->e_ckeys.ck_key[n0 & 1],
+				sizeof(k0)) == 0, by_app);
+	/* Cookies work with whatever keys are current. */
+	sa = syn(40151, 800, NULL);
+	ack(40151, 801, sa.seq + 1, NULL, NULL);
+	assert_int_equal(sg_accept(lst, &c), 0);
+	sg_abort(c);
+	assert_int_equal(wk->w_stats.cookies_failed, 0);
+}
+
+static void
+test_keys_rotate_on_engine_clock(void **state)
+{
+	(void)state;
+	engine_up(tune_always);
+	keys_on_engine_clock(false);
+}
+
+static void
+test_keys_by_app_left_alone(void **state)
+{
+	(void)state;
+	engine_up(tune_keys_by_app);
+	keys_on_engine_clock(true);
+}
+
 /*
  * RFC 3168 6.1.1: only a SYN with both ECE and CWR asks for ECN; one of
  * them alone does not (issue 16, survivor hs-ecn-both).  Through the
@@ -1287,6 +1358,10 @@ main(void)
 		cmocka_unit_test_teardown(test_cookie_keys_kept_within_epoch,
 					  engine_down),
 		cmocka_unit_test_teardown(test_ecn_setup_needs_both_flags,
+					  engine_down),
+		cmocka_unit_test_teardown(test_keys_rotate_on_engine_clock,
+					  engine_down),
+		cmocka_unit_test_teardown(test_keys_by_app_left_alone,
 					  engine_down),
 		cmocka_unit_test_teardown(
 			test_ecn_setup_needs_both_flags_cookie, engine_down),
