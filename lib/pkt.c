@@ -82,7 +82,7 @@ fold(uint32_t s)
 uint16_t
 pkt_ip4_cksum(const uint8_t *ip, unsigned ihl_bytes)
 {
-	uint16_t s = fold(__rte_raw_cksum(ip, ihl_bytes, 0));
+	uint16_t s = fold(pkt_csum_partial(ip, ihl_bytes, 0));
 
 	return (uint16_t)~s;
 }
@@ -91,7 +91,7 @@ pkt_ip4_cksum(const uint8_t *ip, unsigned ihl_bytes)
 static inline uint32_t
 phdr_sum(const uint8_t *ip, unsigned tcp_len)
 {
-	uint32_t s = __rte_raw_cksum(ip + 12, 8, 0);
+	uint32_t s = pkt_csum_partial(ip + 12, 8, 0);
 
 	s += rte_cpu_to_be_16((uint16_t)IPPROTO_TCP_);
 	s += rte_cpu_to_be_16((uint16_t)tcp_len);
@@ -102,7 +102,7 @@ phdr_sum(const uint8_t *ip, unsigned tcp_len)
 static inline uint32_t
 phdr6_sum(const uint8_t *ip6, uint8_t proto, unsigned l4_len)
 {
-	uint32_t s = __rte_raw_cksum(ip6 + 8, 32, 0);
+	uint32_t s = pkt_csum_partial(ip6 + 8, 32, 0);
 
 	s += rte_cpu_to_be_16((uint16_t)(l4_len >> 16));
 	s += rte_cpu_to_be_16((uint16_t)l4_len);
@@ -116,7 +116,7 @@ pkt_l4_6_cksum(const uint8_t *ip6, uint8_t proto, const uint8_t *l4,
 {
 	uint32_t s = phdr6_sum(ip6, proto, l4_len);
 
-	s = __rte_raw_cksum(l4, l4_len, s);
+	s = pkt_csum_partial(l4, l4_len, s);
 	return (uint16_t)~fold(s);
 }
 
@@ -131,7 +131,7 @@ pkt_tcp4_cksum(const uint8_t *ip, const uint8_t *tcp, unsigned tcp_len)
 {
 	uint32_t s = phdr_sum(ip, tcp_len);
 
-	s = __rte_raw_cksum(tcp, tcp_len, s);
+	s = pkt_csum_partial(tcp, tcp_len, s);
 	return (uint16_t)~fold(s);
 }
 
@@ -281,7 +281,7 @@ parse_tcp(const uint8_t *ip, unsigned l4_len, unsigned ck,
 		return PKT_DROP;
 	}
 	if (!(ck & PKT_CK_L4_GOOD) &&
-	    fold(__rte_raw_cksum(th, l4_len, pi->family == 6 ?
+	    fold(pkt_csum_partial(th, l4_len, pi->family == 6 ?
 				 phdr6_sum(ip, IPPROTO_TCP_, l4_len) :
 				 phdr_sum(ip, l4_len))) != 0xffff) {
 		*why = SG_DROP_TCP_BAD_CKSUM;
@@ -324,7 +324,7 @@ parse_icmp(const uint8_t *ic, unsigned l4_len, unsigned ck,
 		*why = SG_DROP_ICMP_SHORT;
 		return PKT_DROP;
 	}
-	if (fold(__rte_raw_cksum(ic, l4_len, 0)) != 0xffff) {
+	if (fold(pkt_csum_partial(ic, l4_len, 0)) != 0xffff) {
 		*why = SG_DROP_ICMP_BAD_CKSUM;
 		return PKT_DROP;
 	}
@@ -415,7 +415,7 @@ parse_icmp6(const uint8_t *ip6, unsigned l4_len, struct pkt_info *pi,
 		return PKT_DROP;
 	}
 	/* The ICMPv6 checksum covers a pseudo header; it is mandatory. */
-	if (fold(__rte_raw_cksum(ic, l4_len,
+	if (fold(pkt_csum_partial(ic, l4_len,
 				 phdr6_sum(ip6, NH_ICMPV6, l4_len))) != 0xffff) {
 		*why = SG_DROP_ICMP_BAD_CKSUM;
 		return PKT_DROP;
@@ -575,7 +575,7 @@ pkt_parse(const uint8_t *f, uint32_t len, unsigned ck, struct pkt_info *pi,
 	}
 	if ((ck & PKT_CK_IP_BAD) ||
 	    (!(ck & PKT_CK_IP_GOOD) &&
-	     fold(__rte_raw_cksum(ip, ihl, 0)) != 0xffff)) {
+	     fold(pkt_csum_partial(ip, ihl, 0)) != 0xffff)) {
 		*why = SG_DROP_IP_BAD_CKSUM;
 		return PKT_DROP;
 	}
@@ -680,7 +680,7 @@ pkt_icmp_echo_reply(uint8_t *f, const struct pkt_info *pi)
 	ic[0] = 0;				/* echo reply */
 	ic[2] = ic[3] = 0;
 	*(uint16_t *)(void *)(ic + 2) = (uint16_t)~fold(
-		__rte_raw_cksum(ic, l4_len, 0));
+		pkt_csum_partial(ic, l4_len, 0));
 	return pi->l3_off + PKT_IP4_LEN + l4_len;
 }
 
