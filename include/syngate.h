@@ -420,13 +420,13 @@ const struct sg_params *sg_engine_params(const struct sg_engine *e);
  * commands answer on the EAL telemetry thread and only read e.  Main
  * thread, after rte_eal_init.  Returns 0, -EINVAL (a bad prefix or no
  * engine, logged), -EEXIST (the prefix serves an engine already), -ENOSPC
- * (SG_TELEMETRY_MAX_PREFIXES registered) or -ENOMEM.
+ * (SG_TELEMETRY_MAX_PREFIXES prefixes serve engines) or -ENOMEM.
  */
 int sg_telemetry_register(struct sg_engine *e, const char *prefix);
 
 /*
  * Stop answering for e: its commands stay known to DPDK (22.11 cannot
- * remove one) and return an error; the prefix may be registered again.
+ * remove one) and return an error; the prefix's slot is free again.
  * Waits for a command reading e to finish.  sg_engine_destroy calls it;
  * call it earlier when what the commands read goes first (the ethdev
  * ports, whose counters PREFIX/stats reads).

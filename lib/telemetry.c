@@ -53,8 +53,8 @@ struct tel_cmd {
 };
 
 struct tel_prefix {
-	char tp_name[TEL_PREFIX_MAX + 1];	/* "": slot free */
-	struct sg_engine *tp_engine;		/* NULL: unregistered */
+	char tp_name[TEL_PREFIX_MAX + 1];	/* "": never used */
+	struct sg_engine *tp_engine;		/* NULL: free (unregistered) */
 	unsigned tp_cmds;	/* bit c: tel_cmds[c] is known to DPDK */
 };
 
@@ -290,28 +290,32 @@ tel_prefix_invalid(const char *prefix)
 	return NULL;
 }
 
-/* Find prefix's slot, or take a free one.  Under tel_lock.  Returns 0 and
- * *out, -EEXIST (an engine holds it) or -ENOSPC. */
+/* Find prefix's slot, or take a free one, or else one whose engine is
+ * gone (its old commands then find no slot and answer an error).  Under
+ * tel_lock.  Returns 0 and *out, -EEXIST (an engine holds prefix) or
+ * -ENOSPC (every slot serves an engine). */
 static int
 tel_prefix_claim(const char *prefix, struct tel_prefix **out)
 {
-	struct tel_prefix *free_slot = NULL;
+	struct tel_prefix *spare = NULL;
 	unsigned i;
 
 	for (i = 0; i < TEL_MAX_PREFIXES; i++) {
 		struct tel_prefix *tp = &tel_prefixes[i];
 
-		if (strcmp(tp->tp_name, prefix) == 0 && tp->tp_name[0]) {
+		if (strcmp(tp->tp_name, prefix) == 0) {
 			*out = tp;
 			return tp->tp_engine != NULL ? -EEXIST : 0;
 		}
-		if (tp->tp_name[0] == '\0' && free_slot == NULL)
-			free_slot = tp;
+		if (tp->tp_engine == NULL &&
+		    (spare == NULL || tp->tp_name[0] == '\0'))
+			spare = tp;
 	}
-	if (free_slot == NULL)
+	if (spare == NULL)
 		return -ENOSPC;
-	strcpy(free_slot->tp_name, prefix);	/* length checked */
-	*out = free_slot;
+	strcpy(spare->tp_name, prefix);		/* length checked */
+	spare->tp_cmds = 0;
+	*out = spare;
 	return 0;
 }
 
