@@ -54,7 +54,7 @@ struct tel_cmd {
 
 struct tel_prefix {
 	char tp_name[TEL_PREFIX_MAX + 1];	/* "": never used */
-	struct sg_engine *tp_engine;		/* NULL: free (unregistered) */
+	struct sg_engine *tp_engine;		/* NULL: free to reuse */
 	unsigned tp_cmds;	/* bit c: tel_cmds[c] is known to DPDK */
 };
 
@@ -282,7 +282,7 @@ tel_prefix_invalid(const char *prefix)
 		       "of " RTE_STR(TEL_CMD_MAX) " characters";
 	for (p = prefix; *p != '\0'; p++) {
 		if (*p == '/' && (p[1] == '/' || p[1] == '\0'))
-			return "has an empty component ('//' or a trailing '/')";
+			return "has an empty component (// or a final /)";
 		if (*p != '/' && *p != '_' && !(*p >= 'a' && *p <= 'z') &&
 		    !(*p >= '0' && *p <= '9'))
 			return "may hold only a-z, 0-9, '_' and '/'";
@@ -364,14 +364,16 @@ sg_telemetry_register(struct sg_engine *e, const char *prefix)
 	else if (tp != NULL && tp->tp_cmds == 0)
 		tp->tp_name[0] = '\0';	/* DPDK knows none: free it */
 	rte_spinlock_unlock(&tel_lock);
-	if (ret == 0)
-		engine_set_destroy_hook(e, sg_telemetry_unregister);
-	else
+	if (ret < 0) {
 		TEL_LOG(ERR, "telemetry prefix \"%s\": %s\n", prefix,
 			ret == -EEXIST ? "registered already" :
-			ret == -ENOSPC ? "table full (" RTE_STR(TEL_MAX_PREFIXES)
-			" prefixes)" : strerror(-ret));
-	return ret;
+			ret == -ENOSPC ? "all " RTE_STR(TEL_MAX_PREFIXES)
+					 " prefixes serve engines" :
+			strerror(-ret));
+		return ret;
+	}
+	engine_set_destroy_hook(e, sg_telemetry_unregister);
+	return 0;
 }
 
 void
