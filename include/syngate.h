@@ -11,7 +11,9 @@
  *
  * Error convention: functions return 0 or a negative errno; functions that
  * count return a non-negative count.  None blocks except sg_poller_wait,
- * which sleeps in poll(2) up to its timeout, and none takes a lock.
+ * which sleeps in poll(2) up to its timeout, and none takes a lock except
+ * sg_telemetry_* and sg_engine_destroy (a spinlock a telemetry command in
+ * progress holds while it reads the engine).
  *
  * This header and sg_stats.h (counters, which it includes) are the whole
  * installed surface: the library exports sg_* symbols only (built with
@@ -23,8 +25,8 @@
  *  - sg_worker_main: an EAL lcore, once per worker;
  *  - sg_accept*, sg_conn_*, sg_close: any application thread, concurrently;
  *  - sg_engine_stats, sg_engine_stop, sg_engine_update_keys,
- *    sg_engine_set_secret: the main thread
- *    while workers run.
+ *    sg_engine_set_secret, sg_telemetry_register/_unregister: the main
+ *    thread while workers run.
  */
 #ifndef SYNGATE_H
 #define SYNGATE_H
@@ -178,7 +180,8 @@ int sg_engine_create(const struct sg_params *p, unsigned n_workers,
 		     struct sg_engine **out);
 
 /* Free everything (workers must have returned).  Connections still held by
- * the application become invalid. */
+ * the application become invalid; e's telemetry commands answer an error
+ * (sg_telemetry_unregister). */
 void sg_engine_destroy(struct sg_engine *e);
 
 /*
@@ -426,6 +429,35 @@ void sg_engine_update_params(struct sg_engine *e, const struct sg_params *p);
 
 /* The parameters in force. */
 const struct sg_params *sg_engine_params(const struct sg_engine *e);
+
+/* Telemetry prefixes: how many at once (8 * 56 bytes), and how long one
+ * may be (DPDK 22.11 takes commands up to 55 characters; the longest
+ * suffix is "/listeners"). */
+#define SG_TELEMETRY_MAX_PREFIXES	8
+#define SG_TELEMETRY_PREFIX_MAX		45
+
+/*
+ * Telemetry: register e's commands with DPDK's rte_telemetry (read with
+ * dpdk-telemetry.py or any client of the EAL socket):
+ *   PREFIX/stats, PREFIX/workers, PREFIX/worker,<id>, PREFIX/listeners
+ * (syngated uses the prefix "/syngate"; docs/operations.md shows them).
+ * prefix: '/' then a-z, 0-9, '_' and '/', no empty component, at most
+ * SG_TELEMETRY_PREFIX_MAX characters.  One engine per prefix; the
+ * commands answer on the EAL telemetry thread and only read e.  Main
+ * thread, after rte_eal_init.  Returns 0, -EINVAL (a bad prefix or no
+ * engine, logged), -EEXIST (the prefix serves an engine already), -ENOSPC
+ * (SG_TELEMETRY_MAX_PREFIXES prefixes serve engines) or -ENOMEM.
+ */
+int sg_telemetry_register(struct sg_engine *e, const char *prefix);
+
+/*
+ * Stop answering for e: its commands stay known to DPDK (22.11 cannot
+ * remove one) and return an error; the prefix's slot is free again.
+ * Waits for a command reading e to finish.  sg_engine_destroy calls it;
+ * call it earlier when what the commands read goes first (the ethdev
+ * ports, whose counters PREFIX/stats reads).
+ */
+void sg_telemetry_unregister(struct sg_engine *e);
 
 #pragma GCC visibility pop
 #ifdef __cplusplus

@@ -98,6 +98,8 @@ sg_engine_destroy(struct sg_engine *e)
 
 	if (e == NULL)
 		return;
+	if (e->e_destroy_hook != NULL)
+		e->e_destroy_hook(e);
 	/* Connections still queued go with their worker's pool. */
 	listener_table_fini(&e->e_listeners);
 	for (i = 0; i < e->e_nworkers; i++) {
@@ -105,6 +107,12 @@ sg_engine_destroy(struct sg_engine *e)
 		rte_free(e->e_workers[i]);
 	}
 	rte_free(e);
+}
+
+void
+engine_set_destroy_hook(struct sg_engine *e, void (*fn)(struct sg_engine *e))
+{
+	e->e_destroy_hook = fn;
 }
 
 int

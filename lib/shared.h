@@ -49,6 +49,10 @@ struct sg_engine {
 
 	volatile int e_stop;
 
+	/* Run first by sg_engine_destroy, while e is whole: telemetry
+	 * forgets e there (engine.c cannot call up into telemetry.c). */
+	void (*e_destroy_hook)(struct sg_engine *e);
+
 	/* Worker ms clock (| 1) of the last cookie any worker sent per
 	 * listener, 0: none yet.  Relaxed, at most one write per second
 	 * per worker; its own cache lines. */
@@ -65,6 +69,11 @@ engine_now_us(const struct sg_engine *e)
 	return c / e->e_tsc_hz * 1000000 + c % e->e_tsc_hz * 1000000 /
 	       e->e_tsc_hz;
 }
+
+/* Have sg_engine_destroy run fn(e) before it frees anything (one hook:
+ * a later call replaces it).  Main thread, before destroy. */
+void engine_set_destroy_hook(struct sg_engine *e,
+			     void (*fn)(struct sg_engine *e));
 
 /* For tests (sg_internal.h). */
 /* Pin the engine's wall-clock base (cookie time) to unix_sec, for its

@@ -33,10 +33,11 @@ uint64_t service_accepted(const struct service *s);
 /* HTTP requests answered. */
 uint64_t service_requests(const struct service *s);
 
-/* Register the /syngate/ telemetry commands (engine and cfg must
- * outlive the EAL).  Returns 0 or -EINVAL. */
+/* Register the /syngate/ telemetry commands: the library's
+ * (sg_telemetry_register) and /syngate/config (cfg must live until
+ * telemetry_stop).  Returns 0 or -errno. */
 int telemetry_register(struct sg_engine *e, const struct sg_config *cfg);
-/* Stop answering (before the engine is destroyed). */
+/* Stop answering (before the ports close and the engine goes). */
 void telemetry_stop(void);
 
 #endif /* SYNGATED_H */
