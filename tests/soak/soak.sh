@@ -403,8 +403,8 @@ progress() {
 	done
 	# Requests the clients completed so far in this slot.
 	req=$(awk '$1 == "wrk" && $5 > 0 { n += $5 } $1 == "ab" && $4 > $5 { n += $4 - $5 }
-		$1 == "curl" { n += $4 } END { print n + 0 }' "$RUN/res-h-$SLOTNO" 2>/dev/null)
-	eb=$(awk '$1 == "echo" && $4 == "ok" { n += $3 } END { print n + 0 }' "$RUN/res-e-$SLOTNO" 2>/dev/null)
+		$1 == "curl" { n += $4 } END { printf "%.0f\n", n }' "$RUN/res-h-$SLOTNO" 2>/dev/null)
+	eb=$(awk '$1 == "echo" && $4 == "ok" { n += $3 } END { printf "%.0f\n", n }' "$RUN/res-e-$SLOTNO" 2>/dev/null)
 	echo "soak: $(elapsed) slot $((SLOTNO + 1))/$NSLOTS $CUR_CFG:" \
 		"syns_sent=$((TOT[syn_sent] + syn)) frames_sent=$((TOT[frames_sent] + fr))" \
 		"accepted=$((TOT[accepted] + acc)) requests_completed=$((TOT[http_requests] + TOT[curl_requests] + req))" \
@@ -567,20 +567,20 @@ run_slot() {
 	done
 	# Client results.
 	local w_req w_bad w_err c_ok c_err a_comp a_err e_ok e_bytes e_corr e_conn err_h err_e
-	w_req=$(awk '$1 == "wrk" && $5 > 0 { n += $5 } END { print n + 0 }' "$res_h")
-	w_bad=$(awk '$1 == "wrk" { n += $6 } END { print n + 0 }' "$res_h")
-	w_err=$(awk '$1 == "wrk" { n += $7 + $8 + $9 + $10 + ($5 < 0) } END { print n + 0 }' "$res_h")
-	c_ok=$(awk '$1 == "curl" { n += $4 } END { print n + 0 }' "$res_h")
-	c_err=$(awk '$1 == "curl" && ($3 != 0 || $4 != 3) { n++ } END { print n + 0 }' "$res_h")
+	w_req=$(awk '$1 == "wrk" && $5 > 0 { n += $5 } END { printf "%.0f\n", n }' "$res_h")
+	w_bad=$(awk '$1 == "wrk" { n += $6 } END { printf "%.0f\n", n }' "$res_h")
+	w_err=$(awk '$1 == "wrk" { n += $7 + $8 + $9 + $10 + ($5 < 0) } END { printf "%.0f\n", n }' "$res_h")
+	c_ok=$(awk '$1 == "curl" { n += $4 } END { printf "%.0f\n", n }' "$res_h")
+	c_err=$(awk '$1 == "curl" && ($3 != 0 || $4 != 3) { n++ } END { printf "%.0f\n", n }' "$res_h")
 	# (ab -r can count more failed than complete requests: resets)
-	a_comp=$(awk '$1 == "ab" && $4 > $5 { n += $4 - $5 } END { print n + 0 }' "$res_h")
-	a_err=$(awk '$1 == "ab" { n += $5 + ($3 != 0) } END { print n + 0 }' "$res_h")
+	a_comp=$(awk '$1 == "ab" && $4 > $5 { n += $4 - $5 } END { printf "%.0f\n", n }' "$res_h")
+	a_err=$(awk '$1 == "ab" { n += $5 + ($3 != 0) } END { printf "%.0f\n", n }' "$res_h")
 	local a_non2
-	a_non2=$(awk '$1 == "ab" { n += $6 } END { print n + 0 }' "$res_h")
-	e_ok=$(awk '$1 == "echo" && $4 == "ok" { n++ } END { print n + 0 }' "$res_e")
-	e_bytes=$(awk '$1 == "echo" && $4 == "ok" { n += $3 } END { print n + 0 }' "$res_e")
-	e_corr=$(awk '$1 == "echo" && $4 == "corrupt" { n++ } END { print n + 0 }' "$res_e")
-	e_conn=$(awk '$1 == "echo" && $4 == "conn" { n++ } END { print n + 0 }' "$res_e")
+	a_non2=$(awk '$1 == "ab" { n += $6 } END { printf "%.0f\n", n }' "$res_h")
+	e_ok=$(awk '$1 == "echo" && $4 == "ok" { n++ } END { printf "%.0f\n", n }' "$res_e")
+	e_bytes=$(awk '$1 == "echo" && $4 == "ok" { n += $3 } END { printf "%.0f\n", n }' "$res_e")
+	e_corr=$(awk '$1 == "echo" && $4 == "corrupt" { n++ } END { printf "%.0f\n", n }' "$res_e")
+	e_conn=$(awk '$1 == "echo" && $4 == "conn" { n++ } END { printf "%.0f\n", n }' "$res_e")
 	echo "  clients: wrk $w_req requests ($w_bad non-2xx, $w_err socket errors), curl $c_ok requests ($c_err failed sessions), ab $a_comp requests ($a_err failed, $a_non2 non-2xx), echo $e_ok transfers $e_bytes bytes verified ($e_corr corrupt, $e_conn connection errors)"
 	[ "$w_bad" -eq 0 ] || fail "wrk: $w_bad non-2xx responses"
 	[ "$a_non2" -eq 0 ] || fail "ab: $a_non2 non-2xx responses"
@@ -628,6 +628,11 @@ for SLOTNO in $(seq 0 $((NSLOTS - 1))); do
 	run_slot "$cfg" $(($(now) + (RUN_END - $(now)) / (NSLOTS - SLOTNO)))
 done
 
+# A slot cut short (bash abandons the whole loop on an expansion error,
+# for one) is a failure, not a shorter pass.
+if [ "${TOT[slots]}" -ne "$NSLOTS" ]; then
+	fail "run" "only ${TOT[slots]} of $NSLOTS configurations completed"
+fi
 result=pass
 [ "$FAILS" -eq 0 ] || result=fail
 cat >"$JSON" <<EOF
