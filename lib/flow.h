@@ -67,10 +67,10 @@ flow_hash(const struct flow_table *ft, const void *key)
 	uint64_t m0, m1;
 
 	if (ft->ft_key_len != sizeof(struct flow4))
-		return (uint32_t)siphash24(&ft->ft_key, key, ft->ft_key_len);
+		return (uint32_t)siphash13(&ft->ft_key, key, ft->ft_key_len);
 	m0 = (uint64_t)f->raddr | (uint64_t)f->laddr << 32;
 	m1 = (uint64_t)f->rport | (uint64_t)f->lport << 16;
-	return (uint32_t)siphash24_2u64(&ft->ft_key, m0, m1);
+	return (uint32_t)siphash13_2u64(&ft->ft_key, m0, m1);
 }
 
 /*

@@ -105,6 +105,58 @@ siphash24_3u64(const struct siphash_key *key, uint64_t m0, uint64_t m1,
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
+/* SipHash-1-3: one compression round per word, three to finalise. */
+#define SIP13_WORD(m) do { \
+	v3 ^= (m); \
+	SIPROUND(v0, v1, v2, v3); \
+	v0 ^= (m); \
+} while (0)
+
+#define SIP13_FINAL() do { \
+	v2 ^= 0xff; \
+	SIPROUND(v0, v1, v2, v3); \
+	SIPROUND(v0, v1, v2, v3); \
+	SIPROUND(v0, v1, v2, v3); \
+} while (0)
+
+uint64_t
+siphash13(const struct siphash_key *key, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	const uint8_t *end = p + (len & ~(size_t)7);
+	uint64_t b = (uint64_t)len << 56, m;
+	SIP_INIT(key);
+
+	for (; p != end; p += 8) {
+		m = load_le64(p);
+		SIP13_WORD(m);
+	}
+	switch (len & 7) {
+	case 7: b |= (uint64_t)p[6] << 48; /* fall through */
+	case 6: b |= (uint64_t)p[5] << 40; /* fall through */
+	case 5: b |= (uint64_t)p[4] << 32; /* fall through */
+	case 4: b |= (uint64_t)p[3] << 24; /* fall through */
+	case 3: b |= (uint64_t)p[2] << 16; /* fall through */
+	case 2: b |= (uint64_t)p[1] << 8;  /* fall through */
+	case 1: b |= (uint64_t)p[0];
+	}
+	SIP13_WORD(b);
+	SIP13_FINAL();
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t
+siphash13_2u64(const struct siphash_key *key, uint64_t m0, uint64_t m1)
+{
+	SIP_INIT(key);
+
+	SIP13_WORD(m0);
+	SIP13_WORD(m1);
+	SIP13_WORD(16ULL << 56);
+	SIP13_FINAL();
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
 int
 siphash_key_random(struct siphash_key *key)
 {
