@@ -351,7 +351,12 @@ def smoke(a):
     checks = [
         ("legitimate clients started", lg.get("started", 0) >= 50),
         ("every legitimate client completed", lg.get("ok") == lg.get("started")),
-        ("flood answered (SYN-ACKs back)", r.get("rx", {}).get("synack_flood", 0) > 10000),
+        # In proportion to what the generator got out: on a loaded
+        # machine both ends slow down together (a fixed count failed).
+        ("flood answered (SYN-ACKs back for >= 50 % of the SYNs sent)",
+         r.get("sent", {}).get("syn", 0) >= 1000 and
+         r.get("rx", {}).get("synack_flood", 0) >=
+         r.get("sent", {}).get("syn", 0) // 2),
         ("syngated counted the ACK flood as cookie failures or no-flow",
          sg.get("cookies_failed", 0) + sg.get("drop_no_flow", 0) > 0),
         ("syngated's final line present", bool(sg)),
