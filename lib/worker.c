@@ -442,6 +442,15 @@ worker_attach_sink(struct worker *w, const uint8_t mac[6],
 	return 0;
 }
 
+int
+worker_sink_tx_offload(struct worker *w, unsigned pi, bool on)
+{
+	if (pi >= w->w_nports || w->w_ports[pi].wp_sink == NULL)
+		return -EINVAL;
+	w->w_ports[pi].wp_ck_off = on;
+	return 0;
+}
+
 static void
 clock_set(struct worker *w, uint64_t now_us)
 {

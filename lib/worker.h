@@ -42,6 +42,11 @@ int worker_reserve_port(struct worker *w, uint32_t rx_desc, uint32_t tx_desc);
 int worker_attach_sink(struct worker *w, const uint8_t mac[6],
 		       worker_sink_t sink, void *ctx);
 
+/* Pretend sink port pi offloads TX checksums as a NIC would (only the
+ * pseudo-header sum is written): for benchmarks.  Returns 0 or -EINVAL
+ * when pi is not a sink. */
+int worker_sink_tx_offload(struct worker *w, unsigned pi, bool on);
+
 /* Is h (a flow-table value) a live half-open entry or connection of w? */
 bool flow_value_live(const struct worker *w, void *h);
 
