@@ -23,11 +23,24 @@
              highest rate the generator reaches, and the legitimate
              success rate.
 
+  --workers N  the memif runs (and --smoke) with N syngated workers: the
+             generator drives N memif queue pairs (--queues N) and sends
+             each flow on the queue a NIC's RSS would pick (the Toeplitz
+             hash of its 4-tuple, bench/synflood.c); syngated's worker k
+             polls ring k.  The summaries add each worker's syn_in,
+             answered and accepted, and the aggregate.  The kernel
+             comparison keeps one worker (it is per core 1).
+  --scaling  only the calibration, with 1 and then 2 workers, and the
+             ratio of what they answered (and of their capacity from
+             busy cycles).  Workers beyond the CPUs left after the
+             generator's core 0 share CPUs: the ratio then says little.
+
 Every address is in 198.18.0.0/15, inside the namespace this script
 creates and deletes; every process is started with a timeout and stopped
 by its PID.  Writes one JSON document (--out).
 
 Usage: flood_bench.py --build DIR --out FILE [--seconds S] [--skip-linux]
+           [--workers N] [--scaling] [--smoke]
 """
 import argparse
 import json
@@ -47,6 +60,27 @@ EAL_GEN = ["-l", "0", "--no-huge", "-m", "512", "--no-shconf", "--no-pci",
            "--no-telemetry"]
 EAL_SG = ["-l", "0,1", "--no-huge", "-m", "512", "--no-shconf", "--no-pci",
           "--log-level=lib.eal:warning", "--log-level=pmd.net.memif:error"]
+WORKERS_MAX = 8		# synflood --queues 1..8
+
+
+def worker_cpus(workers):
+    """The CPU of each syngated worker: CPU 1, 2, ... (core 0 is the
+    generator's and syngated's main lcore's), round-robin over the CPUs
+    there are."""
+    cpus = sorted(os.sched_getaffinity(0))
+    others = [c for c in cpus if c != 0] or [0]
+    return [others[k % len(others)] for k in range(workers)]
+
+
+def eal_sg(workers):
+    """syngated's EAL options: main lcore 0 on CPU 0, worker lcore k on
+    worker_cpus()[k - 1] (--lcores lets two lcores share a CPU)."""
+    if workers == 1:
+        return EAL_SG
+    cpus = worker_cpus(workers)
+    lcores = ",".join(["0@0"] + ["%d@%d" % (k + 1, c)
+                                  for k, c in enumerate(cpus)])
+    return ["--lcores", lcores] + EAL_SG[2:]
 
 
 def log(*a):
@@ -91,8 +125,10 @@ class Run:
         self.build, self.tmp, self.n = build, tmp, 0
 
     def pair(self, gen_args, sg_args, seconds, gen_vdev, sg_vdev,
-             sg_prefix=(), wait_sg=0.0):
+             sg_prefix=(), wait_sg=0.0, workers=1):
         self.n += 1
+        if workers > 1:
+            gen_args = gen_args + ["--queues", str(workers)]
         gj = os.path.join(self.tmp, "gen%d.json" % self.n)
         sglog = open(os.path.join(self.tmp, "sg%d.log" % self.n), "w+")
         gen_cmd = (["timeout", "-k", "5", str(int(seconds + 40)),
@@ -103,10 +139,10 @@ class Run:
         sg_cmd = (list(sg_prefix) +
                   ["timeout", "-k", "5", str(int(seconds + 60)),
                    os.path.join(self.build, "app/syngated/syngated")] +
-                  EAL_SG + ["--file-prefix", "sgbs%d_%d" % (os.getpid(),
-                                                             self.n),
-                            "--vdev=" + sg_vdev, "--", "--addr", SRV + "/15",
-                            "--listen", "8080", "--stats", "0"] + sg_args)
+                  eal_sg(workers) +
+                  ["--file-prefix", "sgbs%d_%d" % (os.getpid(), self.n),
+                   "--vdev=" + sg_vdev, "--", "--addr", SRV + "/15",
+                   "--listen", "8080", "--stats", "0"] + sg_args)
         gen = sg = None
         try:
             if wait_sg:
@@ -138,6 +174,11 @@ class Run:
         res["progress"] = [ln for ln in out.splitlines()
                            if ln.startswith("t=")]
         res["syngated"] = counters(final[-1]) if final else {}
+        # "worker K: rx_pkts=... syn_in=..." at exit, with 2+ workers.
+        res["workers"] = [counters(ln.split(":", 1)[1])
+                          for ln in sgout.splitlines()
+                          if re.match(r"worker \d+: ", ln)]
+        res["n_workers"] = workers
         res["cpu1_busy_s"] = round(busy1 - busy0, 3)
         res["wall_s"] = round(t1 - t0, 3)
         m = re.search(r"TSC ([0-9.]+) GHz", out)
@@ -154,6 +195,11 @@ def memif(tmp, n):
             "net_memif0,role=client,socket=%s" % sock)
 
 
+def answered(c):
+    """SYN-ACKs a worker (or all) sent: stateful and cookies."""
+    return c.get("synack_out", 0) + c.get("cookies_sent", 0)
+
+
 def summary(tag, r):
     lg = r.get("legit", {})
     log("  %-10s flood %8s pps delivered %8.0f answered %8.0f  legit "
@@ -163,30 +209,57 @@ def summary(tag, r):
             lg.get("ok", 0), lg.get("started", 0),
             lg.get("success_pct") or 0, lg.get("connect_p50_ms"),
             lg.get("connect_p99_ms")))
+    for k, w in enumerate(r.get("workers", [])):
+        log("  %-10s worker %d: syn_in %d answered %d accepted %d" % (
+            "", k, w.get("syn_in", 0), answered(w), w.get("accepted", 0)))
+    if r.get("workers"):
+        sg = r.get("syngated", {})
+        log("  %-10s all %d:    syn_in %d answered %d accepted %d" % (
+            "", len(r["workers"]), sg.get("syn_in", 0), answered(sg),
+            sg.get("accepted", 0)))
 
 
-def memif_runs(run, tmp, seconds, legit):
-    out = {}
-    g, s = memif(tmp, 0)
-    log("== calibrate: --syn-rate max over memif, %.0f s" % seconds)
+def capacity(r):
+    """SYNs a second the workers could answer, each on its own core: the
+    TSC rate over each worker's busy cycles per SYN (memif I/O
+    included), summed; None without the counters."""
+    ghz = r.get("tsc_ghz")
+    per = r.get("workers") or [r.get("syngated", {})]
+    if not ghz or not all(w.get("syn_in") and w.get("busy_cycles")
+                          for w in per):
+        return None
+    return int(sum(ghz * 1e9 * w["syn_in"] / w["busy_cycles"] for w in per))
+
+
+def calibrate(run, tmp, seconds, legit, workers, n):
+    """--syn-rate max over memif with that many workers."""
+    g, s = memif(tmp, n)
+    log("== calibrate: --syn-rate max over memif, %d worker(s), %.0f s" % (
+        workers, seconds))
     cal = run.pair(["--syn-rate", "max", "--legit-rate", str(legit),
-                    "--request"], ["--service", "http"], seconds, g, s)
+                    "--request"], ["--service", "http"], seconds, g, s,
+                   workers=workers)
     summary("max", cal)
+    return cal
+
+
+def memif_runs(run, tmp, seconds, legit, workers):
+    out = {"workers": workers}
+    cal = calibrate(run, tmp, seconds, legit, workers, 0)
     out["calibration"] = cal
     out["max_answered_pps"] = int(cal.get("synack_flood_pps", 0))
-    # What one worker core can answer: the TSC rate over the worker's own
-    # cycles per SYN under that load (busy_cycles counts the polls that
-    # received, memif I/O included).  The generator on the other core may
-    # not reach it; the sweep then shows offered vs delivered.
+    # What the worker cores can answer: the TSC rate over each worker's
+    # own cycles per SYN under that load (busy_cycles counts the polls
+    # that received, memif I/O included).  The generator on the other
+    # core may not reach it; the sweep then shows offered vs delivered.
     sg = cal.get("syngated", {})
-    cap = out["max_answered_pps"]
-    if sg.get("syn_in") and sg.get("busy_cycles") and cal.get("tsc_ghz"):
-        cps = sg["busy_cycles"] / sg["syn_in"]
-        out["worker_cycles_per_syn_under_max"] = round(cps, 1)
-        cap = max(cap, int(cal["tsc_ghz"] * 1e9 / cps))
+    cap = max(out["max_answered_pps"], capacity(cal) or 0)
+    if sg.get("syn_in") and sg.get("busy_cycles"):
+        out["worker_cycles_per_syn_under_max"] = round(
+            sg["busy_cycles"] / sg["syn_in"], 1)
     out["capacity_pps"] = cap
-    log("  one worker's capacity: %d SYN/s (%s cycles per SYN)" % (
-        cap, out.get("worker_cycles_per_syn_under_max")))
+    log("  capacity of %d worker(s): %d SYN/s (%s cycles per SYN)" % (
+        workers, cap, out.get("worker_cycles_per_syn_under_max")))
     out["sweep"] = []
     log("== sweep: flood at %s %% of %d pps, %d legitimate conn/s with a "
         "request" % (LEVELS, cap, legit))
@@ -194,7 +267,8 @@ def memif_runs(run, tmp, seconds, legit):
         g, s = memif(tmp, lvl + 1)
         rate = cap * lvl // 100
         r = run.pair(["--syn-rate", str(rate), "--legit-rate", str(legit),
-                      "--request"], ["--service", "http"], seconds, g, s)
+                      "--request"], ["--service", "http"], seconds, g, s,
+                     workers=workers)
         r["level_pct"] = lvl
         summary("%d %%" % lvl, r)
         out["sweep"].append(r)
@@ -202,9 +276,31 @@ def memif_runs(run, tmp, seconds, legit):
     g, s = memif(tmp, 999)
     r = run.pair(["--syn-rate", str(cap), "--legit-rate", "2000",
                   "--request"], ["--service", "http", "--backlog", "4",
-                                 "--conn-max", "64"], seconds, g, s)
+                                 "--conn-max", "64"], seconds, g, s,
+                 workers=workers)
     summary("limits", r)
     out["limits"] = r
+    return out
+
+
+def scaling(run, tmp, seconds, legit):
+    """The calibration with 1, then 2 workers, and the ratios."""
+    out = {"cpus": sorted(os.sched_getaffinity(0)),
+           "worker_cpus_2": worker_cpus(2)}
+    if len(set(worker_cpus(2))) < 2:
+        log("note: CPUs %s: the 2 workers share CPU %s, the ratio measures "
+            "sharing, not scaling" % (out["cpus"], worker_cpus(2)[0]))
+    for n in (1, 2):
+        cal = calibrate(run, tmp, seconds, legit, n, n)
+        out["workers_%d" % n] = cal
+    one, two = out["workers_1"], out["workers_2"]
+    a1, a2 = one.get("synack_flood_pps", 0), two.get("synack_flood_pps", 0)
+    c1, c2 = capacity(one), capacity(two)
+    out["answered_ratio"] = round(a2 / a1, 3) if a1 else None
+    out["capacity_ratio"] = round(c2 / c1, 3) if c1 and c2 else None
+    log("== scaling: SYN-ACKs back %.0f/s with 1 worker, %.0f/s with 2: "
+        "x%s; capacity from busy cycles %s and %s SYN/s: x%s" % (
+            a1, a2, out["answered_ratio"], c1, c2, out["capacity_ratio"]))
     return out
 
 
@@ -339,15 +435,17 @@ def kernel_gen(run, flood, seconds, vh):
 
 def smoke(a):
     """CI: synflood and syngated over memif for a second; the generator's
-    figures must show the flood answered and every legitimate client in."""
+    figures must show the flood answered and every legitimate client in
+    (and, with --workers 2+, every worker fed and answering)."""
     with tempfile.TemporaryDirectory(prefix="sg-flood.") as tmp:
         run = Run(os.path.abspath(a.build), tmp)
         g, s = memif(tmp, 0)
         r = run.pair(["--syn-rate", "50000", "--ack-rate", "5000",
                       "--rst-rate", "5000", "--legit-rate", "100",
-                      "--request"], ["--service", "http"], 1.5, g, s)
+                      "--request"], ["--service", "http"], 1.5, g, s,
+                     workers=a.workers)
     summary("smoke", r)
-    lg, sg = r.get("legit", {}), r.get("syngated", {})
+    lg, sg, wk = r.get("legit", {}), r.get("syngated", {}), r["workers"]
     checks = [
         ("legitimate clients started", lg.get("started", 0) >= 50),
         ("every legitimate client completed", lg.get("ok") == lg.get("started")),
@@ -362,6 +460,20 @@ def smoke(a):
         ("syngated's final line present", bool(sg)),
         ("progress lines printed", len(r.get("progress", [])) >= 1),
     ]
+    if a.workers > 1:
+        # No rates: on a loaded machine the workers may share a CPU.
+        checks += [
+            ("a line from each of the %d workers" % a.workers,
+             len(wk) == a.workers),
+            ("every worker received SYNs (syn_in > 0)",
+             len(wk) == a.workers and all(w.get("syn_in", 0) > 0
+                                          for w in wk)),
+            ("every worker answered (SYN-ACKs or cookies > 0)",
+             len(wk) == a.workers and all(answered(w) > 0 for w in wk)),
+            ("the generator got replies on every queue",
+             len(r.get("rx_per_queue", [])) == a.workers and
+             all(n > 0 for n in r["rx_per_queue"])),
+        ]
     bad = 0
     for name, ok in checks:
         log("  %s: %s" % ("ok" if ok else "FAIL", name))
@@ -382,9 +494,17 @@ def main():
     ap.add_argument("--skip-memif", action="store_true")
     ap.add_argument("--smoke", action="store_true",
                     help="one 1-second memif run, checked (CI)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="syngated workers = memif queue pairs, 1..%d "
+                    "(1)" % WORKERS_MAX)
+    ap.add_argument("--scaling", action="store_true",
+                    help="only the calibration, with 1 then 2 workers, "
+                    "and the ratio")
     a = ap.parse_args()
     if not 1 <= a.seconds <= 30:
         sys.exit("flood_bench: --seconds: accepted 1..30")
+    if not 1 <= a.workers <= WORKERS_MAX:
+        sys.exit("flood_bench: --workers: accepted 1..%d" % WORKERS_MAX)
     if os.geteuid() != 0:
         sys.exit("flood_bench: needs root (namespaces, veth)")
     res = {"seconds_per_run": a.seconds, "legit_cps": a.legit_rate}
@@ -392,9 +512,12 @@ def main():
         return smoke(a)
     with tempfile.TemporaryDirectory(prefix="sg-flood.") as tmp:
         run = Run(os.path.abspath(a.build), tmp)
-        if not a.skip_memif:
-            res["memif"] = memif_runs(run, tmp, a.seconds, a.legit_rate)
-        if not a.skip_linux:
+        if a.scaling:
+            res["scaling"] = scaling(run, tmp, a.seconds, a.legit_rate)
+        elif not a.skip_memif:
+            res["memif"] = memif_runs(run, tmp, a.seconds, a.legit_rate,
+                                      a.workers)
+        if not a.skip_linux and not a.scaling:
             res["linux"] = linux_runs(run, a.seconds, a.legit_rate,
                                       a.linux_rate)
     with open(a.out, "w") as f:

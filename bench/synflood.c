@@ -15,6 +15,12 @@
  * spoofed range, so a kernel under test can answer the flood as it would
  * on a real network) and resolves the target's MAC by ARP.
  *
+ * With --queues N it drives N queue pairs of the port, the way a NIC with
+ * RSS would feed a server of N workers: each frame goes out on the queue
+ * the server's RSS would give its flow (see flow_queue), and all N are
+ * received from.  Over memif the server's worker k polls ring k, so this
+ * is what spreads the load over syngated's workers.
+ *
  * Talks to syngated over net_memif, or to a kernel interface through
  * net_af_packet on a veth.  A line of progress a second, a summary at the
  * end, a JSON result file.
@@ -22,7 +28,8 @@
  *   synflood [EAL options] -- --dst IP [--dport N] [--syn-rate PPS|max]
  *       [--ack-rate PPS] [--rst-rate PPS] [--legit-rate CPS]
  *       [--legit-max N] [--request] [--duration S] [--timeout S]
- *       [--src-net CIDR] [--legit-src IP] [--dst-mac MAC] [--json FILE]
+ *       [--src-net CIDR] [--legit-src IP] [--dst-mac MAC] [--queues N]
+ *       [--json FILE]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,6 +47,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_thash.h>
 
 #include "sg_internal.h"
 
@@ -51,6 +59,10 @@
 #define RATE_MAX	UINT64_MAX
 #define BENCH_NET	0xc6120000u	/* 198.18.0.0/15 */
 #define BENCH_MASK	0xfffe0000u
+#define QUEUES_MAX	8
+/* The RETA a NIC indexes with the hash's low bits, filled round-robin
+ * over the queues as lib/port.c's reta_spread fills it. */
+#define RETA_SIZE	128
 
 static const char request[] = "GET / HTTP/1.0\r\n\r\n";
 
@@ -64,6 +76,7 @@ struct opts {
 	uint16_t dport;
 	uint8_t dst_mac[6];
 	bool have_dst_mac;
+	unsigned queues;			/* queue pairs, 1..QUEUES_MAX */
 	const char *json;
 };
 
@@ -88,6 +101,7 @@ struct stats {
 	uint64_t rx_other, rx_own;
 	uint64_t l_started, l_ok, l_failed, l_timeout, l_reset, l_skipped;
 	uint64_t l_syn_retrans;
+	uint64_t tx_q[QUEUES_MAX], rx_q[QUEUES_MAX];	/* frames per queue */
 };
 
 static struct opts o;
@@ -98,16 +112,17 @@ static unsigned n_conn, n_resp;
 static uint16_t port;
 static struct rte_ether_addr our_mac;
 static struct rte_mempool *pool;
-/* Two transmit queues: the legitimate clients' frames (and ARP) go out
- * first and are retried while the ring is full, so the generator's own
- * TX ring never drops what is measured; flood frames that do not fit are
- * dropped and counted (tx_full). */
+/* Two transmit buffers per queue: the legitimate clients' frames (and
+ * ARP) go out first and are retried while the ring is full, so the
+ * generator's own TX ring never drops what is measured; flood frames that
+ * do not fit are dropped and counted (tx_full). */
 struct txq {
 	struct rte_mbuf *m[BURST];
 	unsigned n;
+	uint16_t qid;
 	bool prio;
 };
-static struct txq tq_flood, tq_prio = { .prio = true };
+static struct txq tq_flood[QUEUES_MAX], tq_prio[QUEUES_MAX];
 static uint64_t hz, rnd = 0x9e3779b97f4a7c15ull;
 static volatile sig_atomic_t stop;
 
@@ -148,7 +163,9 @@ usage(FILE *f)
 "                     (198.18.128.0/17)\n"
 "  --legit-src IP     legitimate client address (198.18.0.2)\n"
 "  --dst-mac MAC      target MAC (default: resolved by ARP)\n"
-"  --json FILE        write the results as JSON\n", LEGIT_MAX);
+"  --queues N         RX/TX queue pairs, 1..%u; a flow's frames go out\n"
+"                     on the queue RSS would pick (1)\n"
+"  --json FILE        write the results as JSON\n", LEGIT_MAX, QUEUES_MAX);
 }
 
 static bool
@@ -202,7 +219,8 @@ parse_args(int argc, char **argv)
 		{ "duration", 1, NULL, 't' }, { "timeout", 1, NULL, 'T' },
 		{ "src-net", 1, NULL, 'n' }, { "legit-src", 1, NULL, 'c' },
 		{ "dst-mac", 1, NULL, 'm' }, { "json", 1, NULL, 'j' },
-		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "queues", 1, NULL, 'Q' }, { "help", 0, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
 	char *end;
@@ -215,6 +233,7 @@ parse_args(int argc, char **argv)
 	o.legit_src = 0xc6120002;
 	o.src_net = 0xc6128000;
 	o.src_mask = 0xffff8000;
+	o.queues = 1;
 	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -309,6 +328,14 @@ parse_args(int argc, char **argv)
 		case 'j':
 			o.json = optarg;
 			break;
+		case 'Q':
+			v = strtoull(optarg, &end, 10);
+			if (*end || *optarg < '0' || *optarg > '9' || v < 1 ||
+			    v > QUEUES_MAX)
+				return fail_opt("queues", optarg,
+						"1.." RTE_STR(QUEUES_MAX));
+			o.queues = (unsigned)v;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -330,6 +357,60 @@ parse_args(int argc, char **argv)
 	return 0;
 }
 
+/* ---- queue choice ---------------------------------------------------- */
+
+/*
+ * Which queue the server's RSS would deliver a flow on: the Toeplitz hash
+ * of the IPv4 TCP 4-tuple as the server receives it (source = our address
+ * and port, destination = the target's), the hash's low bits indexing a
+ * RETA filled round-robin over the queues (so hash % N for N a power of
+ * two).  Every frame of a flow -- SYN, ACK, data, RST -- hashes alike.
+ *
+ * syngated gives a NIC a random key (lib/port.c: a known key lets an
+ * attacker aim every flow at one worker).  memif has no RSS: the server's
+ * worker k polls ring k and the sender picks the ring, so here the
+ * generator plays the NIC with a fixed key, the one of Microsoft's RSS
+ * verification suite (also DPDK testpmd's default), checked against that
+ * suite's published hash at start.
+ */
+static const uint8_t rss_key[40] __rte_aligned(4) = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
+	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+/* Addresses and ports in host order. */
+static uint32_t
+rss_hash(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport)
+{
+	struct rte_ipv4_tuple t;
+
+	t.src_addr = saddr;
+	t.dst_addr = daddr;
+	t.sport = sport;
+	t.dport = dport;
+	return rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, rss_key);
+}
+
+static unsigned
+flow_queue(uint32_t src, uint16_t sport)
+{
+	if (o.queues == 1)
+		return 0;
+	return (rss_hash(src, sport, o.dst, o.dport) % RETA_SIZE) %
+	       o.queues;
+}
+
+/* The first IPv4-with-TCP example of Microsoft's "Verifying the RSS Hash
+ * Calculation": 66.9.149.187:2794 -> 161.142.100.80:1766. */
+static bool
+rss_hash_selfcheck(void)
+{
+	return rss_hash(0x420995bb, 2794, 0xa18e6450, 1766) == 0x51ccc178;
+}
+
 /* ---- transmit ------------------------------------------------------- */
 
 static void
@@ -339,10 +420,11 @@ txq_flush(struct txq *q)
 	unsigned tries, max = q->prio ? 100000 : 4;
 
 	for (tries = 0; tries < max && sent < q->n; tries++) {
-		k = rte_eth_tx_burst(port, 0, q->m + sent,
+		k = rte_eth_tx_burst(port, q->qid, q->m + sent,
 				     (uint16_t)(q->n - sent));
 		sent += k;
 	}
+	st.tx_q[q->qid] += sent;
 	if (sent < q->n) {
 		if (q->prio)
 			st.tx_full_legit += q->n - sent;
@@ -354,10 +436,22 @@ txq_flush(struct txq *q)
 }
 
 static void
+prio_flush(void)
+{
+	unsigned q;
+
+	for (q = 0; q < o.queues; q++)
+		txq_flush(&tq_prio[q]);
+}
+
+static void
 gen_flush(void)
 {
-	txq_flush(&tq_prio);
-	txq_flush(&tq_flood);
+	unsigned q;
+
+	prio_flush();
+	for (q = 0; q < o.queues; q++)
+		txq_flush(&tq_flood[q]);
 }
 
 static void
@@ -378,6 +472,7 @@ send_tcp(uint32_t src, uint16_t sport, uint32_t seq, uint32_t ack,
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 	struct pkt_tcp_out t;
+	unsigned q;
 
 	if (m == NULL)
 		return false;
@@ -420,7 +515,8 @@ send_tcp(uint32_t src, uint16_t sport, uint32_t seq, uint32_t ack,
 	m->data_len = (uint16_t)pkt_tcp_build(rte_pktmbuf_mtod(m, uint8_t *),
 					       &t, PKT_TX_CK_SW);
 	m->pkt_len = m->data_len;
-	txq_push(src == o.legit_src ? &tq_prio : &tq_flood, m);
+	q = flow_queue(src, sport);
+	txq_push(src == o.legit_src ? &tq_prio[q] : &tq_flood[q], m);
 	return true;
 }
 
@@ -464,7 +560,9 @@ send_arp(uint16_t op, const uint8_t *tha, uint32_t tpa, uint32_t spa)
 	memcpy(b + 38, &be, 4);
 	memset(b + 42, 0, 18);
 	m->data_len = m->pkt_len = 60;
-	txq_push(&tq_prio, m);
+	/* No 4-tuple to hash: queue 0, where a NIC's RSS puts what it
+	 * cannot hash. */
+	txq_push(&tq_prio[0], m);
 }
 
 /* ---- legitimate clients --------------------------------------------- */
@@ -700,15 +798,21 @@ rx_one(struct rte_mbuf *m, uint64_t now)
 	rte_pktmbuf_free(m);
 }
 
+/* One burst from each queue in turn: worker k of the server answers on
+ * its own queue, and a legitimate client's replies may come on any (the
+ * client is found by its port, not by the queue). */
 static void
 rx_poll(uint64_t now)
 {
 	struct rte_mbuf *m[BURST];
-	uint16_t n, i;
+	uint16_t n, i, q;
 
-	n = rte_eth_rx_burst(port, 0, m, BURST);
-	for (i = 0; i < n; i++)
-		rx_one(m[i], now);
+	for (q = 0; q < o.queues; q++) {
+		n = rte_eth_rx_burst(port, q, m, BURST);
+		st.rx_q[q] += n;
+		for (i = 0; i < n; i++)
+			rx_one(m[i], now);
+	}
 }
 
 /* ---- rate control ---------------------------------------------------- */
@@ -771,6 +875,7 @@ static void
 report(double secs)
 {
 	double succ = st.l_started ? 100.0 * st.l_ok / st.l_started : NAN;
+	unsigned q;
 	FILE *f;
 
 	qsort(lat_conn, n_conn, sizeof(*lat_conn), cmp_u32);
@@ -790,6 +895,15 @@ report(double secs)
 	       pct_ms(lat_conn, n_conn, 50), pct_ms(lat_conn, n_conn, 99),
 	       pct_ms(lat_conn, n_conn, 100), pct_ms(lat_resp, n_resp, 50),
 	       pct_ms(lat_resp, n_resp, 99));
+	if (o.queues > 1) {
+		printf("summary: queues %u  tx", o.queues);
+		for (q = 0; q < o.queues; q++)
+			printf(" %" PRIu64, st.tx_q[q]);
+		printf("  rx");
+		for (q = 0; q < o.queues; q++)
+			printf(" %" PRIu64, st.rx_q[q]);
+		printf("\n");
+	}
 	if (o.json == NULL)
 		return;
 	f = fopen(o.json, "w");
@@ -819,6 +933,15 @@ report(double secs)
 		", \"arp\": %" PRIu64 "}, ", st.rx, st.rx_synack_spoof,
 		st.rx_synack_legit, st.rx_rst, st.rx_arp);
 	fprintf(f, "\"synack_flood_pps\": %.0f, ", st.rx_synack_spoof / secs);
+	/* Frames the port took and gave per queue (ARP and the drain after
+	 * the load included). */
+	fprintf(f, "\"queues\": %u, \"tx_per_queue\": [", o.queues);
+	for (q = 0; q < o.queues; q++)
+		fprintf(f, "%s%" PRIu64, q ? ", " : "", st.tx_q[q]);
+	fprintf(f, "], \"rx_per_queue\": [");
+	for (q = 0; q < o.queues; q++)
+		fprintf(f, "%s%" PRIu64, q ? ", " : "", st.rx_q[q]);
+	fprintf(f, "], ");
 	fprintf(f, "\"legit\": {\"started\": %" PRIu64 ", \"ok\": %" PRIu64
 		", \"failed\": %" PRIu64 ", \"timeout\": %" PRIu64
 		", \"reset\": %" PRIu64 ", \"skipped\": %" PRIu64
@@ -841,6 +964,7 @@ static int
 port_init(void)
 {
 	struct rte_eth_conf conf;
+	uint16_t q;
 	int ret;
 
 	if (rte_eth_dev_count_avail() < 1) {
@@ -854,14 +978,18 @@ port_init(void)
 				       (int)rte_socket_id());
 	if (pool == NULL)
 		return -1;
-	ret = rte_eth_dev_configure(port, 1, 1, &conf);
-	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port, 0, 1024,
+	ret = rte_eth_dev_configure(port, (uint16_t)o.queues,
+				    (uint16_t)o.queues, &conf);
+	for (q = 0; ret == 0 && q < o.queues; q++) {
+		ret = rte_eth_rx_queue_setup(port, q, 1024,
 					     rte_eth_dev_socket_id(port),
 					     NULL, pool);
-	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(port, 0, 1024,
-					     rte_eth_dev_socket_id(port), NULL);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(port, q, 1024,
+					rte_eth_dev_socket_id(port), NULL);
+		tq_flood[q].qid = tq_prio[q].qid = q;
+		tq_prio[q].prio = true;
+	}
 	if (ret == 0)
 		ret = rte_eth_dev_start(port);
 	if (ret < 0) {
@@ -909,8 +1037,16 @@ main(int argc, char **argv)
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		return 1;
-	if (parse_args(argc - ret, argv + ret) < 0)
+	if (parse_args(argc - ret, argv + ret) < 0) {
+		rte_eal_cleanup();
 		return 2;
+	}
+	if (!rss_hash_selfcheck()) {
+		fprintf(stderr, "synflood: rte_softrss disagrees with the "
+			"published Toeplitz test vector\n");
+		rte_eal_cleanup();
+		return 1;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	hz = rte_get_tsc_hz();
@@ -942,7 +1078,7 @@ main(int argc, char **argv)
 		n = bucket_take(&b_leg, now, 4);
 		for (i = 0; i < n; i++)
 			legit_start(now);
-		txq_flush(&tq_prio);
+		prio_flush();
 		n = bucket_take(&b_syn, now, BURST);
 		for (i = 0; i < n; i++)
 			st.tx_syn += send_tcp(spoofed(),

@@ -75,8 +75,12 @@ rss_conf(uint16_t port, const struct rte_eth_dev_info *info,
 	uint8_t len = info->hash_key_size;
 
 	if (hf == 0) {
-		PORT_LOG(WARNING, "port %u (%s) has no RSS: queue 0 (worker "
-			 "0) gets all traffic\n", port, info->driver_name);
+		/* Worker k still polls queue k: over memif the peer picks
+		 * the ring (bench/synflood --queues hashes flows as RSS
+		 * would); a NIC puts everything on queue 0. */
+		PORT_LOG(WARNING, "port %u (%s) has no RSS: worker k gets "
+			 "what arrives on queue k (a NIC: all on queue 0, "
+			 "worker 0)\n", port, info->driver_name);
 		return 0;
 	}
 	if ((hf & tcp) == 0)

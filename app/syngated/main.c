@@ -438,7 +438,8 @@ diagnose(const char *out, char *err, size_t len)
 	return 0;
 }
 
-/* At exit, with several workers: what each did (RSS spread them). */
+/* At exit, with several workers: what each did (RSS spread them).
+ * bench/flood_bench.py reads these lines: add fields at the end. */
 static void
 print_workers(const struct sg_engine *e)
 {
@@ -453,8 +454,10 @@ print_workers(const struct sg_engine *e)
 			continue;
 		printf("worker %u: rx_pkts=%" PRIu64 " syn_in=%" PRIu64
 		       " accepted=%" PRIu64 " seg_in=%" PRIu64 " seg_out=%"
-		       PRIu64 "\n", w, c.rx_pkts, c.syn_in, c.accepted,
-		       c.seg_in, c.seg_out);
+		       PRIu64 " synack_out=%" PRIu64 " cookies_sent=%" PRIu64
+		       " busy_cycles=%" PRIu64 "\n", w, c.rx_pkts, c.syn_in,
+		       c.accepted, c.seg_in, c.seg_out, c.synack_out,
+		       c.cookies_sent, c.busy_cycles);
 	}
 	fflush(stdout);
 }
