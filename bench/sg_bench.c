@@ -672,8 +672,12 @@ mw_header(unsigned nw, unsigned n)
 {
 	unsigned l;
 
-	printf("== workers: 1, then %u, one engine each; %u packets per "
-	       "scenario, split between the workers; lcores", nw, n);
+	if (nw > 1)
+		printf("== workers: 1, then %u, one engine each", nw);
+	else
+		printf("== workers: 1, one engine");
+	printf("; %u packets per scenario, split between the workers; "
+	       "lcores", n);
 	for (l = 0; l < nw; l++)
 		printf("%s%u", l ? "," : " ", lanes[l].ln_lcore);
 	printf(" (worker 0 on the main lcore)\n"
