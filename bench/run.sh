@@ -4,6 +4,8 @@
 #   1. dpdk-testpmd, io forwarding between two net_null ports on one
 #      forwarding core: "DPDK doing no work", Mpps (the ceiling);
 #   2. sg_bench: cycles per packet of syngate's hot paths on one core;
+#      then --workers 2: one engine of 1, then 2 workers on lcores 0 and
+#      1, aggregate Mpps and the scaling from 1 to 2;
 #   3. sg_memory: bytes per half-open entry and connection, and the peak
 #      resident memory of syngated at its default configuration;
 #   4. flood_bench.py: synflood against syngated over memif (capacity, the
@@ -67,6 +69,11 @@ taskset -c 1 "$BUILD/bench/sg_bench" -l 1 "${EAL_MEM[@]}" --no-pci \
 	--log-level='lib.*:error' --no-telemetry -- --packets "$PACKETS" \
 	--json "$tmp/sg.json"
 
+echo "== sg_bench, 1 vs 2 workers ($PACKETS packets per scenario, lcores 0,1)"
+"$BUILD/bench/sg_bench" -l 0,1 "${EAL_MEM[@]}" --no-pci \
+	--log-level='lib.*:error' --no-telemetry -- --packets "$PACKETS" \
+	--workers 2 --json "$tmp/sg_mw.json"
+
 echo "== memory"
 "$BUILD/bench/sg_memory" --no-huge -m 1024 --no-shconf --no-pci -l 0 \
 	--log-level='lib.*:error' --no-telemetry --file-prefix "sgmem$$" | tee "$tmp/mem.txt"
@@ -87,7 +94,7 @@ echo "syngated peak RSS at the default config (16384 conns, 8192 half-open, 1638
 echo "== flood benchmarks ($SECS s per run)"
 "$PY" bench/flood_bench.py --build "$BUILD" --out "$tmp/flood.json" --seconds "$SECS"
 
-"$PY" - "$tmp/sg.json" "$tp" "$out.json" "$cpu" "$tmp/mem.txt" "$hwm" "$tmp/flood.json" "${EAL_MEM[*]}" <<'PY'
+"$PY" - "$tmp/sg.json" "$tp" "$out.json" "$cpu" "$tmp/mem.txt" "$hwm" "$tmp/flood.json" "${EAL_MEM[*]}" "$tmp/sg_mw.json" <<'PY'
 import json, sys, datetime, os, platform, re
 sg = json.load(open(sys.argv[1]))
 tp = float(sys.argv[2])
@@ -99,7 +106,8 @@ res = {"date": datetime.date.today().isoformat(), "cpu": sys.argv[4],
        "memory": {k: float(v) for k, v in re.findall(r"(bytes_per_\w+|engine_fixed_bytes)=([0-9.]+)", mem.split("with_ipv6")[0])},
        "memory_ipv6": {k: float(v) for k, v in re.findall(r"(bytes_per_\w+|engine_fixed_bytes)=([0-9.]+)", mem.split("with_ipv6")[-1])},
        "peak_rss_kib_default_config": int(sys.argv[6] or 0),
-       "flood": json.load(open(sys.argv[7]))}
+       "flood": json.load(open(sys.argv[7])),
+       "sg_bench_workers": json.load(open(sys.argv[9]))["workers"]}
 print("== ratio to testpmd (same machine, same run)")
 for k, v in sg["scenarios"].items():
     r = v["mpps_per_core"] * 1e6 / tp if tp else 0
