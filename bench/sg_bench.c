@@ -12,6 +12,8 @@
  *
  * Scenarios:
  *   syn_cookie     SYNs from distinct flows, cookies always: SYN-ACK each
+ *   syn_cookie_nic the same with a NIC's help: the frames carry the RX
+ *                  checksum-good flags, the port offloads TX checksums
  *   syn_stateful   SYNs from distinct flows, cookies never, a table large
  *                  enough: insert + ISN + SYN-ACK + timer each
  *   handshake      the ACK completing a cookie handshake + the
@@ -79,6 +81,8 @@ struct lane {
 	uint32_t *ln_synack;		/* handshake SYNs: SYN-ACK seq by
 					   flow index; else NULL */
 	uint64_t ln_sunk;
+	uint64_t ln_ol_flags;		/* set on every frame (RX checksum
+					   flags a NIC would set), or 0 */
 	uint64_t ln_cycles;		/* last run: feed()'s TSC cycles */
 	uint64_t ln_end;		/* last run: TSC when it was done */
 } __rte_cache_aligned;
@@ -187,6 +191,7 @@ feed(struct lane *ln, struct worker *w, const struct frame *frames,
 			memcpy(rte_pktmbuf_mtod(m[j], uint8_t *), f->b, f->len);
 			m[j]->data_len = f->len;
 			m[j]->pkt_len = f->len;
+			m[j]->ol_flags = ln->ln_ol_flags;
 		}
 		if (w == NULL) {
 			sink(ln, m, (uint16_t)k);
@@ -334,6 +339,18 @@ run_single(struct frame *fr, unsigned n)
 	w = engine(&e, SG_COOKIES_ALWAYS, 1024);
 	cyc = feed(ln, w, fr, n);
 	report("syn_cookie", cyc, base, n);
+	sg_engine_destroy(e);
+
+	/* The same with what a NIC does: RX checksums verified (the
+	 * mbuf flags), TX checksums offloaded (only the pseudo-header
+	 * sum is written). */
+	w = engine(&e, SG_COOKIES_ALWAYS, 1024);
+	worker_sink_tx_offload(w, 0, true);
+	ln->ln_ol_flags = RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+			  RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	cyc = feed(ln, w, fr, n);
+	ln->ln_ol_flags = 0;
+	report("syn_cookie_nic", cyc, base, n);
 	sg_engine_destroy(e);
 
 	w = engine(&e, SG_COOKIES_NEVER, n);
