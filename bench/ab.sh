@@ -32,6 +32,11 @@ print(f"{'scenario':<14}{'A min':>9}{'B min':>9}{'B/A':>7}"
 for n in sc:
     a = [float(v) for s, m, v in rows if m == n and s == "A"]
     b = [float(v) for s, m, v in rows if m == n and s == "B"]
+    if not a or not b:		# a scenario only one build has
+        only = "B" if b else "A"
+        print(f"{n:<14}  only in {only}: min {min(a or b):.1f}, "
+              f"median {statistics.median(a or b):.1f}")
+        continue
     print(f"{n:<14}{min(a):9.1f}{min(b):9.1f}{min(b)/min(a):7.2f}"
           f"{statistics.median(a):10.1f}{statistics.median(b):10.1f}")
 PY
