@@ -38,8 +38,7 @@ size_t
 conn_obj_size(void)
 {
 	return RTE_ALIGN_CEIL(sizeof(struct sg_conn), RTE_CACHE_LINE_SIZE) +
-	       (size_t)rte_ring_get_memsize(CONN_RXQ_SLOTS) +
-	       (size_t)rte_ring_get_memsize(CONN_TXQ_SLOTS);
+	       spsc_memsize(CONN_RXQ_SLOTS) + spsc_memsize(CONN_TXQ_SLOTS);
 }
 
 int
@@ -49,14 +48,12 @@ conn_obj_init(struct sg_conn *c)
 						      RTE_CACHE_LINE_SIZE);
 
 	memset(c, 0, sizeof(*c));
-	c->c_rxq = (struct rte_ring *)mem;
-	c->c_txq = (struct rte_ring *)(mem +
-		rte_ring_get_memsize(CONN_RXQ_SLOTS));
-	if (rte_ring_init(c->c_rxq, "sg_rxq", CONN_RXQ_SLOTS,
-			  RING_F_SP_ENQ | RING_F_SC_DEQ) < 0 ||
-	    rte_ring_init(c->c_txq, "sg_txq", CONN_TXQ_SLOTS,
-			  RING_F_SP_ENQ | RING_F_SC_DEQ) < 0)
-		return -EINVAL;
+	RTE_BUILD_BUG_ON(!rte_is_power_of_2(CONN_RXQ_SLOTS) ||
+			 !rte_is_power_of_2(CONN_TXQ_SLOTS));
+	c->c_rxq = (struct spsc *)mem;
+	c->c_txq = (struct spsc *)(mem + spsc_memsize(CONN_RXQ_SLOTS));
+	spsc_init(c->c_rxq, CONN_RXQ_SLOTS);
+	spsc_init(c->c_txq, CONN_TXQ_SLOTS);
 	return 0;
 }
 
@@ -218,7 +215,7 @@ conn_drop_send(struct worker *w, struct sg_conn *c)
 		n++;
 	}
 	c->c_snd_bytes = 0;
-	while (rte_ring_sc_dequeue(c->c_txq, (void **)&m) == 0) {
+	while (spsc_dequeue(c->c_txq, (void **)&m) == 0) {
 		rte_pktmbuf_free(m);
 		n++;
 	}
@@ -310,7 +307,7 @@ conn_free(struct worker *w, struct sg_conn *c)
 	uint32_t n = 0;
 
 	timer_cancel(w->w_wheel, &c->c_timer);
-	while (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) == 0) {
+	while (spsc_dequeue(c->c_rxq, (void **)&m) == 0) {
 		rte_pktmbuf_free(m);
 		n++;
 	}

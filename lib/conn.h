@@ -49,6 +49,7 @@
 #include <rte_ring.h>
 
 #include "pkt.h"
+#include "spsc.h"
 #include "syngate.h"
 #include "timer.h"
 
@@ -161,8 +162,8 @@ struct sg_conn {
 	struct rte_mempool *c_mbufs;	/* the owner's mbufs (sg_send) */
 	struct sg_tcp_opts c_opts;
 	uint32_t c_first_len;		/* payload of the third segment */
-	struct rte_ring *c_rxq;		/* worker -> app: payload mbufs */
-	struct rte_ring *c_txq;		/* app -> worker: mbufs to send */
+	struct spsc *c_rxq;		/* worker -> app: payload mbufs */
+	struct spsc *c_txq;		/* app -> worker: mbufs to send */
 
 	/* ---- worker ---------------------------------------------------- */
 	uint8_t c_state;

@@ -67,7 +67,7 @@ sg_conn_first_data(struct sg_conn *c, void *buf, size_t len)
 	    c->c_app_read != 0 || len == 0)
 		return 0;
 	if (c->c_app_rx == NULL &&
-	    rte_ring_sc_dequeue(c->c_rxq, (void **)&c->c_app_rx) != 0)
+	    spsc_dequeue(c->c_rxq, (void **)&c->c_app_rx) != 0)
 		return 0;
 	n = RTE_MIN((uint32_t)c->c_first_len,
 		    (uint32_t)c->c_app_rx->data_len);
@@ -108,7 +108,7 @@ recv_empty(struct sg_conn *c)
 		return -ECONNRESET;
 	/* The worker queues all data before it sets c_peer_fin. */
 	if (__atomic_load_n(&c->c_peer_fin, __ATOMIC_ACQUIRE) &&
-	    rte_ring_count(c->c_rxq) == 0) {
+	    spsc_count(c->c_rxq) == 0) {
 		c->c_app_eof = true;
 		return 0;
 	}
@@ -129,7 +129,7 @@ sg_recv(struct sg_conn *c, void *buf, size_t len)
 		size_t n;
 
 		if (m == NULL) {
-			if (rte_ring_sc_dequeue(c->c_rxq, (void **)&m) != 0)
+			if (spsc_dequeue(c->c_rxq, (void **)&m) != 0)
 				break;
 			c->c_app_rx = m;
 		}
@@ -165,8 +165,7 @@ sg_recv_mbufs(struct sg_conn *c, struct rte_mbuf **m, unsigned n)
 		m[got++] = c->c_app_rx;
 		c->c_app_rx = NULL;
 	}
-	got += rte_ring_sc_dequeue_burst(c->c_rxq, (void **)(m + got),
-					 n - got, NULL);
+	got += spsc_dequeue_burst(c->c_rxq, (void **)(m + got), n - got);
 	if (got == 0)
 		return (int)recv_empty(c);
 	/* The caller owns them now: their credits go back. */
@@ -191,7 +190,7 @@ queue_send(struct sg_conn *c, const uint8_t *in, size_t len, int *why)
 
 	space = RTE_MIN(space, (uint64_t)len);
 	segs = (uint32_t)RTE_MIN((space + c->c_smss - 1) / c->c_smss,
-				 (uint64_t)rte_ring_free_count(c->c_txq));
+				 (uint64_t)spsc_free_count(c->c_txq));
 	if (segs == 0) {
 		*why = -EAGAIN;
 		return 0;
@@ -226,7 +225,7 @@ queue_send(struct sg_conn *c, const uint8_t *in, size_t len, int *why)
 		memcpy(p, in + sent, n);
 		/* Room was counted above; this thread is the only
 		 * producer. */
-		(void)rte_ring_sp_enqueue(c->c_txq, m);
+		(void)spsc_enqueue(c->c_txq, m);
 		credits--;
 		sent += n;
 		c->c_app_sent += n;
