@@ -12,33 +12,55 @@
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
-#define SIPROUND(v0, v1, v2, v3) do { \
-	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
-	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2; \
-	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0; \
-	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
-} while (0)
+struct sip {
+	uint64_t v0, v1, v2, v3;
+};
 
-#define SIP_INIT(k) \
-	uint64_t v0 = 0x736f6d6570736575ULL ^ (k)->k0; \
-	uint64_t v1 = 0x646f72616e646f6dULL ^ (k)->k1; \
-	uint64_t v2 = 0x6c7967656e657261ULL ^ (k)->k0; \
-	uint64_t v3 = 0x7465646279746573ULL ^ (k)->k1
+static inline void
+sip_round(struct sip *s)
+{
+	s->v0 += s->v1; s->v1 = ROTL(s->v1, 13); s->v1 ^= s->v0;
+	s->v0 = ROTL(s->v0, 32);
+	s->v2 += s->v3; s->v3 = ROTL(s->v3, 16); s->v3 ^= s->v2;
+	s->v0 += s->v3; s->v3 = ROTL(s->v3, 21); s->v3 ^= s->v0;
+	s->v2 += s->v1; s->v1 = ROTL(s->v1, 17); s->v1 ^= s->v2;
+	s->v2 = ROTL(s->v2, 32);
+}
 
-#define SIP_WORD(m) do { \
-	v3 ^= (m); \
-	SIPROUND(v0, v1, v2, v3); \
-	SIPROUND(v0, v1, v2, v3); \
-	v0 ^= (m); \
-} while (0)
+static inline void
+sip_init(struct sip *s, const struct siphash_key *k)
+{
+	s->v0 = 0x736f6d6570736575ULL ^ k->k0;
+	s->v1 = 0x646f72616e646f6dULL ^ k->k1;
+	s->v2 = 0x6c7967656e657261ULL ^ k->k0;
+	s->v3 = 0x7465646279746573ULL ^ k->k1;
+}
 
-#define SIP_FINAL() do { \
-	v2 ^= 0xff; \
-	SIPROUND(v0, v1, v2, v3); \
-	SIPROUND(v0, v1, v2, v3); \
-	SIPROUND(v0, v1, v2, v3); \
-	SIPROUND(v0, v1, v2, v3); \
-} while (0)
+/* One message word, c compression rounds (a constant after inlining). */
+static inline void
+sip_word(struct sip *s, uint64_t m, unsigned c)
+{
+	unsigned i;
+
+	s->v3 ^= m;
+#pragma GCC unroll 4
+	for (i = 0; i < c; i++)
+		sip_round(s);
+	s->v0 ^= m;
+}
+
+/* d finalisation rounds; the 64-bit result. */
+static inline uint64_t
+sip_final(struct sip *s, unsigned d)
+{
+	unsigned i;
+
+	s->v2 ^= 0xff;
+#pragma GCC unroll 4
+	for (i = 0; i < d; i++)
+		sip_round(s);
+	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
 
 static inline uint64_t
 load_le64(const uint8_t *p)
@@ -53,18 +75,19 @@ load_le64(const uint8_t *p)
 #endif
 }
 
-uint64_t
-siphash24(const struct siphash_key *key, const void *data, size_t len)
+/* SipHash-c-d of len bytes at data. */
+static inline uint64_t
+sip_bytes(const struct siphash_key *key, const void *data, size_t len,
+	  unsigned c, unsigned d)
 {
 	const uint8_t *p = data;
 	const uint8_t *end = p + (len & ~(size_t)7);
-	uint64_t b = (uint64_t)len << 56, m;
-	SIP_INIT(key);
+	uint64_t b = (uint64_t)len << 56;
+	struct sip s;
 
-	for (; p != end; p += 8) {
-		m = load_le64(p);
-		SIP_WORD(m);
-	}
+	sip_init(&s, key);
+	for (; p != end; p += 8)
+		sip_word(&s, load_le64(p), c);
 	switch (len & 7) {
 	case 7: b |= (uint64_t)p[6] << 48; /* fall through */
 	case 6: b |= (uint64_t)p[5] << 40; /* fall through */
@@ -74,87 +97,61 @@ siphash24(const struct siphash_key *key, const void *data, size_t len)
 	case 2: b |= (uint64_t)p[1] << 8;  /* fall through */
 	case 1: b |= (uint64_t)p[0];
 	}
-	SIP_WORD(b);
-	SIP_FINAL();
-	return v0 ^ v1 ^ v2 ^ v3;
+	sip_word(&s, b, c);
+	return sip_final(&s, d);
+}
+
+uint64_t
+siphash24(const struct siphash_key *key, const void *data, size_t len)
+{
+	return sip_bytes(key, data, len, 2, 4);
+}
+
+/* SipHash-c-d of the 16 bytes m0, m1 (little-endian words). */
+static inline uint64_t
+sip_2u64(const struct siphash_key *key, uint64_t m0, uint64_t m1,
+	 unsigned c, unsigned d)
+{
+	struct sip s;
+
+	sip_init(&s, key);
+	sip_word(&s, m0, c);
+	sip_word(&s, m1, c);
+	sip_word(&s, 16ULL << 56, c);
+	return sip_final(&s, d);
 }
 
 uint64_t
 siphash24_2u64(const struct siphash_key *key, uint64_t m0, uint64_t m1)
 {
-	SIP_INIT(key);
-
-	SIP_WORD(m0);
-	SIP_WORD(m1);
-	SIP_WORD(16ULL << 56);
-	SIP_FINAL();
-	return v0 ^ v1 ^ v2 ^ v3;
+	return sip_2u64(key, m0, m1, 2, 4);
 }
 
 uint64_t
 siphash24_3u64(const struct siphash_key *key, uint64_t m0, uint64_t m1,
 	       uint64_t m2)
 {
-	SIP_INIT(key);
+	struct sip s;
 
-	SIP_WORD(m0);
-	SIP_WORD(m1);
-	SIP_WORD(m2);
-	SIP_WORD(24ULL << 56);
-	SIP_FINAL();
-	return v0 ^ v1 ^ v2 ^ v3;
+	sip_init(&s, key);
+	sip_word(&s, m0, 2);
+	sip_word(&s, m1, 2);
+	sip_word(&s, m2, 2);
+	sip_word(&s, 24ULL << 56, 2);
+	return sip_final(&s, 4);
 }
 
 /* SipHash-1-3: one compression round per word, three to finalise. */
-#define SIP13_WORD(m) do { \
-	v3 ^= (m); \
-	SIPROUND(v0, v1, v2, v3); \
-	v0 ^= (m); \
-} while (0)
-
-#define SIP13_FINAL() do { \
-	v2 ^= 0xff; \
-	SIPROUND(v0, v1, v2, v3); \
-	SIPROUND(v0, v1, v2, v3); \
-	SIPROUND(v0, v1, v2, v3); \
-} while (0)
-
 uint64_t
 siphash13(const struct siphash_key *key, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	const uint8_t *end = p + (len & ~(size_t)7);
-	uint64_t b = (uint64_t)len << 56, m;
-	SIP_INIT(key);
-
-	for (; p != end; p += 8) {
-		m = load_le64(p);
-		SIP13_WORD(m);
-	}
-	switch (len & 7) {
-	case 7: b |= (uint64_t)p[6] << 48; /* fall through */
-	case 6: b |= (uint64_t)p[5] << 40; /* fall through */
-	case 5: b |= (uint64_t)p[4] << 32; /* fall through */
-	case 4: b |= (uint64_t)p[3] << 24; /* fall through */
-	case 3: b |= (uint64_t)p[2] << 16; /* fall through */
-	case 2: b |= (uint64_t)p[1] << 8;  /* fall through */
-	case 1: b |= (uint64_t)p[0];
-	}
-	SIP13_WORD(b);
-	SIP13_FINAL();
-	return v0 ^ v1 ^ v2 ^ v3;
+	return sip_bytes(key, data, len, 1, 3);
 }
 
 uint64_t
 siphash13_2u64(const struct siphash_key *key, uint64_t m0, uint64_t m1)
 {
-	SIP_INIT(key);
-
-	SIP13_WORD(m0);
-	SIP13_WORD(m1);
-	SIP13_WORD(16ULL << 56);
-	SIP13_FINAL();
-	return v0 ^ v1 ^ v2 ^ v3;
+	return sip_2u64(key, m0, m1, 1, 3);
 }
 
 int
