@@ -372,6 +372,70 @@ set_opts(const uint8_t *o, unsigned n)
 	fix_tcp(f);
 }
 
+/*
+ * The two whole-layout fast paths (Linux's SYN options, NOP NOP TS) give
+ * what the generic loop gives for the same options in another order, and
+ * a layout that only nearly matches falls to the loop, which refuses it.
+ */
+static void
+test_opts_fast_paths(void **state)
+{
+	static const uint8_t syn[20] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10,
+					 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 9 };
+	/* The same options in another order: the generic loop. */
+	static const uint8_t syn_other[20] = { 1, 3, 3, 9, 8, 10, 0, 0, 0, 7,
+					       0, 0, 0, 0, 4, 2, 2, 4, 0x05,
+					       0xb4 };
+	static const uint8_t ack[12] = { 1, 1, 8, 10, 0x11, 0x22, 0x33, 0x44,
+					 0x55, 0x66, 0x77, 0x88 };
+	static const uint8_t ack_other[12] = { 8, 10, 0x11, 0x22, 0x33, 0x44,
+					       0x55, 0x66, 0x77, 0x88, 1, 1 };
+	struct pkt_tcp_opts a, b;
+	uint8_t bad[20];
+
+	(void)state;
+	memset(&a, 0x5a, sizeof(a));
+	memset(&b, 0x5a, sizeof(b));
+	assert_int_equal(pkt_tcp_opts_parse(syn, 20, &a), 0);
+	assert_int_equal(pkt_tcp_opts_parse(syn_other, 20, &b), 0);
+	assert_int_equal(a.o_present,
+			 OPT_MSS | OPT_SACKOK | OPT_TS | OPT_WSCALE);
+	assert_int_equal(a.o_mss, 1460);
+	assert_int_equal(a.o_tsval, 7);
+	assert_int_equal(a.o_tsecr, 0);
+	assert_int_equal(a.o_wscale, 9);
+	assert_int_equal(b.o_present, a.o_present);
+	assert_int_equal(b.o_mss, a.o_mss);
+	assert_int_equal(b.o_tsval, a.o_tsval);
+	assert_int_equal(b.o_tsecr, a.o_tsecr);
+	assert_int_equal(b.o_wscale, a.o_wscale);
+
+	assert_int_equal(pkt_tcp_opts_parse(ack, 12, &a), 0);
+	assert_int_equal(pkt_tcp_opts_parse(ack_other, 12, &b), 0);
+	assert_int_equal(a.o_present, OPT_TS);
+	assert_int_equal(a.o_tsval, 0x11223344);
+	assert_int_equal(a.o_tsecr, 0x55667788);
+	assert_int_equal(b.o_present, OPT_TS);
+	assert_int_equal(b.o_tsval, a.o_tsval);
+	assert_int_equal(b.o_tsecr, a.o_tsecr);
+
+	/* Near misses go to the loop and are refused there. */
+	memcpy(bad, syn, 20);
+	bad[18] = 4;			/* WS length 4: past the end */
+	assert_int_equal(pkt_tcp_opts_parse(bad, 20, &a), -1);
+	memcpy(bad, syn, 20);
+	bad[1] = 5;			/* MSS length 5 */
+	assert_int_equal(pkt_tcp_opts_parse(bad, 20, &a), -1);
+	memcpy(bad, ack, 12);
+	bad[3] = 9;			/* TS length 9 */
+	assert_int_equal(pkt_tcp_opts_parse(bad, 12, &a), -1);
+	/* A near miss the loop accepts: SACK-permitted replaced by NOPs. */
+	memcpy(bad, syn, 20);
+	bad[4] = bad[5] = 1;
+	assert_int_equal(pkt_tcp_opts_parse(bad, 20, &a), 0);
+	assert_int_equal(a.o_present, OPT_MSS | OPT_TS | OPT_WSCALE);
+}
+
 static void
 test_options(void **state)
 {
@@ -1122,6 +1186,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csum_partial_matches_dpdk),
+		cmocka_unit_test(test_opts_fast_paths),
 		cmocka_unit_test(test_valid_syn),
 		cmocka_unit_test(test_ethernet_padding),
 		cmocka_unit_test(test_drop_reasons),
