@@ -1,109 +1,313 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 
-#include <rte_errno.h>
-#include <rte_hash.h>
+#include <rte_malloc.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "flow.h"
 
-/*
- * rte_hash wants a hash function for the calls without a precomputed
- * hash; syngate never makes those, so this one only has to be correct.
- */
-static uint32_t
-flow_hash_unkeyed(const void *key, uint32_t len, uint32_t init)
-{
-	struct siphash_key k = { init, 0 };
-
-	return (uint32_t)siphash24(&k, key, len);
-}
-
 int
 flow_table_init(struct flow_table *ft, const char *name, uint32_t entries,
-		unsigned family, int socket)
+		unsigned family, int socket, flow_key_fn key_of,
+		const void *key_ctx)
 {
 	uint32_t key_len = family == 6 ? sizeof(struct flow6) :
 					 sizeof(struct flow4);
-	struct rte_hash_parameters hp = {
-		.name = name,
-		.entries = entries,
-		.key_len = key_len,
-		.hash_func = flow_hash_unkeyed,
-		.hash_func_init_val = 0,
-		.socket_id = socket,
-		.extra_flag = 0,	/* one writer, same thread: no locks */
-	};
+	uint32_t nb;
 	int ret;
 
 	RTE_BUILD_BUG_ON(sizeof(struct flow4) != 12);
 	RTE_BUILD_BUG_ON(sizeof(struct flow6) != 36);
+	RTE_BUILD_BUG_ON(sizeof(struct flow_bucket) != RTE_CACHE_LINE_SIZE);
+	if (key_of == NULL || entries == 0 || entries > (1u << 30))
+		return -EINVAL;
+	memset(ft, 0, sizeof(*ft));
 	ft->ft_key_len = key_len;
+	ft->ft_key_of = key_of;
+	ft->ft_key_ctx = key_ctx;
 	ret = siphash_key_random(&ft->ft_key);
 	if (ret < 0)
 		return ret;
+	nb = rte_align32pow2((entries + FLOW_SLOTS - 1) / FLOW_SLOTS);
+	if (nb < 2)
+		nb = 2;
 	ft->ft_entries = entries;
-	ft->ft_log_n = 0;
-	ft->ft_hash = rte_hash_create(&hp);
-	if (ft->ft_hash == NULL)
-		return rte_errno ? -rte_errno : -ENOMEM;
+	ft->ft_mask = nb - 1;
+	ft->ft_alt_shift = 32 - (uint32_t)__builtin_ctz(nb);
+	ft->ft_bkt = rte_zmalloc_socket(name, (size_t)nb * sizeof(*ft->ft_bkt),
+					RTE_CACHE_LINE_SIZE, socket);
+	if (ft->ft_bkt == NULL)
+		return -ENOMEM;
 	return 0;
 }
 
 void
 flow_table_fini(struct flow_table *ft)
 {
-	rte_hash_free(ft->ft_hash);
-	ft->ft_hash = NULL;
+	rte_free(ft->ft_bkt);
+	ft->ft_bkt = NULL;
+	ft->ft_count = 0;
+}
+
+size_t
+flow_table_memsize(const struct flow_table *ft)
+{
+	return ft->ft_bkt == NULL ? 0 :
+	       ((size_t)ft->ft_mask + 1) * sizeof(*ft->ft_bkt);
+}
+
+static inline bool
+key_eq(const struct flow_table *ft, const void *a, const void *b)
+{
+	if (ft->ft_key_len == sizeof(struct flow4)) {
+		uint64_t a0, b0;
+		uint32_t a1, b1;
+
+		memcpy(&a0, a, 8);
+		memcpy(&b0, b, 8);
+		memcpy(&a1, (const uint8_t *)a + 8, 4);
+		memcpy(&b1, (const uint8_t *)b + 8, 4);
+		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	}
+	return memcmp(a, b, sizeof(struct flow6)) == 0;
+}
+
+/* Slots of bucket bk whose tag is tag, empty ones too: bit 2i set for
+ * slot i (the byte mask of 16-bit lanes). */
+static inline unsigned
+tag_matches(const struct flow_bucket *bk, uint16_t tag)
+{
+#ifdef __SSE2__
+	__m128i t = _mm_load_si128((const __m128i *)(const void *)bk->fb_tag);
+	__m128i eq = _mm_cmpeq_epi16(t, _mm_set1_epi16((short)tag));
+
+	return (unsigned)_mm_movemask_epi8(eq) & 0x555u;
+#else
+	unsigned r = 0, i;
+
+	for (i = 0; i < FLOW_SLOTS; i++)
+		r |= (unsigned)(bk->fb_tag[i] == tag) << (2 * i);
+	return r;
+#endif
+}
+
+/* The slot of bucket b holding key (tag tag), or -1. */
+static inline int
+bucket_find(const struct flow_table *ft, uint32_t b, uint16_t tag,
+	    const void *key)
+{
+	const struct flow_bucket *bk = &ft->ft_bkt[b];
+	unsigned m = tag_matches(bk, tag);
+
+	while (m != 0) {
+		unsigned i = (unsigned)__builtin_ctz(m) / 2;
+		const void *v = bk->fb_val[i];
+
+		m &= m - 1;
+		if (v != NULL &&
+		    key_eq(ft, ft->ft_key_of(ft->ft_key_ctx, v), key))
+			return (int)i;
+	}
+	return -1;
+}
+
+static inline void *
+lookup1(const struct flow_table *ft, const void *key, uint32_t sig)
+{
+	uint16_t tag = flow_tag(sig);
+	uint32_t b = flow_bucket1(ft, sig);
+	int i = bucket_find(ft, b, tag, key);
+
+	if (i >= 0)
+		return ft->ft_bkt[b].fb_val[i];
+	b = flow_bucket_alt(ft, b, tag);
+	i = bucket_find(ft, b, tag, key);
+	return i >= 0 ? ft->ft_bkt[b].fb_val[i] : NULL;
 }
 
 void
 flow_lookup_bulk(const struct flow_table *ft, const void **keys,
 		 uint32_t *sig, unsigned n, void **data)
 {
-	uint64_t hits = 0;
 	unsigned i;
 
-	if (n == 0)
-		return;
-	rte_hash_lookup_with_hash_bulk_data(ft->ft_hash,
-		keys, sig, n, &hits,
-		data);
 	for (i = 0; i < n; i++)
-		if (!(hits & (1ull << i)))
-			data[i] = NULL;
+		flow_prefetch(ft, sig[i]);
+	for (i = 0; i < n; i++)
+		data[i] = lookup1(ft, keys[i], sig[i]);
 }
 
 void *
-flow_lookup(const struct flow_table *ft, const void *key,
-	    uint32_t sig)
+flow_lookup(const struct flow_table *ft, const void *key, uint32_t sig)
 {
-	void *data;
+	return lookup1(ft, key, sig);
+}
 
-	if (rte_hash_lookup_with_hash_data(ft->ft_hash, key, sig, &data) < 0)
-		return NULL;
-	return data;
+static inline int
+free_slot(const struct flow_bucket *bk)
+{
+	unsigned i;
+
+	if (bk->fb_used == FLOW_SLOTS)
+		return -1;
+	for (i = 0; i < FLOW_SLOTS; i++)
+		if (bk->fb_val[i] == NULL)
+			return (int)i;
+	return -1;
+}
+
+static inline void
+slot_set(struct flow_bucket *bk, unsigned i, uint16_t tag, void *v)
+{
+	bk->fb_tag[i] = tag;
+	bk->fb_val[i] = v;
+}
+
+/* A breadth-first search for a free slot reachable by moving entries to
+ * their other bucket, starting from b1 and b2: a node is a bucket, the
+ * node that led to it and the slot of that node's bucket whose entry
+ * would move into it. */
+struct bfs_node {
+	uint32_t b;
+	int16_t parent;		/* index in the queue, -1 for a root */
+	uint8_t pslot;		/* slot of the parent's bucket */
+};
+
+static bool
+on_path(const struct bfs_node *q, int n, uint32_t b)
+{
+	for (; n >= 0; n = q[n].parent)
+		if (q[n].b == b)
+			return true;
+	return false;
+}
+
+/* Free a slot in b1 or b2 by moving entries; returns the bucket (through
+ * *bp) and slot, or -1. */
+static int
+make_room(struct flow_table *ft, uint32_t b1, uint32_t b2, uint32_t *bp)
+{
+	struct bfs_node q[FLOW_BFS_MAX];
+	int head, tail = 0;
+
+	q[tail++] = (struct bfs_node){ b1, -1, 0 };
+	if (b2 != b1)
+		q[tail++] = (struct bfs_node){ b2, -1, 0 };
+	for (head = 0; head < tail; head++) {
+		const struct flow_bucket *bk = &ft->ft_bkt[q[head].b];
+		unsigned s;
+
+		for (s = 0; s < FLOW_SLOTS; s++) {
+			uint32_t a = flow_bucket_alt(ft, q[head].b,
+						     bk->fb_tag[s]);
+			int f = free_slot(&ft->ft_bkt[a]);
+			int n = head;
+			unsigned slot = s;
+
+			if (f < 0) {
+				if (tail < FLOW_BFS_MAX && !on_path(q, head, a))
+					q[tail++] = (struct bfs_node){
+						a, (int16_t)head, (uint8_t)s };
+				continue;
+			}
+			/* Move along the path, from its free end back to
+			 * the root: each entry into the slot the one after
+			 * it vacated. */
+			while (1) {
+				struct flow_bucket *from = &ft->ft_bkt[q[n].b];
+				struct flow_bucket *to = &ft->ft_bkt[a];
+
+				slot_set(to, (unsigned)f, from->fb_tag[slot],
+					 from->fb_val[slot]);
+				to->fb_used++;
+				from->fb_val[slot] = NULL;
+				from->fb_used--;
+				ft->ft_moves++;
+				if (q[n].parent < 0) {
+					*bp = q[n].b;
+					return (int)slot;
+				}
+				a = q[n].b;
+				f = (int)slot;
+				slot = q[n].pslot;
+				n = q[n].parent;
+			}
+		}
+	}
+	return -1;
 }
 
 int
-flow_add(struct flow_table *ft, const void *key, uint32_t sig,
-	 void *data)
+flow_add(struct flow_table *ft, const void *key, uint32_t sig, void *data)
 {
-	int ret = rte_hash_add_key_with_hash_data(ft->ft_hash, key, sig, data);
+	uint16_t tag = flow_tag(sig);
+	uint32_t b1 = flow_bucket1(ft, sig);
+	uint32_t b2 = flow_bucket_alt(ft, b1, tag), b;
+	int i;
 
 	flow_log_note(ft, sig);
-	return ret < 0 ? -ENOSPC : 0;
+	/* Replace: the key may be in either bucket. */
+	if ((i = bucket_find(ft, b1, tag, key)) >= 0) {
+		ft->ft_bkt[b1].fb_val[i] = data;
+		return 0;
+	}
+	if ((i = bucket_find(ft, b2, tag, key)) >= 0) {
+		ft->ft_bkt[b2].fb_val[i] = data;
+		return 0;
+	}
+	b = b1;
+	i = free_slot(&ft->ft_bkt[b1]);
+	if (i < 0) {
+		b = b2;
+		i = free_slot(&ft->ft_bkt[b2]);
+	}
+	if (i < 0)
+		i = make_room(ft, b1, b2, &b);
+	if (i < 0)
+		return -ENOSPC;
+	slot_set(&ft->ft_bkt[b], (unsigned)i, tag, data);
+	ft->ft_bkt[b].fb_used++;
+	ft->ft_count++;
+	return 0;
 }
 
 int
 flow_del(struct flow_table *ft, const void *key, uint32_t sig)
 {
+	uint16_t tag = flow_tag(sig);
+	uint32_t b = flow_bucket1(ft, sig);
+	int i;
+
 	flow_log_note(ft, sig);
-	return rte_hash_del_key_with_hash(ft->ft_hash, key, sig) < 0 ?
-		-ENOENT : 0;
+	i = bucket_find(ft, b, tag, key);
+	if (i < 0) {
+		b = flow_bucket_alt(ft, b, tag);
+		i = bucket_find(ft, b, tag, key);
+		if (i < 0)
+			return -ENOENT;
+	}
+	ft->ft_bkt[b].fb_val[i] = NULL;
+	ft->ft_bkt[b].fb_used--;
+	ft->ft_count--;
+	return 0;
 }
 
-uint32_t
-flow_count(const struct flow_table *ft)
+void *
+flow_iterate(const struct flow_table *ft, uint32_t *it)
 {
-	return (uint32_t)rte_hash_count(ft->ft_hash);
+	uint32_t n = (ft->ft_mask + 1) * FLOW_SLOTS;
+
+	if (ft->ft_bkt == NULL)
+		return NULL;
+	while (*it < n) {
+		uint32_t k = (*it)++;
+		void *v = ft->ft_bkt[k / FLOW_SLOTS].fb_val[k % FLOW_SLOTS];
+
+		if (v != NULL)
+			return v;
+	}
+	return NULL;
 }

@@ -4,23 +4,36 @@
  * queue) or accepted connection.
  *
  * A worker has one table per address family it serves: IPv4 keys are a
- * struct flow4 (12 bytes), IPv6 keys a struct flow6 (36 bytes).  Two
- * tables rather than one with 36-byte keys keep the IPv4 path as fast and
- * as small as before (a 12-byte key hashes in two SipHash words and
- * compares in one vector load); the v6 table exists only when an IPv6
- * address is served.
+ * struct flow4 (12 bytes), IPv6 keys a struct flow6 (36 bytes); the v6
+ * table exists only when an IPv6 address is served.
  *
- * One DPDK rte_hash per worker (cuckoo, two candidate buckets of 8, bulk
- * lookup with prefetching), created without any concurrency flag: only
- * the owning worker reads or writes it, so no lock or atomic is taken.
- * The stored value is a pointer; bit 0 set marks a half-open entry
- * (struct synq_entry, 64-byte aligned), clear marks a struct sg_conn.
+ * A bucketized cuckoo hash that stores no keys.  Every value it maps
+ * (a half-open entry or a connection) holds its own 4-tuple, so a bucket
+ * keeps a 16-bit tag of the hash and the value's pointer per slot, and a
+ * tag match is confirmed against the key the value itself holds (the
+ * table's key_of function finds it).  Six slots fill one 64-byte bucket:
+ * 10.7 bytes per slot, against rte_hash's 32-byte key-store entry, 8-byte
+ * bucket share and 4-byte free-ring slot per key (measured in
+ * docs/benchmarks.md, "Memory"), and a hit touches the bucket and the
+ * object the segment needs anyway, not a key-store line in between.
+ * rte_hash was used until 2026-12-02 and passed over for that reason.
  *
- * The hash is keyed SipHash-2-4 of the 4-tuple with a per-worker random
+ * Every key has two candidate buckets: the primary from the low bits of
+ * its hash, the alternate from the primary and the tag (partial-key
+ * cuckoo hashing: b2 = b1 ^ f(tag), so a stored entry can be moved to
+ * its other bucket without its key).  An insert that finds both full
+ * moves entries along a breadth-first path of at most FLOW_BFS_MAX
+ * buckets; failing that it is refused (-ENOSPC) and the caller falls back
+ * (a SYN to a cookie, counted).  Only the owning worker reads or writes a
+ * table: no lock, no atomic.  The stored value is a pointer; bit 0 set
+ * marks a half-open entry (struct synq_entry, 64-byte aligned), clear
+ * marks a struct sg_conn.
+ *
+ * The hash is keyed SipHash-1-3 of the 4-tuple with a per-worker random
  * key, so an attacker cannot aim spoofed SYNs at one bucket pair; and even
- * if he could, a cuckoo table bounds the damage to that pair (16 slots):
- * the insert fails, the SYN falls back to a cookie and is counted.
- * The table is sized 2 x (synq_size + conn_max) so that at full
+ * if he could, the pair holds 12 slots and no more: the insert fails, the
+ * SYN falls back to a cookie and is counted (docs/security.md).
+ * The table is sized 2 x (synq_size + conn_max) slots so that at full
  * occupancy it stays at or under 50 % load, where cuckoo inserts
  * practically never fail.
  */
@@ -29,23 +42,43 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
-#include <rte_hash.h>
+#include <rte_common.h>
+#include <rte_prefetch.h>
 
 #include "pkt.h"
 #include "siphash.h"
 
 #define FLOW_TAG_SYNQ	1ul
-#define FLOW_BULK_MAX	32	/* <= RTE_HASH_LOOKUP_BULK_MAX */
+#define FLOW_BULK_MAX	32
+
+#define FLOW_SLOTS	6	/* per 64-byte bucket */
+#define FLOW_BFS_MAX	64	/* buckets an insert may search */
 
 /* Changes remembered between flow_log_reset calls (one receive burst). */
 #define FLOW_LOG_MAX	32
 
+/* The key a mapped value holds (ctx: the table's key_ctx). */
+typedef const void *(*flow_key_fn)(const void *ctx, const void *value);
+
+struct flow_bucket {
+	uint16_t fb_tag[FLOW_SLOTS];	/* hash >> 16 of the slot's key */
+	uint32_t fb_used;		/* slots with a value */
+	void *fb_val[FLOW_SLOTS];	/* NULL: empty */
+} __rte_cache_aligned;
+
 struct flow_table {
-	struct rte_hash *ft_hash;
-	struct siphash_key ft_key;
-	uint32_t ft_entries;
+	struct flow_bucket *ft_bkt;
+	uint32_t ft_mask;		/* buckets - 1 (a power of two) */
+	uint32_t ft_alt_shift;		/* 32 - log2(buckets) */
+	uint32_t ft_count;		/* keys mapped */
 	uint32_t ft_key_len;		/* sizeof flow4 or flow6 */
+	flow_key_fn ft_key_of;
+	const void *ft_key_ctx;
+	struct siphash_key ft_key;
+	uint32_t ft_entries;		/* slots asked for */
+	uint64_t ft_moves;		/* entries moved to make room */
 	/* The hashes flow_add and flow_del changed since the last
 	 * flow_log_reset; ft_log_n counts past FLOW_LOG_MAX (to
 	 * FLOW_LOG_MAX + 1), and then every hash counts as changed. */
@@ -53,11 +86,16 @@ struct flow_table {
 	uint32_t ft_log[FLOW_LOG_MAX];
 };
 
-/* entries: table capacity; family 4 or 6 sets the key.  Returns 0 or
- * -errno. */
+/* entries: slots at least (rounded up to whole buckets, a power of two of
+ * them); family 4 or 6 sets the key; key_of(key_ctx, value) finds the key
+ * a mapped value holds.  Returns 0 or -errno. */
 int flow_table_init(struct flow_table *ft, const char *name,
-		    uint32_t entries, unsigned family, int socket);
+		    uint32_t entries, unsigned family, int socket,
+		    flow_key_fn key_of, const void *key_ctx);
 void flow_table_fini(struct flow_table *ft);
+
+/* Bytes of the table's buckets. */
+size_t flow_table_memsize(const struct flow_table *ft);
 
 /* key: a struct flow4 or flow6, as the table was made for. */
 static inline uint32_t
@@ -73,9 +111,40 @@ flow_hash(const struct flow_table *ft, const void *key)
 	return (uint32_t)siphash13_2u64(&ft->ft_key, m0, m1);
 }
 
+/* The two candidate buckets of a hash. */
+static inline uint32_t
+flow_bucket1(const struct flow_table *ft, uint32_t sig)
+{
+	return sig & ft->ft_mask;
+}
+
+static inline uint32_t
+flow_bucket_alt(const struct flow_table *ft, uint32_t b, uint16_t tag)
+{
+	uint32_t x = (uint32_t)(tag * 0x9e3779b1u) >> ft->ft_alt_shift;
+
+	return (b ^ (x | 1u)) & ft->ft_mask;
+}
+
+static inline uint16_t
+flow_tag(uint32_t sig)
+{
+	return (uint16_t)(sig >> 16);
+}
+
+/* Prefetch the buckets a lookup of sig reads. */
+static inline void
+flow_prefetch(const struct flow_table *ft, uint32_t sig)
+{
+	uint32_t b = flow_bucket1(ft, sig);
+
+	rte_prefetch0(&ft->ft_bkt[b]);
+	rte_prefetch0(&ft->ft_bkt[flow_bucket_alt(ft, b, flow_tag(sig))]);
+}
+
 /*
  * Look up n (<= FLOW_BULK_MAX) keys with precomputed hashes; data[i] is the
- * stored value or NULL.
+ * stored value or NULL.  The buckets are prefetched for all n first.
  */
 void flow_lookup_bulk(const struct flow_table *ft, const void **keys,
 		      uint32_t *sig, unsigned n, void **data);
@@ -84,7 +153,9 @@ void flow_lookup_bulk(const struct flow_table *ft, const void **keys,
 void *flow_lookup(const struct flow_table *ft, const void *key,
 		  uint32_t sig);
 
-/* Insert or replace key -> data.  Returns 0 or -ENOSPC. */
+/* Insert or replace key -> data (data != NULL, and holding key by the time
+ * the table is next searched).  Returns 0 or -ENOSPC: both buckets full
+ * and no path of moves frees a slot. */
 int flow_add(struct flow_table *ft, const void *key, uint32_t sig,
 	     void *data);
 
@@ -131,6 +202,14 @@ flow_log_seen(const struct flow_table *ft, uint32_t sig)
 }
 
 /* Keys in the table. */
-uint32_t flow_count(const struct flow_table *ft);
+static inline uint32_t
+flow_count(const struct flow_table *ft)
+{
+	return ft->ft_count;
+}
+
+/* Walk every mapped value: *it starts at 0.  Returns the next value, or
+ * NULL at the end.  The table must not change during the walk. */
+void *flow_iterate(const struct flow_table *ft, uint32_t *it);
 
 #endif /* SG_FLOW_H */

@@ -249,6 +249,19 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 	}
 }
 
+/* The key a flow-table value holds: a half-open entry's or a
+ * connection's 4-tuple (the table stores none). */
+static const void *
+worker_flow_key(const void *ctx, const void *value)
+{
+	const struct worker *w = ctx;
+
+	if (flow_is_synq(value))
+		return synq_key(&w->w_synq,
+				synq_untag((void *)(uintptr_t)value));
+	return conn_key(value);
+}
+
 /* ---- invariants --------------------------------------------------------- */
 
 bool
@@ -287,13 +300,10 @@ audit_table(const struct worker *w, const struct flow_table *ft,
 	    unsigned family, uint32_t *synq, uint32_t *conns,
 	    uint32_t *orphans)
 {
-	const void *key;
 	void *data;
 	uint32_t it = 0;
 
-	if (ft->ft_hash == NULL)
-		return 0;
-	while (rte_hash_iterate(ft->ft_hash, &key, &data, &it) >= 0) {
+	while ((data = flow_iterate(ft, &it)) != NULL) {
 		const void *own;
 
 		if (!flow_value_live(w, data))
@@ -314,7 +324,8 @@ audit_table(const struct worker *w, const struct flow_table *ft,
 			(*conns)++;
 			*orphans += (c->c_flags & CF_ORPHAN) != 0;
 		}
-		if (memcmp(own, key, ft->ft_key_len) != 0)
+		/* Found under its own key, in a bucket its hash names. */
+		if (flow_lookup(ft, own, flow_hash(ft, own)) != data)
 			return -EINVAL;
 	}
 	return 0;
@@ -599,14 +610,15 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	}
 	snprintf(name, sizeof(name), "sg%u_flows_%u", e->e_id, id);
 	ret = flow_table_init(&w->w_flows, name,
-			      2 * (pp->synq_size + pp->conn_max), 4, socket);
+			      2 * (pp->synq_size + pp->conn_max), 4, socket,
+			      worker_flow_key, w);
 	if (ret < 0)
 		return ret;
 	if (w->w_naddr6 != 0) {
 		snprintf(name, sizeof(name), "sg%u_flows6_%u", e->e_id, id);
 		ret = flow_table_init(&w->w_flows6, name,
 				      2 * (pp->synq_size + pp->conn_max), 6,
-				      socket);
+				      socket, worker_flow_key, w);
 		if (ret < 0)
 			goto err_flows;
 	}

@@ -32,6 +32,16 @@ flow_n(uint32_t n)
 	return f;
 }
 
+/* The key a value holds: a half-open entry's (ctx: its table), or the
+ * struct flow4 a test maps as the value itself. */
+static const void *
+key_of(const void *ctx, const void *v)
+{
+	if (flow_is_synq(v))
+		return synq_key(ctx, synq_untag((void *)(uintptr_t)v));
+	return v;
+}
+
 static void
 test_layout(void **state)
 {
@@ -44,7 +54,7 @@ static void
 test_insert_lookup_remove(void **state)
 {
 	struct flow_table ft;
-	struct synq q;
+	struct synq q = { 0 };
 	struct timer_wheel *tw = calloc(1, sizeof(*tw));
 	struct flow4 a = flow_n(1), b = flow_n(2), c = flow_n(3);
 	const void *keys[3] = { &a, &b, &c };
@@ -55,7 +65,8 @@ test_insert_lookup_remove(void **state)
 
 	(void)state;
 	timer_wheel_init(tw, 0);
-	assert_int_equal(flow_table_init(&ft, "t_ft1", 256, 4, 0), 0);
+	assert_int_equal(flow_table_init(&ft, "t_ft1", 256, 4, 0, key_of,
+					 &q), 0);
 	assert_int_equal(synq_init(&q, 64, false, 0), 0);
 	sig[0] = flow_hash(&ft, &a);
 	sig[1] = flow_hash(&ft, &b);
@@ -93,7 +104,7 @@ static void
 fill_to_capacity(uint32_t cap)
 {
 	struct flow_table ft;
-	struct synq q;
+	struct synq q = { 0 };
 	struct timer_wheel *tw = calloc(1, sizeof(*tw));
 	struct synq_entry *e, *first = NULL;
 	struct flow4 f;
@@ -101,7 +112,8 @@ fill_to_capacity(uint32_t cap)
 	int err = 0;
 
 	timer_wheel_init(tw, 0);
-	assert_int_equal(flow_table_init(&ft, "t_ft2", 2 * cap, 4, 0), 0);
+	assert_int_equal(flow_table_init(&ft, "t_ft2", 2 * cap, 4, 0, key_of,
+					 &q), 0);
 	assert_int_equal(synq_init(&q, cap, false, 0), 0);
 	for (i = 0; i < cap; i++) {
 		f = flow_n(i + 1);
@@ -140,7 +152,7 @@ static void
 test_timeout(void **state)
 {
 	struct flow_table ft;
-	struct synq q;
+	struct synq q = { 0 };
 	struct timer_wheel *tw = calloc(1, sizeof(*tw));
 	struct synq_entry *e[8];
 	struct timer_node *out[8];
@@ -150,7 +162,8 @@ test_timeout(void **state)
 
 	(void)state;
 	timer_wheel_init(tw, 0);
-	assert_int_equal(flow_table_init(&ft, "t_ft3", 64, 4, 0), 0);
+	assert_int_equal(flow_table_init(&ft, "t_ft3", 64, 4, 0, key_of,
+					 &q), 0);
 	assert_int_equal(synq_init(&q, 8, false, 0), 0);
 	for (i = 0; i < 8; i++) {
 		f = flow_n(100 + i);
@@ -185,8 +198,10 @@ test_keyed_hash(void **state)
 	unsigned i, differ = 0;
 
 	(void)state;
-	assert_int_equal(flow_table_init(&t1, "t_ft4", 64, 4, 0), 0);
-	assert_int_equal(flow_table_init(&t2, "t_ft5", 64, 4, 0), 0);
+	assert_int_equal(flow_table_init(&t1, "t_ft4", 64, 4, 0, key_of,
+					 NULL), 0);
+	assert_int_equal(flow_table_init(&t2, "t_ft5", 64, 4, 0, key_of,
+					 NULL), 0);
 	for (i = 0; i < 16; i++) {
 		f = flow_n(i + 1);
 		assert_int_equal(flow_hash(&t1, &f), flow_hash(&t1, &f));
@@ -203,13 +218,15 @@ test_many_flows(void **state)
 	enum { N = 50000 };
 	struct flow_table ft;
 	struct flow4 f;
-	static uint32_t tag[N];
+	static struct flow4 tag[N];
 	uint32_t i;
 
 	(void)state;
-	assert_int_equal(flow_table_init(&ft, "t_ft6", 2 * N, 4, 0), 0);
+	assert_int_equal(flow_table_init(&ft, "t_ft6", 2 * N, 4, 0, key_of,
+					 NULL), 0);
 	for (i = 0; i < N; i++) {
 		f = flow_n(i + 1);
+		tag[i] = f;
 		assert_int_equal(flow_add(&ft, &f, flow_hash(&ft, &f),
 					  &tag[i]), 0);
 	}
@@ -230,14 +247,16 @@ test_flow_add_full(void **state)
 {
 	struct flow_table ft;
 	struct flow4 f;
-	static uint32_t tag[256];
+	static struct flow4 tag[256];
 	uint32_t i, added = 0;
 	int ret = 0;
 
 	(void)state;
-	assert_int_equal(flow_table_init(&ft, "t_ft7", 16, 4, 0), 0);
+	assert_int_equal(flow_table_init(&ft, "t_ft7", 16, 4, 0, key_of, NULL),
+			 0);
 	for (i = 0; i < 256; i++) {
 		f = flow_n(i + 1);
+		tag[i] = f;
 		ret = flow_add(&ft, &f, flow_hash(&ft, &f), &tag[i]);
 		if (ret != 0)
 			break;
@@ -255,6 +274,149 @@ test_flow_add_full(void **state)
 	flow_table_fini(&ft);
 }
 
+/* Keys that share one hash share one bucket pair: twelve fit, the
+ * thirteenth is refused, and moving entries never loses one.  The hash is
+ * the caller's (the worker's keyed SipHash); here it is forced. */
+static void
+test_flow_bucket_pair_bound(void **state)
+{
+	struct flow_table ft;
+	static struct flow4 k[FLOW_SLOTS * 2 + 1];
+	uint32_t i;
+
+	(void)state;
+	assert_int_equal(flow_table_init(&ft, "t_ft9", 1024, 4, 0, key_of,
+					 NULL), 0);
+	for (i = 0; i < RTE_DIM(k); i++) {
+		k[i] = flow_n(i + 1);
+		assert_int_equal(flow_add(&ft, &k[i], 0x1234abcd, &k[i]),
+				 i < 2 * FLOW_SLOTS ? 0 : -ENOSPC);
+	}
+	assert_int_equal(flow_count(&ft), 2 * FLOW_SLOTS);
+	for (i = 0; i < RTE_DIM(k); i++)
+		assert_ptr_equal(flow_lookup(&ft, &k[i], 0x1234abcd),
+				 i < 2 * FLOW_SLOTS ? &k[i] : NULL);
+	flow_table_fini(&ft);
+}
+
+/* A hash whose bucket pair is (b1, b2) in ft (b1 ^ b2 odd). */
+static uint32_t
+sig_for(const struct flow_table *ft, uint32_t b1, uint32_t b2)
+{
+	uint32_t tag;
+
+	for (tag = 0; tag < 65536; tag++)
+		if (flow_bucket_alt(ft, b1, (uint16_t)tag) == b2)
+			return tag << 16 | b1;
+	fail_msg("no tag moves bucket %u to %u", b1, b2);
+	return 0;
+}
+
+/* An insert whose buckets are both full moves entries along the first
+ * free path: here three deep, through slots other than the first, with
+ * dead ends (X <-> Y) beside it.  Buckets: A=0 B=5 C=1 E=2 G=3 X=9 Y=8;
+ * the path is A[3] -> C[2] -> E[0] -> G. */
+static void
+test_flow_cuckoo_path(void **state)
+{
+	enum { A = 0, B = 5, C = 1, E = 2, G = 3, X = 9, Y = 8 };
+	static const uint32_t pairs[][2] = {
+		{ A, X }, { A, X }, { A, X }, { A, C }, { A, C }, { A, C },
+		{ X, Y }, { X, Y }, { X, Y }, { X, Y }, { X, Y }, { X, Y },
+		{ Y, X }, { Y, X }, { Y, X }, { Y, X }, { Y, X }, { Y, X },
+		{ C, Y }, { C, Y }, { C, E }, { C, E }, { C, E }, { C, E },
+		{ E, G }, { E, G }, { E, G }, { E, G }, { E, G }, { E, G },
+		{ B, Y }, { B, Y }, { B, Y }, { B, Y }, { B, Y }, { B, Y },
+		{ A, B },	/* the one that needs room */
+	};
+	static struct flow4 k[RTE_DIM(pairs)];
+	uint32_t sig[RTE_DIM(pairs)], i, n = RTE_DIM(pairs);
+	struct flow_table ft;
+
+	(void)state;
+	assert_int_equal(flow_table_init(&ft, "t_ft11", 16 * FLOW_SLOTS, 4, 0,
+					 key_of, NULL), 0);
+	assert_int_equal(ft.ft_mask, 15);
+	for (i = 0; i < n; i++) {
+		k[i] = flow_n(i + 1);
+		sig[i] = sig_for(&ft, pairs[i][0], pairs[i][1]);
+		assert_int_equal(flow_add(&ft, &k[i], sig[i], &k[i]), 0);
+		/* All but the last went to their primary bucket. */
+		assert_int_equal(ft.ft_moves, i + 1 < n ? 0 : 3);
+	}
+	assert_int_equal(flow_count(&ft), n);
+	for (i = 0; i < n; i++)
+		assert_ptr_equal(flow_lookup(&ft, &k[i], sig[i]), &k[i]);
+	/* The new key took A's fourth slot; A's first three are untouched,
+	 * the moved ones sit in their other bucket. */
+	assert_ptr_equal(ft.ft_bkt[A].fb_val[3], &k[n - 1]);
+	for (i = 0; i < 3; i++)
+		assert_ptr_equal(ft.ft_bkt[A].fb_val[i], &k[i]);
+	assert_ptr_equal(ft.ft_bkt[C].fb_val[2], &k[3]);
+	assert_ptr_equal(ft.ft_bkt[E].fb_val[0], &k[20]);
+	assert_ptr_equal(ft.ft_bkt[G].fb_val[0], &k[24]);
+	flow_table_fini(&ft);
+}
+
+/* Random adds, replaces and deletes against a model, filled to 95 % of
+ * the slots so that inserts have to move entries (cuckoo paths): every
+ * key stays findable, counted and iterated exactly once. */
+static void
+test_flow_model(void **state)
+{
+	enum { N = 1536, OPS = 200000 };
+	static struct flow4 k[N];
+	static bool in[N];
+	struct flow_table ft;
+	uint32_t i, n = 0, seen, it, rnd = 12345, refused = 0;
+	void *v;
+
+	(void)state;
+	/* 1536 slots = 256 buckets of 6 */
+	assert_int_equal(flow_table_init(&ft, "t_ft10", N, 4, 0, key_of,
+					 NULL), 0);
+	for (i = 0; i < N; i++)
+		k[i] = flow_n(i + 7);
+	for (i = 0; i < OPS; i++) {
+		uint32_t j, sig;
+		int ret;
+
+		rnd = rnd * 1103515245u + 12345u;
+		j = (rnd >> 8) % N;
+		sig = flow_hash(&ft, &k[j]);
+		if (in[j] && (rnd & 1)) {
+			assert_int_equal(flow_del(&ft, &k[j], sig), 0);
+			in[j] = false;
+			n--;
+		} else if (n < N * 99 / 100 || in[j]) {
+			ret = flow_add(&ft, &k[j], sig, &k[j]);
+			if (ret == -ENOSPC && !in[j]) {
+				refused++;
+				continue;
+			}
+			assert_int_equal(ret, 0);
+			n += !in[j];
+			in[j] = true;
+		}
+		assert_int_equal(flow_count(&ft), n);
+	}
+	assert_true(ft.ft_moves > 0);
+	assert_true(refused < OPS / 1000);
+	for (i = 0; i < N; i++)
+		assert_ptr_equal(flow_lookup(&ft, &k[i], flow_hash(&ft, &k[i])),
+				 in[i] ? &k[i] : NULL);
+	seen = 0;
+	it = 0;
+	while ((v = flow_iterate(&ft, &it)) != NULL) {
+		i = (uint32_t)((struct flow4 *)v - k);
+		assert_true(i < N && in[i]);
+		in[i] = false;
+		seen++;
+	}
+	assert_int_equal(seen, n);
+	flow_table_fini(&ft);
+}
+
 /* The flow table refuses a key while the half-open table has room (a
  * full hash bucket, or the table smaller than the entries): the insert
  * fails with -EBUSY and takes no entry off the free stack. */
@@ -262,14 +424,15 @@ static void
 test_synq_insert_flow_full(void **state)
 {
 	struct flow_table ft;
-	struct synq q;
+	struct synq q = { 0 };
 	struct synq_entry *e = NULL;
 	struct flow4 f;
 	uint32_t i, used = 0;
 	int err = 0;
 
 	(void)state;
-	assert_int_equal(flow_table_init(&ft, "t_ft8", 16, 4, 0), 0);
+	assert_int_equal(flow_table_init(&ft, "t_ft8", 16, 4, 0, key_of,
+					 &q), 0);
 	assert_int_equal(synq_init(&q, 256, false, 0), 0);
 	for (i = 0; i < 256; i++) {
 		f = flow_n(i + 1);
@@ -298,6 +461,9 @@ main(void)
 		cmocka_unit_test(test_keyed_hash),
 		cmocka_unit_test(test_many_flows),
 		cmocka_unit_test(test_flow_add_full),
+		cmocka_unit_test(test_flow_bucket_pair_bound),
+		cmocka_unit_test(test_flow_model),
+		cmocka_unit_test(test_flow_cuckoo_path),
 		cmocka_unit_test(test_synq_insert_flow_full),
 	};
 
