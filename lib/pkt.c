@@ -151,22 +151,43 @@ ld32(const uint8_t *p)
 }
 
 /*
- * The two layouts most segments carry, recognised whole: Linux's SYN
- * (MSS, SACK-permitted, timestamps, NOP, window scale: 20 bytes) and an
- * ACK or data segment's NOP NOP timestamps (12 bytes).  The generic loop
- * below gives the same answer for both (test_opts_fast_paths); this only
- * skips its per-option branches, most of the options' parsing cost.
- * Returns whether opt was one of them (then *o is filled).
+ * The layouts most segments carry, recognised whole: Linux's SYN (MSS,
+ * SACK-permitted, timestamps, NOP, window scale: 20 bytes), an ACK or
+ * data segment's NOP NOP timestamps (12 bytes), and the two 12-byte SYNs
+ * without timestamps: Linux's with them turned off (MSS, NOP NOP
+ * SACK-permitted, NOP window scale) and Windows' default (MSS, NOP window
+ * scale, NOP NOP SACK-permitted).  The generic loop below gives the same
+ * answer for all of them (test_opts_fast_paths); this only skips its
+ * per-option branches, most of the options' parsing cost.  Returns
+ * whether opt was one of them (then *o is filled).
  */
 static inline bool
 opts_fast(const uint8_t *opt, unsigned len, struct pkt_tcp_opts *o)
 {
-	if (len == 12 &&
-	    ld32(opt) == rte_cpu_to_be_32(0x0101080a)) {	/* NOP NOP TS */
-		o->o_tsval = rd32(opt + 4);
-		o->o_tsecr = rd32(opt + 8);
-		o->o_present = OPT_TS;
-		return true;
+	if (len == 12) {
+		uint32_t w0 = ld32(opt), w1 = ld32(opt + 4),
+			 w2 = ld32(opt + 8);
+		const uint32_t sack = rte_cpu_to_be_32(0x01010402),
+			       ws = rte_cpu_to_be_32(0x01030300),
+			       ws_mask = rte_cpu_to_be_32(0xffffff00),
+			       mss = rte_cpu_to_be_32(0x02040000),
+			       mss_mask = rte_cpu_to_be_32(0xffff0000);
+
+		if (w0 == rte_cpu_to_be_32(0x0101080a)) {	/* NOP NOP TS */
+			o->o_tsval = rd32(opt + 4);
+			o->o_tsecr = rd32(opt + 8);
+			o->o_present = OPT_TS;
+			return true;
+		}
+		if ((w0 & mss_mask) == mss &&
+		    ((w1 == sack && (w2 & ws_mask) == ws) ||
+		     ((w1 & ws_mask) == ws && w2 == sack))) {
+			o->o_mss = rd16(opt + 2);
+			o->o_wscale = w1 == sack ? opt[11] : opt[7];
+			o->o_present = OPT_MSS | OPT_SACKOK | OPT_WSCALE;
+			return true;
+		}
+		return false;
 	}
 	if (len == 20 && opt[0] == TCPOPT_MSS && opt[1] == 4 &&
 	    ld32(opt + 4) == rte_cpu_to_be_32(0x0402080a) &&	/* SACK, TS */
@@ -236,41 +257,30 @@ pkt_tcp_opts_parse(const uint8_t *opt, unsigned len, struct pkt_tcp_opts *o)
 	return 0;
 }
 
+/* Linux's layout (tcp_options_write): every option on a 32-bit word,
+ * written a word at a time. */
 unsigned
 pkt_tcp_opts_write(uint8_t *opt, const struct pkt_tcp_opts *o)
 {
 	unsigned n = 0;
 
 	if (o->o_present & OPT_MSS) {
-		opt[n++] = TCPOPT_MSS;
-		opt[n++] = 4;
-		wr16(opt + n, o->o_mss);
-		n += 2;
+		wr32(opt, 0x02040000u | o->o_mss);
+		n = 4;
 	}
 	if (o->o_present & OPT_TS) {
-		if (o->o_present & OPT_SACKOK) {
-			opt[n++] = TCPOPT_SACKOK;
-			opt[n++] = 2;
-		} else {
-			opt[n++] = TCPOPT_NOP;
-			opt[n++] = TCPOPT_NOP;
-		}
-		opt[n++] = TCPOPT_TS;
-		opt[n++] = 10;
-		wr32(opt + n, o->o_tsval);
-		wr32(opt + n + 4, o->o_tsecr);
-		n += 8;
+		wr32(opt + n, o->o_present & OPT_SACKOK ? 0x0402080au :
+							  0x0101080au);
+		wr32(opt + n + 4, o->o_tsval);
+		wr32(opt + n + 8, o->o_tsecr);
+		n += 12;
 	} else if (o->o_present & OPT_SACKOK) {
-		opt[n++] = TCPOPT_NOP;
-		opt[n++] = TCPOPT_NOP;
-		opt[n++] = TCPOPT_SACKOK;
-		opt[n++] = 2;
+		wr32(opt + n, 0x01010402u);
+		n += 4;
 	}
 	if (o->o_present & OPT_WSCALE) {
-		opt[n++] = TCPOPT_NOP;
-		opt[n++] = TCPOPT_WS;
-		opt[n++] = 3;
-		opt[n++] = o->o_wscale;
+		wr32(opt + n, 0x01030300u | o->o_wscale);
+		n += 4;
 	}
 	return n;
 }
@@ -810,37 +820,85 @@ tcp6_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 	return PKT_ETH_LEN + PKT_IP6_LEN + tcp_len;
 }
 
+/* Store 4 bytes given as they lie in memory (a native load of them). */
+static inline void
+st32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static inline uint16_t
+fold64(uint64_t s)
+{
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffffffu) + (s >> 32);
+	return fold((uint32_t)((s & 0xffff) + (s >> 16)));
+}
+
+/*
+ * IPv4: the headers are written a 32-bit word at a time, and the
+ * checksums are summed from those words while they are in registers; only
+ * the options and the payload are read back (pkt_csum_partial).  Same
+ * bytes as writing them one by one (test_build_reparses, the fuzzer's
+ * round trips).
+ */
 uint32_t
 pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 {
 	uint8_t *ip = buf + PKT_ETH_LEN, *th = ip + PKT_IP4_LEN;
-	unsigned tcp_len;
-	uint16_t *ipck = (uint16_t *)(void *)(ip + 10);
-	uint16_t *tck = (uint16_t *)(void *)(th + 16);
+	unsigned olen, hlen, tcp_len;
+	uint16_t ports[2] = { t->flow.lport, t->flow.rport }, ck;
+	uint32_t w_ports, w_seq, w_ack, w_off, w_ip0, phdr;
+	uint64_t s;
 
 	if (t->family == 6)
 		return tcp6_build(buf, t, ck_mode);
-	tcp_len = tcp_write(th, t);
+	olen = pkt_tcp_opts_write(th + PKT_TCP_LEN, &t->opts);
+	hlen = PKT_TCP_LEN + olen;
+	tcp_len = hlen + t->data_len;
+	if (t->data_len != 0)
+		memcpy(th + hlen, t->data, t->data_len);
 	memcpy(buf, t->dst_mac, 6);
 	memcpy(buf + 6, t->src_mac, 6);
 	wr16(buf + 12, ETH_P_IP);
 
-	ip[0] = 0x45;
-	ip[1] = 0;
-	wr16(ip + 2, (uint16_t)(PKT_IP4_LEN + tcp_len));
-	wr16(ip + 4, 0);
-	wr16(ip + 6, 0x4000);			/* DF */
-	ip[8] = 64;
-	ip[9] = IPPROTO_TCP_;
-	*ipck = 0;
-	memcpy(ip + 12, &t->flow.laddr, 4);
-	memcpy(ip + 16, &t->flow.raddr, 4);
+	memcpy(&w_ports, ports, 4);
+	w_seq = rte_cpu_to_be_32(t->seq);
+	w_ack = rte_cpu_to_be_32(t->ack);
+	w_off = rte_cpu_to_be_32((uint32_t)(hlen / 4) << 28 |
+				 (uint32_t)t->flags << 16 | t->win);
+	st32(th, w_ports);
+	st32(th + 4, w_seq);
+	st32(th + 8, w_ack);
+	st32(th + 12, w_off);
+	st32(th + 16, 0);			/* checksum, urgent pointer */
 
+	/* version/IHL, TOS, total length; ID 0, DF; TTL 64, TCP, sum 0 */
+	w_ip0 = rte_cpu_to_be_32(0x45000000u | (PKT_IP4_LEN + tcp_len));
+	st32(ip, w_ip0);
+	st32(ip + 4, rte_cpu_to_be_32(0x00004000u));
+	st32(ip + 8, rte_cpu_to_be_32(0x40060000u));
+	st32(ip + 12, t->flow.laddr);
+	st32(ip + 16, t->flow.raddr);
+
+	phdr = rte_cpu_to_be_16((uint16_t)IPPROTO_TCP_) +
+	       rte_cpu_to_be_16((uint16_t)tcp_len);
+	s = (uint64_t)t->flow.laddr + t->flow.raddr + phdr;
 	if (ck_mode == PKT_TX_CK_OFF) {
-		*tck = pkt_tcp4_phdr_cksum(ip, tcp_len);
+		ck = fold64(s);
 	} else {
-		*ipck = pkt_ip4_cksum(ip, PKT_IP4_LEN);
-		*tck = pkt_tcp4_cksum(ip, th, tcp_len);
+		uint64_t is = (uint64_t)w_ip0 +
+			      rte_cpu_to_be_32(0x00004000u) +
+			      rte_cpu_to_be_32(0x40060000u) +
+			      t->flow.laddr + t->flow.raddr;
+
+		ck = (uint16_t)~fold64(is);
+		memcpy(ip + 10, &ck, 2);
+		s += (uint64_t)w_ports + w_seq + w_ack + w_off;
+		s = pkt_csum_partial(th + PKT_TCP_LEN, olen + t->data_len,
+				     fold64(s));
+		ck = (uint16_t)~fold((uint32_t)s);
 	}
+	memcpy(th + 16, &ck, 2);
 	return PKT_ETH_LEN + PKT_IP4_LEN + tcp_len;
 }

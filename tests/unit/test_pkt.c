@@ -436,6 +436,58 @@ test_opts_fast_paths(void **state)
 	assert_int_equal(a.o_present, OPT_MSS | OPT_TS | OPT_WSCALE);
 }
 
+/* The 12-byte SYNs without timestamps: Linux's (MSS, NOP NOP SACK-perm,
+ * NOP WS) and Windows' (MSS, NOP WS, NOP NOP SACK-perm) are recognised
+ * whole and read as the generic loop reads the same options shuffled. */
+static void
+test_opts_fast_syn12(void **state)
+{
+	static const uint8_t lin[12] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2,
+					 1, 3, 3, 7 };
+	static const uint8_t win[12] = { 2, 4, 0x05, 0xa0, 1, 3, 3, 8,
+					 1, 1, 4, 2 };
+	/* the same three options, other orders: the loop */
+	static const uint8_t lin_loop[12] = { 4, 2, 1, 3, 3, 7, 1, 1,
+					      2, 4, 0x05, 0xb4 };
+	static const uint8_t win_loop[12] = { 1, 3, 3, 8, 2, 4, 0x05, 0xa0,
+					      4, 2, 1, 1 };
+	struct pkt_tcp_opts a, b;
+	uint8_t bad[12];
+
+	(void)state;
+	memset(&a, 0x5a, sizeof(a));
+	memset(&b, 0x5a, sizeof(b));
+	assert_int_equal(pkt_tcp_opts_parse(lin, 12, &a), 0);
+	assert_int_equal(pkt_tcp_opts_parse(lin_loop, 12, &b), 0);
+	assert_int_equal(a.o_present, OPT_MSS | OPT_SACKOK | OPT_WSCALE);
+	assert_int_equal(a.o_mss, 1460);
+	assert_int_equal(a.o_wscale, 7);
+	assert_int_equal(b.o_present, a.o_present);
+	assert_int_equal(b.o_mss, a.o_mss);
+	assert_int_equal(b.o_wscale, a.o_wscale);
+	assert_int_equal(pkt_tcp_opts_parse(win, 12, &a), 0);
+	assert_int_equal(pkt_tcp_opts_parse(win_loop, 12, &b), 0);
+	assert_int_equal(a.o_present, OPT_MSS | OPT_SACKOK | OPT_WSCALE);
+	assert_int_equal(a.o_mss, 1440);
+	assert_int_equal(a.o_wscale, 8);
+	assert_int_equal(b.o_present, a.o_present);
+	assert_int_equal(b.o_mss, a.o_mss);
+	assert_int_equal(b.o_wscale, a.o_wscale);
+	/* Near misses go to the loop, which refuses them. */
+	memcpy(bad, win, 12);
+	bad[6] = 4;			/* WS length 4 */
+	assert_int_equal(pkt_tcp_opts_parse(bad, 12, &a), -1);
+	memcpy(bad, lin, 12);
+	bad[1] = 3;			/* MSS length 3 */
+	assert_int_equal(pkt_tcp_opts_parse(bad, 12, &a), -1);
+	/* ... or reads them as they are: no SACK-permitted here. */
+	memcpy(bad, lin, 12);
+	bad[6] = bad[7] = 1;
+	assert_int_equal(pkt_tcp_opts_parse(bad, 12, &a), 0);
+	assert_int_equal(a.o_present, OPT_MSS | OPT_WSCALE);
+	assert_int_equal(a.o_wscale, 7);
+}
+
 static void
 test_options(void **state)
 {
@@ -1187,6 +1239,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csum_partial_matches_dpdk),
 		cmocka_unit_test(test_opts_fast_paths),
+		cmocka_unit_test(test_opts_fast_syn12),
 		cmocka_unit_test(test_valid_syn),
 		cmocka_unit_test(test_ethernet_padding),
 		cmocka_unit_test(test_drop_reasons),
