@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_errno.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
@@ -34,26 +36,38 @@ conn_state_name(unsigned s)
 	return s < CONN_STATE_MAX ? state_names[s] : "?";
 }
 
+int sg_mbq_next_off = -1;
+
+int
+mbq_register(void)
+{
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "syngate_mbq_next",
+		.size = sizeof(struct rte_mbuf *),
+		.align = __alignof__(struct rte_mbuf *),
+	};
+	int off = rte_mbuf_dynfield_register(&desc);
+
+	if (off < 0)
+		return -rte_errno;
+	sg_mbq_next_off = off;
+	return 0;
+}
+
 size_t
 conn_obj_size(void)
 {
-	return RTE_ALIGN_CEIL(sizeof(struct sg_conn), RTE_CACHE_LINE_SIZE) +
-	       spsc_memsize(CONN_RXQ_SLOTS) + spsc_memsize(CONN_TXQ_SLOTS);
+	return RTE_ALIGN_CEIL(sizeof(struct sg_conn), RTE_CACHE_LINE_SIZE);
 }
 
 int
 conn_obj_init(struct sg_conn *c)
 {
-	uint8_t *mem = (uint8_t *)c + RTE_ALIGN_CEIL(sizeof(*c),
-						      RTE_CACHE_LINE_SIZE);
-
 	memset(c, 0, sizeof(*c));
-	RTE_BUILD_BUG_ON(!rte_is_power_of_2(CONN_RXQ_SLOTS) ||
-			 !rte_is_power_of_2(CONN_TXQ_SLOTS));
-	c->c_rxq = (struct spsc *)mem;
-	c->c_txq = (struct spsc *)(mem + spsc_memsize(CONN_RXQ_SLOTS));
-	spsc_init(c->c_rxq, CONN_RXQ_SLOTS);
-	spsc_init(c->c_txq, CONN_TXQ_SLOTS);
+	/* As many entries as the rings these queues replace held (one slot
+	 * of a ring stays empty). */
+	mbq_init(&c->c_rxq_p, &c->c_rxq_c, CONN_RXQ_SLOTS - 1);
+	mbq_init(&c->c_txq_p, &c->c_txq_c, CONN_TXQ_SLOTS - 1);
 	return 0;
 }
 
@@ -215,7 +229,7 @@ conn_drop_send(struct worker *w, struct sg_conn *c)
 		n++;
 	}
 	c->c_snd_bytes = 0;
-	while (spsc_dequeue(c->c_txq, (void **)&m) == 0) {
+	while (mbq_dequeue(&c->c_txq_p, &c->c_txq_c, &m) == 0) {
 		rte_pktmbuf_free(m);
 		n++;
 	}
@@ -307,7 +321,7 @@ conn_free(struct worker *w, struct sg_conn *c)
 	uint32_t n = 0;
 
 	timer_cancel(w->w_wheel, &c->c_timer);
-	while (spsc_dequeue(c->c_rxq, (void **)&m) == 0) {
+	while (mbq_dequeue(&c->c_rxq_p, &c->c_rxq_c, &m) == 0) {
 		rte_pktmbuf_free(m);
 		n++;
 	}

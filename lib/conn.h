@@ -49,7 +49,7 @@
 #include <rte_ring.h>
 
 #include "pkt.h"
-#include "spsc.h"
+#include "mbq.h"
 #include "syngate.h"
 #include "timer.h"
 
@@ -70,9 +70,10 @@ struct worker;
 /* Receive buffer: what we advertise at most; and the SYN's window. */
 #define CONN_RCV_BUF		65535u
 #define CONN_RCV_WND		CONN_RCV_BUF
-/* Received segments queued for the application (one mbuf each). */
+/* Received segments queued for the application (one mbuf each): one
+ * less than this. */
 #define CONN_RXQ_SLOTS		64
-/* Segments the application may queue ahead of the worker. */
+/* Segments the application may queue ahead of the worker: one less. */
 #define CONN_TXQ_SLOTS		32
 /* Retransmission queue: segments sent or about to be, not yet acked. */
 #define CONN_SND_SLOTS		32
@@ -162,8 +163,6 @@ struct sg_conn {
 	struct rte_mempool *c_mbufs;	/* the owner's mbufs (sg_send) */
 	struct sg_tcp_opts c_opts;
 	uint32_t c_first_len;		/* payload of the third segment */
-	struct spsc *c_rxq;		/* worker -> app: payload mbufs */
-	struct spsc *c_txq;		/* app -> worker: mbufs to send */
 
 	/* ---- worker ---------------------------------------------------- */
 	uint8_t c_state;
@@ -212,6 +211,8 @@ struct sg_conn {
 					   half the buffer: reads must tell
 					   it (CMD_WINDOW) */
 	uint32_t c_gen;			/* odd: live, even: in the pool */
+	struct mbq_prod c_rxq_p;	/* worker -> app: payload mbufs */
+	struct mbq_cons c_txq_c;	/* app -> worker: mbufs to send */
 
 	/* ---- shared, written by both sides (atomic read-modify-write) --- */
 	uint32_t c_cmd __rte_cache_aligned;	/* CMD_*: app sets, worker
@@ -223,20 +224,23 @@ struct sg_conn {
 	uint8_t c_held;			/* app holds it: set by the worker
 					   before the accept push, cleared
 					   by the first sg_close/sg_abort */
+	uint64_t c_rx_read;		/* bytes consumed: the app writes
+					   after a read, the worker reads */
+	struct sg_poller *c_poller;	/* where events go: the app sets,
+					   the worker reads, atomic */
+	void *c_user;			/* the app's, set once */
 
 	/* ---- app (the one thread using it) -------------------------------
-	 * Its own cache lines: the worker's writes above and in its section
+	 * Its own cache line: the worker's writes above and in its section
 	 * never invalidate what the application thread reads and writes on
 	 * every call. */
 	struct rte_mbuf *c_app_rx __rte_cache_aligned;	/* partly read */
-	uint64_t c_rx_read;		/* bytes consumed (worker reads) */
 	uint64_t c_app_read;		/* bytes read by the app */
 	uint64_t c_app_sent;		/* bytes queued by the app */
 	bool c_app_eof;			/* sg_recv returned 0 */
 	bool c_app_shut;		/* sg_shutdown called */
-	void *c_user;
-	struct sg_poller *c_poller;	/* where events go: the app sets,
-					   the worker reads, atomic */
+	struct mbq_cons c_rxq_c;	/* the two queues' application */
+	struct mbq_prod c_txq_p;	/* halves */
 } __rte_cache_aligned;
 
 /* Bytes an application may queue with sg_send() beyond what is acked. */

@@ -67,7 +67,7 @@ sg_conn_first_data(struct sg_conn *c, void *buf, size_t len)
 	    c->c_app_read != 0 || len == 0)
 		return 0;
 	if (c->c_app_rx == NULL &&
-	    spsc_dequeue(c->c_rxq, (void **)&c->c_app_rx) != 0)
+	    mbq_dequeue(&c->c_rxq_p, &c->c_rxq_c, &c->c_app_rx) != 0)
 		return 0;
 	n = RTE_MIN((uint32_t)c->c_first_len,
 		    (uint32_t)c->c_app_rx->data_len);
@@ -108,7 +108,7 @@ recv_empty(struct sg_conn *c)
 		return -ECONNRESET;
 	/* The worker queues all data before it sets c_peer_fin. */
 	if (__atomic_load_n(&c->c_peer_fin, __ATOMIC_ACQUIRE) &&
-	    spsc_count(c->c_rxq) == 0) {
+	    mbq_count(&c->c_rxq_p, &c->c_rxq_c) == 0) {
 		c->c_app_eof = true;
 		return 0;
 	}
@@ -129,7 +129,7 @@ sg_recv(struct sg_conn *c, void *buf, size_t len)
 		size_t n;
 
 		if (m == NULL) {
-			if (spsc_dequeue(c->c_rxq, (void **)&m) != 0)
+			if (mbq_dequeue(&c->c_rxq_p, &c->c_rxq_c, &m) != 0)
 				break;
 			c->c_app_rx = m;
 		}
@@ -165,7 +165,7 @@ sg_recv_mbufs(struct sg_conn *c, struct rte_mbuf **m, unsigned n)
 		m[got++] = c->c_app_rx;
 		c->c_app_rx = NULL;
 	}
-	got += spsc_dequeue_burst(c->c_rxq, (void **)(m + got), n - got);
+	got += mbq_dequeue_burst(&c->c_rxq_p, &c->c_rxq_c, m + got, n - got);
 	if (got == 0)
 		return (int)recv_empty(c);
 	/* The caller owns them now: their credits go back. */
@@ -190,7 +190,8 @@ queue_send(struct sg_conn *c, const uint8_t *in, size_t len, int *why)
 
 	space = RTE_MIN(space, (uint64_t)len);
 	segs = (uint32_t)RTE_MIN((space + c->c_smss - 1) / c->c_smss,
-				 (uint64_t)spsc_free_count(c->c_txq));
+				 (uint64_t)mbq_free_count(&c->c_txq_p,
+							  &c->c_txq_c));
 	if (segs == 0) {
 		*why = -EAGAIN;
 		return 0;
@@ -225,7 +226,7 @@ queue_send(struct sg_conn *c, const uint8_t *in, size_t len, int *why)
 		memcpy(p, in + sent, n);
 		/* Room was counted above; this thread is the only
 		 * producer. */
-		(void)spsc_enqueue(c->c_txq, m);
+		(void)mbq_enqueue(&c->c_txq_p, &c->c_txq_c, m);
 		credits--;
 		sent += n;
 		c->c_app_sent += n;

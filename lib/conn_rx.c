@@ -234,7 +234,7 @@ deliver(struct worker *w, struct sg_conn *c, struct rte_mbuf *m,
 	rte_pktmbuf_adj(m, (uint16_t)(in->payload_off + skip));
 	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - len));
 	m->ol_flags = 0;
-	if (spsc_enqueue(c->c_rxq, m) != 0) {
+	if (mbq_enqueue(&c->c_rxq_p, &c->c_rxq_c, m) != 0) {
 		worker_credit_give(w, 1);
 		worker_drop(w, m, SG_DROP_CONN_RXQ_FULL);
 		return false;

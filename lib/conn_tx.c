@@ -25,7 +25,8 @@ conn_rcv_window(const struct worker *w, const struct sg_conn *c)
 	uint32_t room = unread >= CONN_RCV_BUF ? 0 :
 			CONN_RCV_BUF - (uint32_t)unread;
 	/* Each queued segment takes a slot whatever its size. */
-	uint32_t slots = spsc_free_count(c->c_rxq) * (uint32_t)c->c_smss;
+	uint32_t slots = mbq_free_count(&c->c_rxq_p, &c->c_rxq_c) *
+			 (uint32_t)c->c_smss;
 
 	/* The worker's data mbufs are nearly all held (budget.h): a
 	 * connection with data unread gets no more room, the others one
@@ -103,7 +104,7 @@ pull_txq(struct sg_conn *c)
 	struct rte_mbuf *m;
 
 	while (c->c_snd_count < CONN_SND_SLOTS &&
-	       spsc_dequeue(c->c_txq, (void **)&m) == 0) {
+	       mbq_dequeue(&c->c_txq_p, &c->c_txq_c, &m) == 0) {
 		c->c_snd[(c->c_snd_head + c->c_snd_count) % CONN_SND_SLOTS] =
 			m;
 		c->c_snd_count++;
@@ -183,7 +184,7 @@ conn_output(struct worker *w, struct sg_conn *c)
 	 * RTO rewound snd_nxt to it). */
 	if ((c->c_flags & CF_FIN_QUEUED) &&
 	    c->c_snd_nxt == c->c_snd_una + c->c_snd_bytes &&
-	    spsc_count(c->c_txq) == 0 &&
+	    mbq_count(&c->c_txq_p, &c->c_txq_c) == 0 &&
 	    (!(c->c_flags & CF_FIN_SENT) || c->c_snd_nxt == c->c_fin_seq)) {
 		if (!(c->c_flags & CF_FIN_SENT)) {
 			c->c_flags |= CF_FIN_SENT;
@@ -223,7 +224,7 @@ static bool
 unread_data(const struct sg_conn *c)
 {
 	return c->c_rx_in != __atomic_load_n(&c->c_rx_read, __ATOMIC_ACQUIRE)
-	       || spsc_count(c->c_rxq) != 0;
+	       || mbq_count(&c->c_rxq_p, &c->c_rxq_c) != 0;
 }
 
 void

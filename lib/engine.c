@@ -53,6 +53,9 @@ sg_engine_create(const struct sg_params *p, unsigned n_workers,
 	ret = siphash_key_random(&e->e_isn_key);
 	if (ret == 0)
 		ret = cookie_keys_init(&e->e_ckeys);
+	/* The link field of the connections' mbuf queues (mbq.h). */
+	if (ret == 0)
+		ret = mbq_register();
 	e->e_ckeys.ck_gen = (uint32_t)e->e_key_epoch;
 	if (ret < 0)
 		goto err_engine;

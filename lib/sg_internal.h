@@ -24,7 +24,7 @@
 #include "poller.h"
 #include "shared.h"
 #include "siphash.h"
-#include "spsc.h"
+#include "mbq.h"
 #include "synq.h"
 #include "syngate.h"
 #include "timer.h"
