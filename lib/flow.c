@@ -128,68 +128,16 @@ lookup1(const struct flow_table *ft, const void *key, uint32_t sig)
 	return i >= 0 ? ft->ft_bkt[b].fb_val[i] : NULL;
 }
 
-/* The value in the slots of m (tag matches of bucket bk) whose key is
- * key, or NULL. */
-static inline void *
-match_in(const struct flow_table *ft, const struct flow_bucket *bk,
-	 unsigned m, const void *key)
-{
-	while (m != 0) {
-		unsigned i = (unsigned)__builtin_ctz(m) / 2;
-		void *v = bk->fb_val[i];
-
-		m &= m - 1;
-		if (v != NULL &&
-		    key_eq(ft, ft->ft_key_of(ft->ft_key_ctx, v), key))
-			return v;
-	}
-	return NULL;
-}
-
-/*
- * Three passes over the burst, so that its memory accesses overlap
- * instead of following one another: prefetch both buckets of every key;
- * match the tags and prefetch the object of each candidate (the key is
- * in its first cache line); then confirm against the keys.
- */
 void
 flow_lookup_bulk(const struct flow_table *ft, const void **keys,
 		 uint32_t *sig, unsigned n, void **data)
 {
-	uint32_t b1[FLOW_BULK_MAX], b2[FLOW_BULK_MAX];
-	uint16_t m1[FLOW_BULK_MAX], m2[FLOW_BULK_MAX];
 	unsigned i;
 
-	for (i = 0; i < n; i++) {
-		uint16_t tag = flow_tag(sig[i]);
-
-		b1[i] = flow_bucket1(ft, sig[i]);
-		b2[i] = flow_bucket_alt(ft, b1[i], tag);
-		rte_prefetch0(&ft->ft_bkt[b1[i]]);
-		rte_prefetch0(&ft->ft_bkt[b2[i]]);
-	}
-	for (i = 0; i < n; i++) {
-		const struct flow_bucket *x = &ft->ft_bkt[b1[i]];
-		const struct flow_bucket *y = &ft->ft_bkt[b2[i]];
-		uint16_t tag = flow_tag(sig[i]);
-
-		m1[i] = (uint16_t)tag_matches(x, tag);
-		m2[i] = (uint16_t)tag_matches(y, tag);
-		if (m1[i] != 0)
-			rte_prefetch0((const void *)((uintptr_t)
-				x->fb_val[__builtin_ctz(m1[i]) / 2] &
-				~FLOW_TAG_SYNQ));
-		else if (m2[i] != 0)
-			rte_prefetch0((const void *)((uintptr_t)
-				y->fb_val[__builtin_ctz(m2[i]) / 2] &
-				~FLOW_TAG_SYNQ));
-	}
-	for (i = 0; i < n; i++) {
-		data[i] = match_in(ft, &ft->ft_bkt[b1[i]], m1[i], keys[i]);
-		if (data[i] == NULL)
-			data[i] = match_in(ft, &ft->ft_bkt[b2[i]], m2[i],
-					   keys[i]);
-	}
+	for (i = 0; i < n; i++)
+		flow_prefetch(ft, sig[i]);
+	for (i = 0; i < n; i++)
+		data[i] = lookup1(ft, keys[i], sig[i]);
 }
 
 void *
