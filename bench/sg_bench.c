@@ -9,6 +9,10 @@
  * machine, the reply built in place.
  *
  *   sg_bench [EAL options] -- [--packets N] [--json FILE] [--workers W]
+ *                               [--only SCENARIO]
+ *
+ * --only runs one scenario of the single-worker suite (and nothing else):
+ * what `perf record` needs to profile one path.
  *
  * Scenarios:
  *   syn_cookie     SYNs from distinct flows, cookies always: SYN-ACK each
@@ -217,6 +221,13 @@ struct result {
 
 static struct result results[8];
 static unsigned nresults;
+static const char *only;	/* --only: the one scenario to run */
+
+static bool
+want(const char *name)
+{
+	return only == NULL || strcmp(only, name) == 0;
+}
 
 static void
 report(const char *name, uint64_t cyc, uint64_t base, unsigned n)
@@ -336,51 +347,64 @@ run_single(struct frame *fr, unsigned n)
 	printf("%-13s %8.1f cycles/pkt  (subtracted from the rest)\n",
 	       "mbuf_setup", (double)base / n);
 
-	w = engine(&e, SG_COOKIES_ALWAYS, 1024);
-	cyc = feed(ln, w, fr, n);
-	report("syn_cookie", cyc, base, n);
-	sg_engine_destroy(e);
+	if (want("syn_cookie")) {
+		w = engine(&e, SG_COOKIES_ALWAYS, 1024);
+		cyc = feed(ln, w, fr, n);
+		report("syn_cookie", cyc, base, n);
+		sg_engine_destroy(e);
+	}
 
 	/* The same with what a NIC does: RX checksums verified (the
 	 * mbuf flags), TX checksums offloaded (only the pseudo-header
 	 * sum is written). */
-	w = engine(&e, SG_COOKIES_ALWAYS, 1024);
-	worker_sink_tx_offload(w, 0, true);
-	ln->ln_ol_flags = RTE_MBUF_F_RX_IP_CKSUM_GOOD |
-			  RTE_MBUF_F_RX_L4_CKSUM_GOOD;
-	cyc = feed(ln, w, fr, n);
-	ln->ln_ol_flags = 0;
-	report("syn_cookie_nic", cyc, base, n);
-	sg_engine_destroy(e);
+	if (want("syn_cookie_nic")) {
+		w = engine(&e, SG_COOKIES_ALWAYS, 1024);
+		worker_sink_tx_offload(w, 0, true);
+		ln->ln_ol_flags = RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+				  RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		cyc = feed(ln, w, fr, n);
+		ln->ln_ol_flags = 0;
+		report("syn_cookie_nic", cyc, base, n);
+		sg_engine_destroy(e);
+	}
 
-	w = engine(&e, SG_COOKIES_NEVER, n);
-	cyc = feed(ln, w, fr, n);
-	report("syn_stateful", cyc, base, n);
-	sg_engine_destroy(e);
+	if (want("syn_stateful")) {
+		w = engine(&e, SG_COOKIES_NEVER, n);
+		cyc = feed(ln, w, fr, n);
+		report("syn_stateful", cyc, base, n);
+		sg_engine_destroy(e);
+	}
 
-	single_handshake(fr, n, base);
+	if (want("handshake"))
+		single_handshake(fr, n, base);
 
 	/* ACK flood without cookies out: a table miss each. */
 	for (i = 0; i < n; i++)
 		build(&fr[i], i, TCPF_ACK, i * 31u, i * 104729u, 0);
-	w = engine(&e, SG_COOKIES_AUTO, 1024);
-	cyc = feed(ln, w, fr, n);
-	report("ack_flood", cyc, base, n);
-	sg_engine_destroy(e);
+	if (want("ack_flood")) {
+		w = engine(&e, SG_COOKIES_AUTO, 1024);
+		cyc = feed(ln, w, fr, n);
+		report("ack_flood", cyc, base, n);
+		sg_engine_destroy(e);
+	}
 
 	/* ACK flood while cookies are out: a cookie check each. */
-	w = engine(&e, SG_COOKIES_ALWAYS, 1024);
-	cyc = feed(ln, w, fr, n);
-	report("ack_guess", cyc, base, n);
-	sg_engine_destroy(e);
+	if (want("ack_guess")) {
+		w = engine(&e, SG_COOKIES_ALWAYS, 1024);
+		cyc = feed(ln, w, fr, n);
+		report("ack_guess", cyc, base, n);
+		sg_engine_destroy(e);
+	}
 
 	/* Garbage: a bad TCP checksum. */
 	for (i = 0; i < n; i++)
 		fr[i].b[PKT_ETH_LEN + PKT_IP4_LEN + 16] ^= 0x5a;
-	w = engine(&e, SG_COOKIES_AUTO, 1024);
-	cyc = feed(ln, w, fr, n);
-	report("garbage", cyc, base, n);
-	sg_engine_destroy(e);
+	if (want("garbage")) {
+		w = engine(&e, SG_COOKIES_AUTO, 1024);
+		cyc = feed(ln, w, fr, n);
+		report("garbage", cyc, base, n);
+		sg_engine_destroy(e);
+	}
 	return base;
 }
 
@@ -830,6 +854,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "packets", required_argument, NULL, 'n' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "only", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned most = RTE_MIN(rte_lcore_count(), (unsigned)SG_MAX_WORKERS);
@@ -843,6 +868,24 @@ parse_args(int argc, char **argv, struct opts *o)
 				       ~(BURST - 1u);
 		} else if (ch == 'j') {
 			o->o_json = optarg;
+		} else if (ch == 'o') {
+			static const char *const names[] = {
+				"syn_cookie", "syn_cookie_nic",
+				"syn_stateful", "handshake", "ack_flood",
+				"ack_guess", "garbage",
+			};
+			unsigned k;
+
+			for (k = 0; k < RTE_DIM(names); k++)
+				if (strcmp(optarg, names[k]) == 0)
+					only = names[k];
+			if (only == NULL) {
+				fprintf(stderr, "sg_bench: --only %s: accepted "
+					"syn_cookie, syn_cookie_nic, "
+					"syn_stateful, handshake, ack_flood, "
+					"ack_guess, garbage\n", optarg);
+				return 2;
+			}
 		} else if (ch == 'w') {
 			v = strtoul(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || v < 1 ||
@@ -896,7 +939,7 @@ main(int argc, char **argv)
 	printf("sg_bench: TSC %.3f GHz, %u packets per scenario, bursts of "
 	       "%u, software checksums\n", rte_get_tsc_hz() / 1e9, n, BURST);
 	base = run_single(fr, n);
-	if (o.o_workers != 0)
+	if (o.o_workers != 0 && only == NULL)
 		nruns = run_workers(o.o_workers, fr, n, runs);
 	if (o.o_json != NULL && write_json(o.o_json, n, base, runs, nruns) < 0)
 		return 1;

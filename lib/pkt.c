@@ -257,32 +257,51 @@ pkt_tcp_opts_parse(const uint8_t *opt, unsigned len, struct pkt_tcp_opts *o)
 	return 0;
 }
 
+/* Store the host-order word v big-endian at p and add it, as it lies in
+ * memory, to the checksum sum *s. */
+static inline void
+put32(uint8_t *p, uint32_t v, uint64_t *s)
+{
+	uint32_t be = rte_cpu_to_be_32(v);
+
+	memcpy(p, &be, 4);
+	*s += be;
+}
+
 /* Linux's layout (tcp_options_write): every option on a 32-bit word,
- * written a word at a time. */
-unsigned
-pkt_tcp_opts_write(uint8_t *opt, const struct pkt_tcp_opts *o)
+ * written a word at a time; *s gets their checksum sum. */
+static inline unsigned
+opts_write_sum(uint8_t *opt, const struct pkt_tcp_opts *o, uint64_t *s)
 {
 	unsigned n = 0;
 
 	if (o->o_present & OPT_MSS) {
-		wr32(opt, 0x02040000u | o->o_mss);
+		put32(opt, 0x02040000u | o->o_mss, s);
 		n = 4;
 	}
 	if (o->o_present & OPT_TS) {
-		wr32(opt + n, o->o_present & OPT_SACKOK ? 0x0402080au :
-							  0x0101080au);
-		wr32(opt + n + 4, o->o_tsval);
-		wr32(opt + n + 8, o->o_tsecr);
+		put32(opt + n, o->o_present & OPT_SACKOK ? 0x0402080au :
+							   0x0101080au, s);
+		put32(opt + n + 4, o->o_tsval, s);
+		put32(opt + n + 8, o->o_tsecr, s);
 		n += 12;
 	} else if (o->o_present & OPT_SACKOK) {
-		wr32(opt + n, 0x01010402u);
+		put32(opt + n, 0x01010402u, s);
 		n += 4;
 	}
 	if (o->o_present & OPT_WSCALE) {
-		wr32(opt + n, 0x01030300u | o->o_wscale);
+		put32(opt + n, 0x01030300u | o->o_wscale, s);
 		n += 4;
 	}
 	return n;
+}
+
+unsigned
+pkt_tcp_opts_write(uint8_t *opt, const struct pkt_tcp_opts *o)
+{
+	uint64_t s = 0;
+
+	return opts_write_sum(opt, o, &s);
 }
 
 static enum pkt_kind
@@ -849,11 +868,11 @@ pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 	unsigned olen, hlen, tcp_len;
 	uint16_t ports[2] = { t->flow.lport, t->flow.rport }, ck;
 	uint32_t w_ports, w_seq, w_ack, w_off, w_ip0, phdr;
-	uint64_t s;
+	uint64_t s, so = 0;
 
 	if (t->family == 6)
 		return tcp6_build(buf, t, ck_mode);
-	olen = pkt_tcp_opts_write(th + PKT_TCP_LEN, &t->opts);
+	olen = opts_write_sum(th + PKT_TCP_LEN, &t->opts, &so);
 	hlen = PKT_TCP_LEN + olen;
 	tcp_len = hlen + t->data_len;
 	if (t->data_len != 0)
@@ -894,9 +913,12 @@ pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 
 		ck = (uint16_t)~fold64(is);
 		memcpy(ip + 10, &ck, 2);
-		s += (uint64_t)w_ports + w_seq + w_ack + w_off;
-		s = pkt_csum_partial(th + PKT_TCP_LEN, olen + t->data_len,
-				     fold64(s));
+		/* the options' words were summed as they were written */
+		s += (uint64_t)w_ports + w_seq + w_ack + w_off + so;
+		s = fold64(s);
+		if (t->data_len != 0)
+			s = pkt_csum_partial(th + hlen, t->data_len,
+					     (uint32_t)s);
 		ck = (uint16_t)~fold((uint32_t)s);
 	}
 	memcpy(th + 16, &ck, 2);
