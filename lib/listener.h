@@ -36,22 +36,33 @@ struct listener_watch {
 	uint32_t lw_pending;		/* atomic */
 } __rte_aligned(16);
 
+/*
+ * Laid out by writer, so that no line every worker reads on every push is
+ * written per packet by anyone: the rings and the watcher count (set up
+ * once, read by every worker), the watchers (written when a worker
+ * notifies one and when its poller takes the event, only while watched),
+ * and the application threads' accept rotation, written by every accept
+ * call (it shared the rings' line until 2026-12-02: one line bouncing
+ * between the cores per accept burst).
+ */
 struct sg_listener {
-	/* Watchers: entries [0, l_nwatch) are filled before l_nwatch is
-	 * published (release); workers read them, adders take the lock. */
-	struct listener_watch l_watch[LISTENER_WATCH_MAX];
-	uint32_t l_nwatch;
-	uint32_t l_watch_next;		/* rotation (racy hint) */
-	rte_spinlock_t l_watch_lock;
-
 	struct rte_ring *l_ring[SG_MAX_WORKERS];	/* worker -> apps */
 	unsigned l_nrings;
 	uint32_t l_backlog;
 	uint16_t l_port;		/* host order */
 	uint8_t l_id;
-	unsigned l_next;		/* where the next accept starts
-					   (racy hint, any value is fine) */
-};
+	/* Watchers: entries [0, l_nwatch) are filled before l_nwatch is
+	 * published (release); workers read them, adders take the lock. */
+	uint32_t l_nwatch;
+
+	struct listener_watch l_watch[LISTENER_WATCH_MAX] __rte_cache_aligned;
+	uint32_t l_watch_next;		/* rotation (racy hint) */
+	rte_spinlock_t l_watch_lock;
+
+	unsigned l_next __rte_cache_aligned;	/* where the next accept
+						   starts (racy hint, any
+						   value is fine) */
+} __rte_cache_aligned;
 
 struct listener_table {
 	uint8_t lt_by_port[65536];	/* port (host order) -> id + 1 */
