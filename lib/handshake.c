@@ -49,43 +49,67 @@ seq_in_window(uint32_t seq, uint32_t start, uint32_t wnd)
 	return (uint32_t)(seq - start) < wnd;
 }
 
-/* Record what a SYN asked for in e (a table entry or a stack one). */
+/* What a SYN asked for, as SE_* flags (its family's included). */
+static inline uint8_t
+syn_flags(const struct pkt_info *in)
+{
+	unsigned p = in->opts.o_present;
+	uint8_t f = in->family == 6 ? SE_V6 : 0;
+
+	if (p & OPT_MSS)
+		f |= SE_MSS;
+	if (p & OPT_WSCALE)
+		f |= SE_WSCALE;
+	if (p & OPT_SACKOK)
+		f |= SE_SACK;
+	if (p & OPT_TS)
+		f |= SE_TS;
+	/* RFC 3168 6.1.1: an ECN-setup SYN has both ECE and CWR. */
+	if ((in->tcp_flags & (TCPF_ECE | TCPF_CWR)) == (TCPF_ECE | TCPF_CWR))
+		f |= SE_ECN;
+	return f;
+}
+
+/* The SYN's MSS (RFC 9293's default without the option) and window shift
+ * (RFC 7323 2.3: at most 14; 0 without the option). */
+static inline uint16_t
+syn_mss(const struct pkt_info *in)
+{
+	return in->opts.o_present & OPT_MSS ? in->opts.o_mss :
+					      TCP_DEFAULT_MSS;
+}
+
+static inline uint8_t
+syn_wscale(const struct pkt_info *in)
+{
+	return in->opts.o_present & OPT_WSCALE ?
+	       RTE_MIN(in->opts.o_wscale, TCP_MAX_WSCALE) : 0;
+}
+
+/* The L2 source of the frame being answered. */
+static inline const uint8_t *
+frame_src_mac(const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)
+		->src_addr.addr_bytes;
+}
+
+/* Record what a SYN asked for in e (a table entry). */
 static void
 synq_fill(struct synq_entry *e, unsigned pi, const struct rte_mbuf *m,
 	  const struct pkt_info *in, const struct sg_listener *l)
 {
-	const struct rte_ether_hdr *eh =
-		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	const struct pkt_tcp_opts *o = &in->opts;
-
 	e->se_flow = in->flow;
-	memcpy(e->se_peer_mac, eh->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
+	memcpy(e->se_peer_mac, frame_src_mac(m), RTE_ETHER_ADDR_LEN);
 	e->se_irs = in->seq;
 	e->se_peer_win = in->win;
 	e->se_listener = l->l_id;
 	e->se_port = (uint8_t)pi;
 	e->se_retries = 0;
-	e->se_flags = in->family == 6 ? SE_V6 : 0;
-	e->se_mss = TCP_DEFAULT_MSS;
-	if (o->o_present & OPT_MSS) {
-		e->se_flags |= SE_MSS;
-		e->se_mss = o->o_mss;
-	}
-	e->se_wscale = 0;
-	e->se_ts_recent = 0;
-	if (o->o_present & OPT_WSCALE) {
-		e->se_flags |= SE_WSCALE;
-		e->se_wscale = RTE_MIN(o->o_wscale, TCP_MAX_WSCALE);
-	}
-	if (o->o_present & OPT_SACKOK)
-		e->se_flags |= SE_SACK;
-	if (o->o_present & OPT_TS) {
-		e->se_flags |= SE_TS;
-		e->se_ts_recent = o->o_tsval;
-	}
-	/* RFC 3168 6.1.1: an ECN-setup SYN has both ECE and CWR. */
-	if ((in->tcp_flags & (TCPF_ECE | TCPF_CWR)) == (TCPF_ECE | TCPF_CWR))
-		e->se_flags |= SE_ECN;
+	e->se_flags = syn_flags(in);
+	e->se_mss = syn_mss(in);
+	e->se_wscale = syn_wscale(in);
+	e->se_ts_recent = e->se_flags & SE_TS ? in->opts.o_tsval : 0;
 }
 
 /* Drop a half-open entry, unmapping it from its family's table. */
@@ -96,37 +120,46 @@ synq_drop(struct worker *w, struct synq_entry *e, bool unmap)
 		    unmap);
 }
 
-/* What the SYN e records asked for, as a cookie carries it. */
+/* What a SYN asked for (SE_* flags, MSS, shift), as a cookie carries it. */
+static inline void
+cookie_opts_of(uint8_t flags, uint16_t mss, uint8_t wscale,
+	       struct cookie_opts *co)
+{
+	co->mss = mss;
+	co->wscale = wscale;
+	co->has_ws = flags & SE_WSCALE;
+	co->sack_ok = flags & SE_SACK;
+	co->has_ts = flags & SE_TS;
+	co->ecn = flags & SE_ECN;
+}
+
 static void
 entry_cookie_opts(const struct synq_entry *e, struct cookie_opts *co)
 {
-	co->mss = e->se_mss;
-	co->wscale = e->se_wscale;
-	co->has_ws = e->se_flags & SE_WSCALE;
-	co->sack_ok = e->se_flags & SE_SACK;
-	co->has_ts = e->se_flags & SE_TS;
-	co->ecn = e->se_flags & SE_ECN;
+	cookie_opts_of(e->se_flags, e->se_mss, e->se_wscale, co);
 }
 
-/* The options of the SYN-ACK e describes: only those its SYN had (MSS
- * included: without it the peer assumes 536), so a first SYN-ACK is never
- * longer than its SYN and the acceptor never amplifies a flood in bytes. */
-static void
-synack_opts(const struct worker *w, const struct synq_entry *e,
+/* The options of a SYN-ACK to a SYN that asked for `flags` (SE_*): only
+ * those its SYN had (MSS included: without it the peer assumes 536), so a
+ * first SYN-ACK is never longer than its SYN and the acceptor never
+ * amplifies a flood in bytes. */
+static inline void
+synack_opts(const struct worker *w, uint8_t flags, uint32_t ts_recent,
 	    struct pkt_tcp_opts *o)
 {
 	o->o_present = 0;
-	if (e->se_flags & SE_MSS) {
+	if (flags & SE_MSS) {
 		o->o_present |= OPT_MSS;
-		o->o_mss = worker_mss(worker_params(w), synq_entry_family(e));
+		o->o_mss = worker_mss(worker_params(w),
+				      flags & SE_V6 ? 6 : 4);
 	}
-	if (e->se_flags & SE_SACK)
+	if (flags & SE_SACK)
 		o->o_present |= OPT_SACKOK;
-	if (e->se_flags & SE_TS) {
+	if (flags & SE_TS) {
 		o->o_present |= OPT_TS;
-		o->o_tsecr = e->se_ts_recent;
+		o->o_tsecr = ts_recent;
 	}
-	if (e->se_flags & SE_WSCALE) {
+	if (flags & SE_WSCALE) {
 		o->o_present |= OPT_WSCALE;
 		o->o_wscale = CONN_RCV_WSCALE;
 	}
@@ -168,7 +201,7 @@ synack_send(struct worker *w, const struct synq_entry *e, const void *key,
 	t.ack = e->se_irs + 1;
 	t.flags = TCPF_SYN | TCPF_ACK;
 	t.win = CONN_RCV_WND;	/* RFC 7323 2.2: a SYN's window is unscaled */
-	synack_opts(w, e, &t.opts);
+	synack_opts(w, e->se_flags, e->se_ts_recent, &t.opts);
 	t.opts.o_tsval = tsval;
 	tx_tcp_send(w, e->se_port, m, &t);
 }
@@ -230,15 +263,31 @@ static void
 cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	      const struct pkt_info *in, const struct sg_listener *l)
 {
-	struct synq_entry se;
-	uint32_t ts_off;
+	uint8_t flags = syn_flags(in);
+	struct cookie_opts co;
+	struct pkt_tcp_out t;
+	uint32_t isn, tsval = 0;
 
-	synq_fill(&se, pi, m, in, l);
-	se.se_iss = cookie_for(w, in, &se, &ts_off);
-	se.se_flags |= SE_CKISN;
+	/* Nothing is kept, so nothing goes through a half-open entry: the
+	 * SYN-ACK is written from the SYN (its TSval carries the options,
+	 * cookie_make). */
+	cookie_opts_of(flags, syn_mss(in), syn_wscale(in), &co);
+	isn = in->family == 6 ?
+		cookie_make6(&w->w_ckeys, &in->flow6, in->seq, w->w_now_sec,
+			     &co, w->w_now_ms, &tsval) :
+		cookie_make(&w->w_ckeys, &in->flow, in->seq, w->w_now_sec,
+			    &co, w->w_now_ms, &tsval);
 	cookie_window_opens(w, l->l_id);
 	w->w_stats.cookies_sent++;
-	synack_send(w, &se, pkt_flow_key(in), m, ts_off);
+	tx_tcp_init(&t, w, pi, in->family, pkt_flow_key(in),
+		    frame_src_mac(m));
+	t.seq = isn;
+	t.ack = in->seq + 1;
+	t.flags = TCPF_SYN | TCPF_ACK;
+	t.win = CONN_RCV_WND;	/* RFC 7323 2.2: a SYN's window is unscaled */
+	synack_opts(w, flags, in->opts.o_tsval, &t.opts);
+	t.opts.o_tsval = tsval;
+	tx_tcp_send(w, pi, m, &t);
 }
 
 static void
