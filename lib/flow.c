@@ -52,13 +52,6 @@ flow_table_fini(struct flow_table *ft)
 	ft->ft_count = 0;
 }
 
-size_t
-flow_table_memsize(const struct flow_table *ft)
-{
-	return ft->ft_bkt == NULL ? 0 :
-	       ((size_t)ft->ft_mask + 1) * sizeof(*ft->ft_bkt);
-}
-
 static inline bool
 key_eq(const struct flow_table *ft, const void *a, const void *b)
 {

@@ -94,9 +94,6 @@ int flow_table_init(struct flow_table *ft, const char *name,
 		    flow_key_fn key_of, const void *key_ctx);
 void flow_table_fini(struct flow_table *ft);
 
-/* Bytes of the table's buckets. */
-size_t flow_table_memsize(const struct flow_table *ft);
-
 /* key: a struct flow4 or flow6, as the table was made for. */
 static inline uint32_t
 flow_hash(const struct flow_table *ft, const void *key)
