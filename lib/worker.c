@@ -216,8 +216,8 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 	if (nt == 0)
 		return;
 
-	/* Pass 2: one bulk lookup per family (rte_hash prefetches the
-	 * buckets), then prefetch the entries found. */
+	/* Pass 2: one bulk lookup per family (the flow table prefetches
+	 * the buckets), then prefetch the entries found. */
 	lookup_family(w, 4, info, sig, idx4, n4, hit);
 	lookup_family(w, 6, info, sig, idx6, n6, hit);
 	for (i = 0; i < nt; i++)
