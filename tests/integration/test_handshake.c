@@ -213,6 +213,8 @@ test_cookie_end_to_end(void **state)
 	assert_true(ci.opts.sack_ok);
 	assert_true(ci.opts.ts_ok);
 	assert_int_equal(ci.iss, sa.seq);
+	/* The peer's ISN is the SYN's, rebuilt from the ACK (seq - 1). */
+	assert_int_equal(ci.irs, 1234);
 	sg_close(c);
 
 	/* Without timestamps only the MSS survives, rounded down. */

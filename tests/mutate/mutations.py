@@ -15,7 +15,7 @@ KILLERS = {
     "pkt.c": ["pkt", "handshake", "conn"],
     "cookie.c": ["cookie", "handshake", "flood"],
     "synq.c": ["synq", "handshake", "flood"],
-    "handshake.c": ["handshake", "flood", "conn"],
+    "handshake.c": ["handshake", "flood", "conn", "workers"],
     "conn_rx.c": ["conn", "handshake"],
     "conn_tx.c": ["conn", "handshake"],
     "conn_timer.c": ["conn", "handshake"],
