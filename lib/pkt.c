@@ -121,24 +121,12 @@ pkt_l4_6_cksum(const uint8_t *ip6, uint8_t proto, const uint8_t *l4,
 }
 
 uint16_t
-pkt_tcp6_phdr_cksum(const uint8_t *ip6, unsigned tcp_len)
-{
-	return fold(phdr6_sum(ip6, IPPROTO_TCP_, tcp_len));
-}
-
-uint16_t
 pkt_tcp4_cksum(const uint8_t *ip, const uint8_t *tcp, unsigned tcp_len)
 {
 	uint32_t s = phdr_sum(ip, tcp_len);
 
 	s = pkt_csum_partial(tcp, tcp_len, s);
 	return (uint16_t)~fold(s);
-}
-
-uint16_t
-pkt_tcp4_phdr_cksum(const uint8_t *ip, unsigned tcp_len)
-{
-	return fold(phdr_sum(ip, tcp_len));
 }
 
 static inline uint32_t
@@ -796,49 +784,6 @@ pkt_nd_na_reply(uint8_t *f, const struct pkt_info *pi,
 	return PKT_ND_NA_LEN;
 }
 
-/* The TCP header, options and payload of t at th; returns its length. */
-static unsigned
-tcp_write(uint8_t *th, const struct pkt_tcp_out *t)
-{
-	unsigned olen = pkt_tcp_opts_write(th + PKT_TCP_LEN, &t->opts);
-	unsigned hlen = PKT_TCP_LEN + olen;
-
-	memcpy(th, &t->flow.lport, 2);
-	memcpy(th + 2, &t->flow.rport, 2);
-	wr32(th + 4, t->seq);
-	wr32(th + 8, t->ack);
-	th[12] = (uint8_t)((hlen / 4) << 4);
-	th[13] = t->flags;
-	wr16(th + 14, t->win);
-	wr16(th + 16, 0);
-	wr16(th + 18, 0);
-	if (t->data_len != 0)
-		memcpy(th + hlen, t->data, t->data_len);
-	return hlen + t->data_len;
-}
-
-static uint32_t
-tcp6_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
-{
-	uint8_t *ip6 = buf + PKT_ETH_LEN, *th = ip6 + PKT_IP6_LEN;
-	unsigned tcp_len = tcp_write(th, t);
-	uint16_t *tck = (uint16_t *)(void *)(th + 16);
-
-	memcpy(buf, t->dst_mac, 6);
-	memcpy(buf + 6, t->src_mac, 6);
-	wr16(buf + 12, ETH_P_IPV6);
-	ip6[0] = 0x60;
-	ip6[1] = ip6[2] = ip6[3] = 0;
-	wr16(ip6 + 4, (uint16_t)tcp_len);
-	ip6[6] = IPPROTO_TCP_;
-	ip6[7] = 64;
-	memcpy(ip6 + 8, t->flow6.laddr, 16);
-	memcpy(ip6 + 24, t->flow6.raddr, 16);
-	*tck = ck_mode == PKT_TX_CK_OFF ? pkt_tcp6_phdr_cksum(ip6, tcp_len) :
-		pkt_l4_6_cksum(ip6, IPPROTO_TCP_, th, tcp_len);
-	return PKT_ETH_LEN + PKT_IP6_LEN + tcp_len;
-}
-
 /* Store 4 bytes given as they lie in memory (a native load of them). */
 static inline void
 st32(uint8_t *p, uint32_t v)
@@ -855,32 +800,23 @@ fold64(uint64_t s)
 }
 
 /*
- * IPv4: the headers are written a 32-bit word at a time, and the
- * checksums are summed from those words while they are in registers; only
- * the options and the payload are read back (pkt_csum_partial).  Same
+ * The TCP header, options and payload of t at th, for either family: the
+ * header a 32-bit word at a time, its checksum sum (checksum field 0) in
+ * *sum from the words while they are in registers and from the options as
+ * they are written; only a payload is read back (pkt_csum_partial).  Same
  * bytes as writing them one by one (test_build_reparses, the fuzzer's
- * round trips).
+ * round trips).  With sum NULL (checksum offloaded) nothing is summed
+ * and the payload is not read back.  Returns the segment's length.
  */
-uint32_t
-pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
+static __rte_always_inline unsigned
+tcp_write_sum(uint8_t *th, const struct pkt_tcp_out *t, uint64_t *sum)
 {
-	uint8_t *ip = buf + PKT_ETH_LEN, *th = ip + PKT_IP4_LEN;
-	unsigned olen, hlen, tcp_len;
-	uint16_t ports[2] = { t->flow.lport, t->flow.rport }, ck;
-	uint32_t w_ports, w_seq, w_ack, w_off, w_ip0, phdr;
-	uint64_t s, so = 0;
+	uint16_t ports[2] = { t->flow.lport, t->flow.rport };
+	unsigned hlen;
+	uint32_t w_ports, w_seq, w_ack, w_off;
+	uint64_t s = 0;
 
-	if (t->family == 6)
-		return tcp6_build(buf, t, ck_mode);
-	olen = opts_write_sum(th + PKT_TCP_LEN, &t->opts, &so);
-	hlen = PKT_TCP_LEN + olen;
-	tcp_len = hlen + t->data_len;
-	if (t->data_len != 0)
-		memcpy(th + hlen, t->data, t->data_len);
-	memcpy(buf, t->dst_mac, 6);
-	memcpy(buf + 6, t->src_mac, 6);
-	wr16(buf + 12, ETH_P_IP);
-
+	hlen = PKT_TCP_LEN + opts_write_sum(th + PKT_TCP_LEN, &t->opts, &s);
 	memcpy(&w_ports, ports, 4);
 	w_seq = rte_cpu_to_be_32(t->seq);
 	w_ack = rte_cpu_to_be_32(t->ack);
@@ -891,6 +827,61 @@ pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 	st32(th + 8, w_ack);
 	st32(th + 12, w_off);
 	st32(th + 16, 0);			/* checksum, urgent pointer */
+	if (t->data_len != 0)
+		memcpy(th + hlen, t->data, t->data_len);
+	if (sum != NULL) {
+		s += (uint64_t)w_ports + w_seq + w_ack + w_off;
+		if (t->data_len != 0)
+			s = pkt_csum_partial(th + hlen, t->data_len,
+					     fold64(s));
+		*sum = s;
+	}
+	return hlen + t->data_len;
+}
+
+static uint32_t
+tcp6_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
+{
+	uint8_t *ip6 = buf + PKT_ETH_LEN, *th = ip6 + PKT_IP6_LEN;
+	uint64_t s = 0;
+	unsigned tcp_len = tcp_write_sum(th, t,
+					 ck_mode == PKT_TX_CK_OFF ? NULL : &s);
+	uint32_t ph;
+	uint16_t ck;
+
+	memcpy(buf, t->dst_mac, 6);
+	memcpy(buf + 6, t->src_mac, 6);
+	wr16(buf + 12, ETH_P_IPV6);
+	ip6[0] = 0x60;
+	ip6[1] = ip6[2] = ip6[3] = 0;
+	wr16(ip6 + 4, (uint16_t)tcp_len);
+	ip6[6] = IPPROTO_TCP_;
+	ip6[7] = 64;
+	memcpy(ip6 + 8, t->flow6.laddr, 16);
+	memcpy(ip6 + 24, t->flow6.raddr, 16);
+	ph = phdr6_sum(ip6, IPPROTO_TCP_, tcp_len);
+	ck = ck_mode == PKT_TX_CK_OFF ? fold(ph) :
+	     (uint16_t)~fold64(s + ph);
+	memcpy(th + 16, &ck, 2);
+	return PKT_ETH_LEN + PKT_IP6_LEN + tcp_len;
+}
+
+/* IPv4: the IP header also a word at a time, its sum from registers. */
+uint32_t
+pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
+{
+	uint8_t *ip = buf + PKT_ETH_LEN, *th = ip + PKT_IP4_LEN;
+	unsigned tcp_len;
+	uint32_t w_ip0, phdr;
+	uint64_t s, st = 0;
+	uint16_t ck;
+
+	if (t->family == 6)
+		return tcp6_build(buf, t, ck_mode);
+	tcp_len = tcp_write_sum(th, t, ck_mode == PKT_TX_CK_OFF ? NULL : &st);
+	memcpy(buf, t->dst_mac, 6);
+	memcpy(buf + 6, t->src_mac, 6);
+	wr16(buf + 12, ETH_P_IP);
 
 	/* version/IHL, TOS, total length; ID 0, DF; TTL 64, TCP, sum 0 */
 	w_ip0 = rte_cpu_to_be_32(0x45000000u | (PKT_IP4_LEN + tcp_len));
@@ -913,13 +904,7 @@ pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 
 		ck = (uint16_t)~fold64(is);
 		memcpy(ip + 10, &ck, 2);
-		/* the options' words were summed as they were written */
-		s += (uint64_t)w_ports + w_seq + w_ack + w_off + so;
-		s = fold64(s);
-		if (t->data_len != 0)
-			s = pkt_csum_partial(th + hlen, t->data_len,
-					     (uint32_t)s);
-		ck = (uint16_t)~fold((uint32_t)s);
+		ck = (uint16_t)~fold64(s + st);
 	}
 	memcpy(th + 16, &ck, 2);
 	return PKT_ETH_LEN + PKT_IP4_LEN + tcp_len;

@@ -200,13 +200,10 @@ uint16_t pkt_ip4_cksum(const uint8_t *ip, unsigned ihl_bytes);
 /* TCP checksum over pseudo header + segment; ip points at the IPv4 header. */
 uint16_t pkt_tcp4_cksum(const uint8_t *ip, const uint8_t *tcp,
 			unsigned tcp_len);
-/* Pseudo-header-only sum, for NIC TCP checksum offload. */
-uint16_t pkt_tcp4_phdr_cksum(const uint8_t *ip, unsigned tcp_len);
 /* The same over an IPv6 header (upper-layer checksum, RFC 8200 8.1);
  * proto: 6 (TCP) or 58 (ICMPv6). */
 uint16_t pkt_l4_6_cksum(const uint8_t *ip6, uint8_t proto, const uint8_t *l4,
 			unsigned l4_len);
-uint16_t pkt_tcp6_phdr_cksum(const uint8_t *ip6, unsigned tcp_len);
 
 /*
  * In-place replies.  Each rewrites the received frame at `frame` (which
