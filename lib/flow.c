@@ -34,7 +34,6 @@ flow_table_init(struct flow_table *ft, const char *name, uint32_t entries,
 	nb = rte_align32pow2((entries + FLOW_SLOTS - 1) / FLOW_SLOTS);
 	if (nb < 2)
 		nb = 2;
-	ft->ft_entries = entries;
 	ft->ft_mask = nb - 1;
 	ft->ft_alt_shift = 32 - (uint32_t)__builtin_ctz(nb);
 	ft->ft_bkt = rte_zmalloc_socket(name, (size_t)nb * sizeof(*ft->ft_bkt),

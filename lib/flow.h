@@ -77,7 +77,6 @@ struct flow_table {
 	flow_key_fn ft_key_of;
 	const void *ft_key_ctx;
 	struct siphash_key ft_key;
-	uint32_t ft_entries;		/* slots asked for */
 	uint64_t ft_moves;		/* entries moved to make room */
 	/* The hashes flow_add and flow_del changed since the last
 	 * flow_log_reset; ft_log_n counts past FLOW_LOG_MAX (to

@@ -55,8 +55,6 @@ struct mbq_prod {
 struct mbq_cons {
 	struct rte_mbuf *q_head;	/* taken, oldest first */
 	uint32_t q_out;			/* entries ever taken */
-	uint32_t q_cap_c;		/* the same capacity, on the
-					   consumer's line */
 };
 
 static inline void
@@ -67,7 +65,6 @@ mbq_init(struct mbq_prod *p, struct mbq_cons *c, uint32_t cap)
 	p->q_cap = cap;
 	c->q_head = NULL;
 	c->q_out = 0;
-	c->q_cap_c = cap;
 }
 
 /* Entries waiting (either side).  The consumer's counter is read first:
