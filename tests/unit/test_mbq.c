@@ -84,6 +84,26 @@ test_capacity_and_order(void **state)
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
 }
 
+#define LINE(f) (offsetof(struct sg_conn, f) / RTE_CACHE_LINE_SIZE)
+
+/* A connection holds its queues in 768 bytes (docs/benchmarks.md,
+ * "Memory": the <= 1 KiB per connection target), each half on the line
+ * its writer owns: the worker's halves with the worker-written counters,
+ * the application's with its own fields, never a line shared by the
+ * two sides' queue writes. */
+static void
+test_conn_layout(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(struct sg_conn), 768);
+	assert_int_equal(LINE(c_rxq_p), LINE(c_rx_in));	/* worker */
+	assert_int_equal(LINE(c_txq_c), LINE(c_rx_in));	/* worker */
+	assert_int_equal(LINE(c_rxq_c), LINE(c_app_rx));	/* app */
+	assert_int_equal(LINE(c_txq_p), LINE(c_app_rx));	/* app */
+	assert_int_not_equal(LINE(c_rxq_p), LINE(c_rxq_c));
+	assert_int_not_equal(LINE(c_txq_p), LINE(c_txq_c));
+}
+
 #define PASSES	1000000u
 
 /* Two queues between two threads: the data one (1..N in order) and one
@@ -174,6 +194,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conn_layout),
 		cmocka_unit_test(test_capacity_and_order),
 		cmocka_unit_test(test_two_threads),
 	};
