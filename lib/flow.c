@@ -8,6 +8,7 @@
 #endif
 
 #include "flow.h"
+#include "siphash.h"
 
 int
 flow_table_init(struct flow_table *ft, const char *name, uint32_t entries,
@@ -28,7 +29,7 @@ flow_table_init(struct flow_table *ft, const char *name, uint32_t entries,
 	ft->ft_key_len = key_len;
 	ft->ft_key_of = key_of;
 	ft->ft_key_ctx = key_ctx;
-	ret = siphash_key_random(&ft->ft_key);
+	ret = sg_random_fill(ft->ft_hkey, sizeof(ft->ft_hkey));
 	if (ret < 0)
 		return ret;
 	nb = rte_align32pow2((entries + FLOW_SLOTS - 1) / FLOW_SLOTS);
@@ -41,6 +42,22 @@ flow_table_init(struct flow_table *ft, const char *name, uint32_t entries,
 	if (ft->ft_bkt == NULL)
 		return -ENOMEM;
 	return 0;
+}
+
+uint32_t
+flow_hash6(const struct flow_table *ft, const struct flow6 *f)
+{
+	uint32_t w[FLOW_HKEY_WORDS];
+	uint64_t h = 0;
+	unsigned i;
+
+	RTE_BUILD_BUG_ON(sizeof(*f) != (FLOW_HKEY_WORDS - 1) * 4);
+	memcpy(w, f, sizeof(*f));
+	w[FLOW_HKEY_WORDS - 1] = 0;
+	for (i = 0; i < FLOW_HKEY_WORDS; i += 2)
+		h += flow_nh(w[i], w[i + 1], ft->ft_hkey[i],
+			     ft->ft_hkey[i + 1]);
+	return flow_hash_mix(h);
 }
 
 void

@@ -141,28 +141,21 @@ siphash24_3u64(const struct siphash_key *key, uint64_t m0, uint64_t m1,
 	return sip_final(&s, 4);
 }
 
-/* SipHash-1-3: one compression round per word, three to finalise. */
-uint64_t
-siphash13(const struct siphash_key *key, const void *data, size_t len)
-{
-	return sip_bytes(key, data, len, 1, 3);
-}
-
-uint64_t
-siphash13_2u64(const struct siphash_key *key, uint64_t m0, uint64_t m1)
-{
-	return sip_2u64(key, m0, m1, 1, 3);
-}
-
 int
 siphash_key_random(struct siphash_key *key)
 {
-	uint8_t *p = (uint8_t *)key;
+	return sg_random_fill(key, sizeof(*key));
+}
+
+int
+sg_random_fill(void *dst, size_t len)
+{
+	uint8_t *p = dst;
 	size_t got = 0;
 	ssize_t n;
 
-	while (got < sizeof(*key)) {
-		n = getrandom(p + got, sizeof(*key) - got, 0);
+	while (got < len) {
+		n = getrandom(p + got, len - got, 0);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * siphash — SipHash-2-4 (Aumasson & Bernstein), the keyed PRF syngate uses
- * for everything an attacker chooses the input of: SYN cookies, RFC 6528
- * ISNs and the flow-table hash.  Pure C, no EAL.
+ * for everything whose output reaches the wire from input an attacker
+ * chooses: SYN cookies and RFC 6528 ISNs (the flow table, whose hash
+ * nobody sees, uses NH: lib/flow.h).  Pure C, no EAL.
  */
 #ifndef SG_SIPHASH_H
 #define SG_SIPHASH_H
@@ -31,20 +32,11 @@ uint64_t siphash24_2u64(const struct siphash_key *key, uint64_t m0,
 uint64_t siphash24_3u64(const struct siphash_key *key, uint64_t m0,
 			uint64_t m1, uint64_t m2);
 
-/*
- * SipHash-1-3 (one round per word, three to finalise): for hash-table
- * keys only, where an attacker sees nothing of the output (Linux's
- * hsiphash on 64-bit, Rust's default HashMap); about 60 % of
- * SipHash-2-4's work on a 16-byte key.  The cookie MAC and the ISN keep
- * SipHash-2-4.
- */
-uint64_t siphash13(const struct siphash_key *key, const void *data,
-		   size_t len);
-/* Same, exactly 16 bytes as two little-endian words. */
-uint64_t siphash13_2u64(const struct siphash_key *key, uint64_t m0,
-			uint64_t m1);
-
 /* Fill a key from getrandom(2).  Returns 0 or -errno. */
 int siphash_key_random(struct siphash_key *key);
+
+/* Fill len bytes at p from getrandom(2) (any key material: the flow
+ * table's hash key too).  Returns 0 or -errno. */
+int sg_random_fill(void *p, size_t len);
 
 #endif /* SG_SIPHASH_H */

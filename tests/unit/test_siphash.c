@@ -59,53 +59,6 @@ test_vectors(void **state)
 		assert_int_equal(siphash24(&ref_key, msg + 1, i), vectors[i]);
 }
 
-/*
- * SipHash-1-3 under the reference key, messages 00 01 .. n-1 for n = 0..16:
- * the low 32 bits of the output, as Linux's 64-bit hsiphash self-test
- * lists them (lib/siphash_kunit.c, from the reference implementation).
- */
-static const uint32_t vectors13_lo[17] = {
-	0x050fc4dc, 0x7d57ca93, 0x4dc7d44d, 0xe7ddf7fb, 0x88d38328,
-	0x49533b67, 0xc59f22a7, 0x9bb11140, 0x8d299a8e, 0x6c063de4,
-	0x92ff097f, 0xf94dc352, 0x57b4d9a2, 0x1229ffa7, 0xc0f95d34,
-	0x2a519956, 0x7d908b66,
-};
-
-static uint64_t le64(const uint8_t *p);
-
-/* SipHash-1-3 (the flow-table hash) against its vectors, aligned or not,
- * and its 16-byte form against the generic one. */
-static void
-test_vectors13(void **state)
-{
-	struct siphash_key k = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
-	uint8_t msg[17 + 1];
-	unsigned i, round;
-
-	(void)state;
-	for (i = 0; i < 17; i++)
-		msg[i] = (uint8_t)i;
-	for (i = 0; i < 17; i++)
-		assert_int_equal((uint32_t)siphash13(&ref_key, msg, i),
-				 vectors13_lo[i]);
-	assert_int_equal((uint32_t)siphash13_2u64(&ref_key, le64(msg),
-						  le64(msg + 8)),
-			 vectors13_lo[16]);
-	memmove(msg + 1, msg, 17);
-	for (i = 0; i < 17; i++)
-		assert_int_equal((uint32_t)siphash13(&ref_key, msg + 1, i),
-				 vectors13_lo[i]);
-	for (round = 0; round < 1000; round++) {
-		for (i = 0; i < 16; i++)
-			msg[i] = (uint8_t)(msg[i] * 31 + round + i);
-		k.k0 = k.k0 * 6364136223846793005ULL + 1;
-		k.k1 ^= k.k0 >> 7;
-		assert_int_equal(siphash13_2u64(&k, le64(msg), le64(msg + 8)),
-				 siphash13(&k, msg, 16));
-		assert_true(siphash13(&k, msg, 16) != siphash24(&k, msg, 16));
-	}
-}
-
 static uint64_t
 le64(const uint8_t *p)
 {
@@ -165,7 +118,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_fixed_forms),
-		cmocka_unit_test(test_vectors13),
 		cmocka_unit_test(test_random_keys),
 	};
 

@@ -212,6 +212,92 @@ test_keyed_hash(void **state)
 	flow_table_fini(&t2);
 }
 
+/* A flow6 like flow_n: 2001:db8::/32 sources, sequential ports. */
+static struct flow6
+flow6_n(uint32_t n)
+{
+	struct flow6 f = {
+		.raddr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+		.laddr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 },
+		.rport = rte_cpu_to_be_16((uint16_t)(1024 + (n & 0x7fff))),
+		.lport = RTE_BE16(8080),
+	};
+
+	f.raddr[13] = (uint8_t)(n >> 15);
+	f.raddr[12] = (uint8_t)(n >> 23);
+	return f;
+}
+
+static uint32_t
+hash_n(const struct flow_table *ft, uint32_t n)
+{
+	struct flow4 f4;
+	struct flow6 f6;
+
+	if (ft->ft_key_len == sizeof(struct flow4)) {
+		f4 = flow_n(n);
+		return flow_hash(ft, &f4);
+	}
+	f6 = flow6_n(n);
+	return flow_hash(ft, &f6);
+}
+
+/*
+ * The flow hash spreads what a flood sends (sequential ports from few
+ * sources) like a random function would: the primary buckets pass a
+ * chi-square test (8 flows a bucket; the bound is six standard
+ * deviations over the mean), the 16-bit tags too (over their top 8
+ * bits), every output bit is set about half the time, and two tables
+ * (two keys) put a flow in the same bucket about once in a bucket count.
+ */
+static void
+test_flow_hash_spread(void **state)
+{
+	enum { N = 65536, BKT = 8192 };
+	static uint32_t load[BKT], tags[256];
+	struct flow_table t1, t2;
+	unsigned family, i, b, same;
+	uint32_t ones[32];
+	double chi, e;
+
+	(void)state;
+	for (family = 4; family <= 6; family += 2) {
+		assert_int_equal(flow_table_init(&t1, "t_fs1", BKT * FLOW_SLOTS,
+						 family, 0, key_of, NULL), 0);
+		assert_int_equal(flow_table_init(&t2, "t_fs2", BKT * FLOW_SLOTS,
+						 family, 0, key_of, NULL), 0);
+		assert_int_equal(t1.ft_mask, BKT - 1);
+		memset(load, 0, sizeof(load));
+		memset(tags, 0, sizeof(tags));
+		memset(ones, 0, sizeof(ones));
+		same = 0;
+		for (i = 0; i < N; i++) {
+			uint32_t s = hash_n(&t1, i);
+
+			load[flow_bucket1(&t1, s)]++;
+			tags[flow_tag(s) >> 8]++;
+			for (b = 0; b < 32; b++)
+				ones[b] += s >> b & 1;
+			same += flow_bucket1(&t1, s) ==
+				flow_bucket1(&t2, hash_n(&t2, i));
+		}
+		e = (double)N / BKT;
+		for (chi = 0, b = 0; b < BKT; b++)
+			chi += (load[b] - e) * (load[b] - e) / e;
+		assert_true(chi < BKT + 6 * 128);	/* sqrt(2 * BKT) */
+		e = (double)N / 256;
+		for (chi = 0, b = 0; b < 256; b++)
+			chi += (tags[b] - e) * (tags[b] - e) / e;
+		assert_true(chi < 256 + 6 * 23);	/* sqrt(2 * 256) */
+		for (b = 0; b < 32; b++)
+			assert_true(ones[b] > N / 2 - 6 * 128 &&
+				    ones[b] < N / 2 + 6 * 128);
+		assert_true(same < 8 * N / BKT);
+		flow_table_fini(&t1);
+		flow_table_fini(&t2);
+	}
+}
+
 static void
 test_many_flows(void **state)
 {
@@ -459,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_keyed_hash),
+		cmocka_unit_test(test_flow_hash_spread),
 		cmocka_unit_test(test_many_flows),
 		cmocka_unit_test(test_flow_add_full),
 		cmocka_unit_test(test_flow_bucket_pair_bound),
