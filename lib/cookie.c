@@ -76,21 +76,25 @@ cookie_hash(const struct cookie_keys *k, unsigned family, const void *flow,
 		      (uint64_t)parity << 48;
 	uint64_t m0, m1, h;
 
+	/* m2 fills 7 bytes (t's 40 bits, the MSS index, the key parity),
+	 * and the message stops there: 23 bytes (IPv6: 47) cost one
+	 * compression fewer than 24 (48), as SipHash packs a message's last
+	 * seven bytes with its length. */
 	if (family == 6) {
-		/* flow6 (36 bytes) | irs | m2: one 48-byte message. */
+		/* flow6 (36 bytes) | irs | m2's 7: one 47-byte message. */
 		uint8_t msg[sizeof(struct flow6) + 4 + 8];
 
 		memcpy(msg, flow, sizeof(struct flow6));
 		memcpy(msg + sizeof(struct flow6), &irs, 4);
 		memcpy(msg + sizeof(struct flow6) + 4, &m2, 8);
-		h = siphash24(&k->ck_key[parity], msg, sizeof(msg));
+		h = siphash24(&k->ck_key[parity], msg, sizeof(msg) - 1);
 	} else {
 		const struct flow4 *f = flow;
 
 		m0 = (uint64_t)f->raddr | (uint64_t)f->laddr << 32;
 		m1 = (uint64_t)f->rport | (uint64_t)f->lport << 16 |
 		     (uint64_t)irs << 32;
-		h = siphash24_3u64(&k->ck_key[parity], m0, m1, m2);
+		h = siphash24_23(&k->ck_key[parity], m0, m1, m2);
 	}
 	return h;
 }

@@ -141,6 +141,19 @@ siphash24_3u64(const struct siphash_key *key, uint64_t m0, uint64_t m1,
 	return sip_final(&s, 4);
 }
 
+uint64_t
+siphash24_23(const struct siphash_key *key, uint64_t m0, uint64_t m1,
+	     uint64_t m2)
+{
+	struct sip s;
+
+	sip_init(&s, key);
+	sip_word(&s, m0, 2);
+	sip_word(&s, m1, 2);
+	sip_word(&s, m2 | 23ULL << 56, 2);
+	return sip_final(&s, 4);
+}
+
 int
 siphash_key_random(struct siphash_key *key)
 {

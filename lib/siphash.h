@@ -32,6 +32,13 @@ uint64_t siphash24_2u64(const struct siphash_key *key, uint64_t m0,
 uint64_t siphash24_3u64(const struct siphash_key *key, uint64_t m0,
 			uint64_t m1, uint64_t m2);
 
+/* Same, exactly 23 bytes: two words and the seven bytes in m2's low 56
+ * bits (m2 < 2^56).  The seven share the last compression with the
+ * length, so it costs what 16 bytes do: two SipRounds fewer than 24
+ * (the cookie MAC's message, lib/cookie.c). */
+uint64_t siphash24_23(const struct siphash_key *key, uint64_t m0,
+		      uint64_t m1, uint64_t m2);
+
 /* Fill a key from getrandom(2).  Returns 0 or -errno. */
 int siphash_key_random(struct siphash_key *key);
 

@@ -85,6 +85,9 @@ test_fixed_forms(void **state)
 			 vectors[16]);
 	assert_int_equal(siphash24_3u64(&ref_key, le64(msg), le64(msg + 8),
 					le64(msg + 16)), vectors[24]);
+	assert_int_equal(siphash24_23(&ref_key, le64(msg), le64(msg + 8),
+				      le64(msg + 16) & 0xffffffffffffffULL),
+			 vectors[23]);
 	for (round = 0; round < 1000; round++) {
 		for (i = 0; i < 24; i++)
 			msg[i] = (uint8_t)(msg[i] * 31 + round + i);
@@ -95,6 +98,10 @@ test_fixed_forms(void **state)
 		assert_int_equal(siphash24_3u64(&k, le64(msg), le64(msg + 8),
 						le64(msg + 16)),
 				 siphash24(&k, msg, 24));
+		assert_int_equal(siphash24_23(&k, le64(msg), le64(msg + 8),
+					      le64(msg + 16) &
+					      0xffffffffffffffULL),
+				 siphash24(&k, msg, 23));
 	}
 }
 
