@@ -144,8 +144,6 @@ flow_lookup_bulk(const struct flow_table *ft, const void **keys,
 	unsigned i;
 
 	for (i = 0; i < n; i++)
-		flow_prefetch(ft, sig[i]);
-	for (i = 0; i < n; i++)
 		data[i] = lookup1(ft, keys[i], sig[i]);
 }
 

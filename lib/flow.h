@@ -176,7 +176,10 @@ flow_prefetch(const struct flow_table *ft, uint32_t sig)
 
 /*
  * Look up n (<= FLOW_BULK_MAX) keys with precomputed hashes; data[i] is the
- * stored value or NULL.  The buckets are prefetched for all n first.
+ * stored value or NULL.  The caller prefetches each key's buckets
+ * (flow_prefetch) as it hashes the key, well before this call: a burst's
+ * bucket misses then overlap the parsing of the frames after it instead
+ * of stalling the first searches here.
  */
 void flow_lookup_bulk(const struct flow_table *ft, const void **keys,
 		      uint32_t *sig, unsigned n, void **data);
