@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <stdlib.h>
 
 #include <rte_malloc.h>
 
@@ -132,6 +133,8 @@ lookup1(const struct flow_table *ft, const void *key, uint32_t sig)
 
 	if (i >= 0)
 		return ft->ft_bkt[b].fb_val[i];
+	if (ft->ft_bkt[b].fb_displaced == 0)
+		return NULL;
 	b = flow_bucket_alt(ft, b, tag);
 	i = bucket_find(ft, b, tag, key);
 	return i >= 0 ? ft->ft_bkt[b].fb_val[i] : NULL;
@@ -166,11 +169,44 @@ free_slot(const struct flow_bucket *bk)
 	return -1;
 }
 
+/* Fill empty slot i of bk; alt: the key's primary bucket is the other
+ * one. */
 static inline void
-slot_set(struct flow_bucket *bk, unsigned i, uint16_t tag, void *v)
+slot_set(struct flow_bucket *bk, unsigned i, uint16_t tag, void *v, bool alt)
 {
 	bk->fb_tag[i] = tag;
 	bk->fb_val[i] = v;
+	bk->fb_used++;
+	if (alt)
+		bk->fb_alt |= (uint8_t)(1u << i);
+}
+
+/* Empty slot i of bk; returns whether its key was displaced there. */
+static inline bool
+slot_clear(struct flow_bucket *bk, unsigned i)
+{
+	bool alt = bk->fb_alt >> i & 1;
+
+	bk->fb_val[i] = NULL;
+	bk->fb_used--;
+	bk->fb_alt &= (uint8_t)~(1u << i);
+	return alt;
+}
+
+static inline void
+displaced_inc(struct flow_bucket *bk)
+{
+	if (bk->fb_displaced != FLOW_DISPLACED_MAX)
+		bk->fb_displaced++;
+}
+
+/* A saturated count stays: the keys it stopped counting may still be
+ * out there. */
+static inline void
+displaced_dec(struct flow_bucket *bk)
+{
+	if (bk->fb_displaced != FLOW_DISPLACED_MAX)
+		bk->fb_displaced--;
 }
 
 /* A breadth-first search for a free slot reachable by moving entries to
@@ -226,12 +262,17 @@ make_room(struct flow_table *ft, uint32_t b1, uint32_t b2, uint32_t *bp)
 			while (1) {
 				struct flow_bucket *from = &ft->ft_bkt[q[n].b];
 				struct flow_bucket *to = &ft->ft_bkt[a];
+				uint16_t t = from->fb_tag[slot];
+				void *v = from->fb_val[slot];
+				bool was_alt = slot_clear(from, slot);
 
-				slot_set(to, (unsigned)f, from->fb_tag[slot],
-					 from->fb_val[slot]);
-				to->fb_used++;
-				from->fb_val[slot] = NULL;
-				from->fb_used--;
+				/* From its primary bucket to its other one,
+				 * or back home. */
+				slot_set(to, (unsigned)f, t, v, !was_alt);
+				if (was_alt)
+					displaced_dec(to);
+				else
+					displaced_inc(from);
 				ft->ft_moves++;
 				if (q[n].parent < 0) {
 					*bp = q[n].b;
@@ -261,7 +302,8 @@ flow_add(struct flow_table *ft, const void *key, uint32_t sig, void *data)
 		ft->ft_bkt[b1].fb_val[i] = data;
 		return 0;
 	}
-	if ((i = bucket_find(ft, b2, tag, key)) >= 0) {
+	if (ft->ft_bkt[b1].fb_displaced != 0 &&
+	    (i = bucket_find(ft, b2, tag, key)) >= 0) {
 		ft->ft_bkt[b2].fb_val[i] = data;
 		return 0;
 	}
@@ -275,8 +317,10 @@ flow_add(struct flow_table *ft, const void *key, uint32_t sig, void *data)
 		i = make_room(ft, b1, b2, &b);
 	if (i < 0)
 		return -ENOSPC;
-	slot_set(&ft->ft_bkt[b], (unsigned)i, tag, data);
-	ft->ft_bkt[b].fb_used++;
+	/* make_room may have freed a slot in either. */
+	slot_set(&ft->ft_bkt[b], (unsigned)i, tag, data, b != b1);
+	if (b != b1)
+		displaced_inc(&ft->ft_bkt[b1]);
 	ft->ft_count++;
 	return 0;
 }
@@ -290,16 +334,67 @@ flow_del(struct flow_table *ft, const void *key, uint32_t sig)
 
 	flow_log_note(ft, sig);
 	i = bucket_find(ft, b, tag, key);
-	if (i < 0) {
-		b = flow_bucket_alt(ft, b, tag);
-		i = bucket_find(ft, b, tag, key);
-		if (i < 0)
+	if (i >= 0) {
+		slot_clear(&ft->ft_bkt[b], (unsigned)i);
+	} else {
+		uint32_t b2 = flow_bucket_alt(ft, b, tag);
+
+		if (ft->ft_bkt[b].fb_displaced == 0 ||
+		    (i = bucket_find(ft, b2, tag, key)) < 0)
 			return -ENOENT;
+		slot_clear(&ft->ft_bkt[b2], (unsigned)i);
+		displaced_dec(&ft->ft_bkt[b]);
 	}
-	ft->ft_bkt[b].fb_val[i] = NULL;
-	ft->ft_bkt[b].fb_used--;
 	ft->ft_count--;
 	return 0;
+}
+
+int
+flow_check(const struct flow_table *ft)
+{
+	uint32_t nb = ft->ft_mask + 1, b, count = 0;
+	uint32_t *displaced = calloc(nb, sizeof(*displaced));
+	int ret = 0;
+
+	if (displaced == NULL)
+		return -ENOMEM;
+	for (b = 0; b < nb && ret == 0; b++) {
+		const struct flow_bucket *bk = &ft->ft_bkt[b];
+		unsigned i, used = 0, alt = 0;
+
+		for (i = 0; i < FLOW_SLOTS; i++) {
+			const void *v = bk->fb_val[i];
+			uint32_t sig, b1;
+
+			if (v == NULL)
+				continue;
+			used++;
+			sig = flow_hash(ft, ft->ft_key_of(ft->ft_key_ctx, v));
+			b1 = flow_bucket1(ft, sig);
+			if (bk->fb_tag[i] != flow_tag(sig) ||
+			    (b != b1 &&
+			     b != flow_bucket_alt(ft, b1, flow_tag(sig))))
+				ret = -EFAULT;	/* in neither of its buckets */
+			if (b != b1) {
+				alt |= 1u << i;
+				displaced[b1]++;
+			}
+		}
+		if (used != bk->fb_used || alt != bk->fb_alt)
+			ret = -EBADSLT;
+		count += used;
+	}
+	for (b = 0; b < nb && ret == 0; b++) {
+		uint16_t d = ft->ft_bkt[b].fb_displaced;
+
+		if (d == FLOW_DISPLACED_MAX ? displaced[b] < d :
+					      displaced[b] != d)
+			ret = -ERANGE;
+	}
+	if (ret == 0 && count != ft->ft_count)
+		ret = -EBADSLT;
+	free(displaced);
+	return ret;
 }
 
 void *

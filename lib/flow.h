@@ -21,7 +21,12 @@
  * Every key has two candidate buckets: the primary from the low bits of
  * its hash, the alternate from the primary and the tag (partial-key
  * cuckoo hashing: b2 = b1 ^ f(tag), so a stored entry can be moved to
- * its other bucket without its key).  An insert that finds both full
+ * its other bucket without its key).  A key goes to its primary bucket
+ * when that has room, and every bucket counts the keys of its own that
+ * had to go elsewhere (fb_displaced): a lookup that misses in the
+ * primary bucket stops there when none did, so a miss -- every SYN of a
+ * flood, every blind ACK -- reads one cache line, not two, and only the
+ * primary bucket is prefetched.  An insert that finds both full
  * moves entries along a breadth-first path of at most FLOW_BFS_MAX
  * buckets; failing that it is refused (-ENOSPC) and the caller falls back
  * (a SYN to a cookie, counted).  Only the owning worker reads or writes a
@@ -74,9 +79,17 @@ typedef const void *(*flow_key_fn)(const void *ctx, const void *value);
 
 struct flow_bucket {
 	uint16_t fb_tag[FLOW_SLOTS];	/* hash >> 16 of the slot's key */
-	uint32_t fb_used;		/* slots with a value */
+	uint8_t fb_used;		/* slots with a value */
+	uint8_t fb_alt;			/* slots whose key's primary bucket
+					 * is the other one (bit per slot) */
+	/* Keys whose primary bucket this is, stored in their other one: a
+	 * lookup that misses here reads the other bucket only when this is
+	 * not 0.  Saturates (then stays): an over-count only costs a read. */
+	uint16_t fb_displaced;
 	void *fb_val[FLOW_SLOTS];	/* NULL: empty */
 } __rte_cache_aligned;
+
+#define FLOW_DISPLACED_MAX	UINT16_MAX
 
 struct flow_table {
 	struct flow_bucket *ft_bkt;
@@ -164,14 +177,12 @@ flow_tag(uint32_t sig)
 	return (uint16_t)(sig >> 16);
 }
 
-/* Prefetch the buckets a lookup of sig reads. */
+/* Prefetch the bucket a lookup of sig reads first (and, unless one of
+ * its keys was displaced, only). */
 static inline void
 flow_prefetch(const struct flow_table *ft, uint32_t sig)
 {
-	uint32_t b = flow_bucket1(ft, sig);
-
-	rte_prefetch0(&ft->ft_bkt[b]);
-	rte_prefetch0(&ft->ft_bkt[flow_bucket_alt(ft, b, flow_tag(sig))]);
+	rte_prefetch0(&ft->ft_bkt[flow_bucket1(ft, sig)]);
 }
 
 /*
@@ -235,6 +246,18 @@ flow_log_seen(const struct flow_table *ft, uint32_t sig)
 			return true;
 	return false;
 }
+
+/*
+ * Check the table's bookkeeping against what it holds (tests, and the
+ * invariant checks of an asserts build; it hashes every key): each
+ * value's tag and bucket follow from its key's hash, fb_used and fb_alt
+ * match the slots, each bucket's fb_displaced counts exactly its keys
+ * stored in their other bucket (at least that many once saturated), and
+ * ft_count the values.  Returns 0, -EFAULT (a value in neither of its
+ * buckets), -EBADSLT (slot counts or flags), -ERANGE (a displaced count)
+ * or -ENOMEM.
+ */
+int flow_check(const struct flow_table *ft);
 
 /* Keys in the table. */
 static inline uint32_t

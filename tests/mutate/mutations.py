@@ -489,6 +489,20 @@ MUTATIONS = [
       "sip_word(&s, m2 | 24ULL << 56, 2);",
       "the 23-byte SipHash form encodes the wrong length (cookies no "
       "longer SipHash-2-4 of their message)"),
+    M("flow-displaced-add", "flow.c",
+      "\tif (b != b1)\n\t\tdisplaced_inc(&ft->ft_bkt[b1]);\n",
+      "",
+      "a key inserted into its second bucket is not counted in its "
+      "first: lookups that miss there stop and lose it"),
+    M("flow-displaced-move", "flow.c",
+      "\t\t\t\tif (was_alt)\n\t\t\t\t\tdisplaced_dec(to);",
+      "\t\t\t\tif (!was_alt)\n\t\t\t\t\tdisplaced_dec(to);",
+      "a cuckoo move miscounts which bucket's keys went where"),
+    M("flow-displaced-skip", "flow.c",
+      "\tif (ft->ft_bkt[b].fb_displaced == 0)\n\t\treturn NULL;",
+      "\tif (ft->ft_bkt[b].fb_displaced <= 1)\n\t\treturn NULL;",
+      "a lookup skips the second bucket while a key of its first is "
+      "there"),
     M("flow-tag-check", "flow.c",
       "if (v != NULL &&\n\t\t    key_eq(",
       "if (v != NULL || \n\t\t    key_eq(",
@@ -537,8 +551,8 @@ MUTATIONS = [
       "a removal is not logged: a later segment of the same burst runs "
       "on its stale bulk lookup (a recycled TIME-WAIT)"),
     M("flow-del", "flow.c",
-      "\tft->ft_bkt[b].fb_val[i] = NULL;\n\tft->ft_bkt[b].fb_used--;",
-      "\tft->ft_bkt[b].fb_used--;",
+      "\tbk->fb_val[i] = NULL;\n\tbk->fb_used--;",
+      "\tbk->fb_used--;",
       "flow_del leaves the key in the table"),
 
     # ---- engine keys (keys.c) ----

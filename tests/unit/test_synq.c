@@ -441,12 +441,31 @@ test_flow_cuckoo_path(void **state)
 	assert_ptr_equal(ft.ft_bkt[C].fb_val[2], &k[3]);
 	assert_ptr_equal(ft.ft_bkt[E].fb_val[0], &k[20]);
 	assert_ptr_equal(ft.ft_bkt[G].fb_val[0], &k[24]);
+	/* Each moved key left its primary bucket (A, C, E): those count one
+	 * displaced key, and its new slot is flagged; nothing else is. */
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(ft.ft_bkt[i].fb_displaced,
+				 i == A || i == C || i == E);
+		assert_int_equal(ft.ft_bkt[i].fb_alt,
+				 i == C ? 1u << 2 : i == E || i == G ? 1u : 0);
+	}
+	/* Found through the count, and the count goes when they do. */
+	assert_int_equal(flow_del(&ft, &k[3], sig[3]), 0);
+	assert_int_equal(flow_del(&ft, &k[20], sig[20]), 0);
+	assert_int_equal(flow_del(&ft, &k[24], sig[24]), 0);
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(ft.ft_bkt[i].fb_displaced, 0);
+		assert_int_equal(ft.ft_bkt[i].fb_alt, 0);
+	}
+	assert_int_equal(flow_del(&ft, &k[3], sig[3]), -ENOENT);
 	flow_table_fini(&ft);
 }
 
-/* Random adds, replaces and deletes against a model, filled to 95 % of
+/* Random adds, replaces and deletes against a model, filled to 99 % of
  * the slots so that inserts have to move entries (cuckoo paths): every
- * key stays findable, counted and iterated exactly once. */
+ * key stays findable, counted and iterated exactly once, and the
+ * table's bookkeeping (flow_check: the displaced counts a miss relies on
+ * to skip the second bucket, the slot flags) stays exact throughout. */
 static void
 test_flow_model(void **state)
 {
@@ -467,6 +486,8 @@ test_flow_model(void **state)
 		uint32_t j, sig;
 		int ret;
 
+		if (i % 1009 == 0)
+			assert_int_equal(flow_check(&ft), 0);
 		rnd = rnd * 1103515245u + 12345u;
 		j = (rnd >> 8) % N;
 		sig = flow_hash(&ft, &k[j]);
@@ -488,6 +509,20 @@ test_flow_model(void **state)
 	}
 	assert_true(ft.ft_moves > 0);
 	assert_true(refused < OPS / 1000);
+	assert_int_equal(flow_check(&ft), 0);
+	/* flow_check sees a wrong count, flag or slot total. */
+	for (i = 0; ft.ft_bkt[i].fb_displaced == 0; i++)
+		;
+	ft.ft_bkt[i].fb_displaced--;
+	assert_int_equal(flow_check(&ft), -ERANGE);
+	ft.ft_bkt[i].fb_displaced++;
+	ft.ft_bkt[0].fb_alt ^= 1;
+	assert_int_equal(flow_check(&ft), -EBADSLT);
+	ft.ft_bkt[0].fb_alt ^= 1;
+	ft.ft_bkt[0].fb_used++;
+	assert_int_equal(flow_check(&ft), -EBADSLT);
+	ft.ft_bkt[0].fb_used--;
+	assert_int_equal(flow_check(&ft), 0);
 	for (i = 0; i < N; i++)
 		assert_ptr_equal(flow_lookup(&ft, &k[i], flow_hash(&ft, &k[i])),
 				 in[i] ? &k[i] : NULL);
