@@ -179,6 +179,15 @@ struct sg_conn;
 int sg_engine_create(const struct sg_params *p, unsigned n_workers,
 		     struct sg_engine **out);
 
+/*
+ * DPDK heap bytes sg_engine_create(p, n_workers) takes: an upper bound,
+ * within a few percent (the mbuf pool's objects are counted as packed, as
+ * they are with IOVA as VA or hugepages).  sg_listen, sg_poller_create and
+ * the ports' queues take more.  Needs no EAL: for sizing its memory (-m,
+ * --socket-mem) before rte_eal_init.  0 if p or n_workers is invalid.
+ */
+size_t sg_engine_mem_size(const struct sg_params *p, unsigned n_workers);
+
 /* Free everything (workers must have returned).  Connections still held by
  * the application become invalid; e's telemetry commands answer an error
  * (sg_telemetry_unregister). */
