@@ -180,6 +180,13 @@ sg_listen(struct sg_engine *e, uint16_t port, uint32_t backlog,
 			       out);
 }
 
+size_t
+sg_listen_mem_size(const struct sg_params *p, unsigned n_workers,
+		   uint32_t backlog)
+{
+	return listener_mem_size(backlog ? backlog : p->backlog, n_workers);
+}
+
 void *
 sg_engine_worker(struct sg_engine *e, unsigned w)
 {

@@ -645,9 +645,10 @@ mbuf_cache(const struct sg_params *pp)
 }
 
 /* What the DPDK heap gives an allocation of len bytes beyond len: the
- * element header, alignment, and a page of rounding for the mempools'
- * object areas. */
+ * element header and alignment; a ring or mempool also has a tailq
+ * entry; a mempool's object area a page of rounding. */
 #define HEAP_SLACK	(2 * RTE_CACHE_LINE_SIZE)
+#define TAILQ_SLACK	(4 * RTE_CACHE_LINE_SIZE)
 #define HEAP_PAGE	4096
 
 /* Bytes of a mempool of n objects of elt bytes (cache: per-lcore cache
@@ -667,9 +668,10 @@ mempool_mem_size(unsigned n, size_t elt, unsigned cache, size_t priv,
 	      (cache != 0 ? RTE_MAX_LCORE * sizeof(struct rte_mempool_cache) :
 	       0) + RTE_CACHE_LINE_ROUNDUP(priv);
 	objs = (size_t)n * sz.total_size;
-	return hdr + HEAP_SLACK +
+	return hdr + HEAP_SLACK + TAILQ_SLACK +
 	       (size_t)rte_ring_get_memsize(rte_align32pow2(n + 1)) +
-	       HEAP_SLACK + objs + objs / 64 + HEAP_PAGE + HEAP_SLACK;
+	       HEAP_SLACK + TAILQ_SLACK + objs + objs / 64 + HEAP_PAGE +
+	       HEAP_SLACK;
 }
 
 size_t
@@ -703,7 +705,8 @@ worker_mem_size(const struct sg_params *pp)
 	sz += mempool_mem_size(pp->conn_max, conn_obj_size(), 0, 0,
 			       RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	sz += (size_t)rte_ring_get_memsize_elem(sizeof(struct conn_ref),
-			rte_align32pow2(pp->conn_max + 1)) + HEAP_SLACK;
+			rte_align32pow2(pp->conn_max + 1)) + HEAP_SLACK +
+	      TAILQ_SLACK;
 	return sz;
 }
 

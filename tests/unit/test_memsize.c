@@ -3,7 +3,9 @@
  * memsize: sg_engine_mem_size bounds what sg_engine_create takes from the
  * DPDK heap, closely (the daemon sizes EAL's --no-huge memory with it),
  * for the default tables and for small, large, IPv6, jumbo and
- * two-worker ones; it needs no EAL and refuses what the engine refuses.
+ * two-worker ones, and so do sg_listen_mem_size and sg_poller_mem_size
+ * for a listener and a poller; it needs no EAL and refuses what the
+ * engine refuses.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,6 +89,38 @@ test_sizes(void **state)
 }
 
 static void
+test_listen_poller(void **state)
+{
+	struct sg_params p;
+	struct sg_engine *e;
+	struct sg_listener *l;
+	struct sg_poller *pl;
+	size_t before, used, est;
+
+	(void)state;
+	sg_params_default(&p);
+	p.synq_size = 1024;
+	p.conn_max = 20000;
+	p.backlog = 5000;
+	p.mbufs = 1024;
+	assert_int_equal(sg_engine_create(&p, 2, &e), 0);
+	before = heap_used();
+	assert_int_equal(sg_listen(e, 80, 0, &l), 0);
+	used = heap_used() - before;
+	est = sg_listen_mem_size(&p, 2, 0);
+	print_message("listener: heap %zu, estimate %zu\n", used, est);
+	assert_true(est >= used && est <= used + used / 25 + 1024);
+	before = heap_used();
+	assert_int_equal(sg_poller_create(e, 2 * p.conn_max, &pl), 0);
+	used = heap_used() - before;
+	est = sg_poller_mem_size(2 * p.conn_max);
+	print_message("poller: heap %zu, estimate %zu\n", used, est);
+	assert_true(est >= used && est <= used + used / 25 + 1024);
+	sg_poller_destroy(pl);
+	sg_engine_destroy(e);
+}
+
+static void
 test_invalid(void **state)
 {
 	struct sg_params p;
@@ -105,6 +139,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_listen_poller),
 		cmocka_unit_test(test_invalid),
 	};
 	struct sg_params p;
