@@ -79,8 +79,10 @@ echo "== memory"
 	--log-level='lib.*:error' --no-telemetry --file-prefix "sgmem$$" | tee "$tmp/mem.txt"
 # Peak resident memory of the daemon at its default configuration (one
 # worker on a net_null port, default tables), hugepage-less so it is all
-# in the process's RSS.
-timeout -k 5 20 "$BUILD/app/syngated/syngated" -l 0,1 --no-huge -m 512 \
+# in the process's RSS, with the embedded default's -m (sized to the
+# tables; syngated --help shows it).
+dm=$("$BUILD/app/syngated/syngated" --help | grep -o -- '--no-huge -m [0-9]*' | awk '{print $3}')
+timeout -k 5 20 "$BUILD/app/syngated/syngated" -l 0,1 --no-huge -m "${dm:-512}" \
 	--no-shconf --no-pci --vdev=net_null0 --file-prefix "sgrss$$" \
 	--log-level=lib.eal:warning -- --stats 0 >"$tmp/rss.log" 2>&1 &
 rpid=$!

@@ -179,6 +179,16 @@ struct sg_conn;
 int sg_engine_create(const struct sg_params *p, unsigned n_workers,
 		     struct sg_engine **out);
 
+/*
+ * DPDK heap bytes sg_engine_create(p, n_workers) takes: an upper bound,
+ * within a few percent (the mbuf pool's objects are counted as packed, as
+ * they are with IOVA as VA or hugepages).  sg_listen and sg_poller_create
+ * take more (below), the ports' queues and DPDK itself more again.  Needs
+ * no EAL: for sizing its memory (-m, --socket-mem) before rte_eal_init.
+ * 0 if p or n_workers is invalid.
+ */
+size_t sg_engine_mem_size(const struct sg_params *p, unsigned n_workers);
+
 /* Free everything (workers must have returned).  Connections still held by
  * the application become invalid; e's telemetry commands answer an error
  * (sg_telemetry_unregister). */
@@ -224,6 +234,10 @@ struct rte_mempool *sg_engine_pktmbuf_pool(struct sg_engine *e, unsigned w);
  */
 int sg_listen(struct sg_engine *e, uint16_t port, uint32_t backlog,
 	      struct sg_listener **out);
+/* Heap bytes one sg_listen takes with an engine of params p and n_workers
+ * (an upper bound, no EAL needed; backlog 0 = p->backlog). */
+size_t sg_listen_mem_size(const struct sg_params *p, unsigned n_workers,
+			  uint32_t backlog);
 
 /* The listener's id (0..) as in sg_conn_info.listener. */
 unsigned sg_listener_id(const struct sg_listener *l);
@@ -354,6 +368,7 @@ struct sg_event {
 struct sg_poller;
 
 /* A poller for up to `capacity` connections at a time. */
+size_t sg_poller_mem_size(unsigned capacity);	/* heap bytes, as above */
 int sg_poller_create(struct sg_engine *e, unsigned capacity,
 		     struct sg_poller **out);
 void sg_poller_destroy(struct sg_poller *p);

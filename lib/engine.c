@@ -94,6 +94,18 @@ err_engine:
 	return ret;
 }
 
+size_t
+sg_engine_mem_size(const struct sg_params *p, unsigned n_workers)
+{
+	char err[128];
+
+	if (n_workers == 0 || n_workers > SG_MAX_WORKERS ||
+	    sg_params_check(p, err, sizeof(err)) < 0)
+		return 0;
+	return sizeof(struct sg_engine) + 2 * RTE_CACHE_LINE_SIZE +
+	       (size_t)n_workers * worker_mem_size(p);
+}
+
 void
 sg_engine_destroy(struct sg_engine *e)
 {
@@ -166,6 +178,13 @@ sg_listen(struct sg_engine *e, uint16_t port, uint32_t backlog,
 			       backlog ? backlog : e->e_params.backlog,
 			       e->e_nworkers, (int)rte_socket_id(), e->e_id,
 			       out);
+}
+
+size_t
+sg_listen_mem_size(const struct sg_params *p, unsigned n_workers,
+		   uint32_t backlog)
+{
+	return listener_mem_size(backlog ? backlog : p->backlog, n_workers);
 }
 
 void *

@@ -8,6 +8,18 @@
 #include "conn.h"
 #include "listener.h"
 
+size_t
+listener_mem_size(uint32_t backlog, unsigned n_workers)
+{
+	/* The listener, and per worker an accept ring (RING_F_EXACT_SZ)
+	 * and its tailq entry, each with a heap element's header and
+	 * alignment. */
+	return sizeof(struct sg_listener) + 2 * RTE_CACHE_LINE_SIZE +
+	       (size_t)n_workers *
+	       ((size_t)rte_ring_get_memsize(rte_align32pow2(backlog + 1)) +
+		6 * RTE_CACHE_LINE_SIZE);
+}
+
 int
 listener_create(struct listener_table *lt, uint16_t port, uint32_t backlog,
 		unsigned n_workers, int socket, unsigned inst,

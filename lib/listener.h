@@ -88,5 +88,7 @@ int listener_create(struct listener_table *lt, uint16_t port,
 /* Free all listeners and their rings (connections still queued belong to
  * their worker's pool, freed with it). */
 void listener_table_fini(struct listener_table *lt);
+/* DPDK heap bytes listener_create takes, an upper bound; no EAL needed. */
+size_t listener_mem_size(uint32_t backlog, unsigned n_workers);
 
 #endif /* SG_LISTENER_H */

@@ -24,6 +24,18 @@
 #define REF_LISTENER	1ul
 static uint32_t poller_seq;
 
+size_t
+sg_poller_mem_size(unsigned capacity)
+{
+	/* As sg_poller_create: the poller, its ring (RING_F_EXACT_SZ) and
+	 * the ring's tailq entry, each with a heap element's header and
+	 * alignment. */
+	return sizeof(struct sg_poller) + 2 * RTE_CACHE_LINE_SIZE +
+	       (size_t)rte_ring_get_memsize_elem(sizeof(struct conn_ref),
+			rte_align32pow2(capacity + 64 + SG_MAX_LISTENERS + 1)) +
+	       6 * RTE_CACHE_LINE_SIZE;
+}
+
 int
 sg_poller_create(struct sg_engine *e, unsigned capacity,
 		 struct sg_poller **out)

@@ -630,6 +630,89 @@ fail:
 	return NULL;
 }
 
+/* One mbuf carries a whole frame: a full segment of --mss bytes with the
+ * largest headers we write (the port's MTU must match, the daemon
+ * checks), and at least the default 2 KiB (NICs that size RX buffers in
+ * 1 KiB steps would otherwise scatter a full-size frame over two). */
+static uint16_t
+seg_room(const struct sg_params *pp)
+{
+	return (uint16_t)RTE_MAX((unsigned)RTE_MBUF_DEFAULT_DATAROOM,
+				 (unsigned)pp->mss + PKT_TCP_MAX_HDR);
+}
+
+static unsigned
+mbuf_cache(const struct sg_params *pp)
+{
+	return RTE_MIN(256u, pp->mbufs / 8);
+}
+
+/* What the DPDK heap gives an allocation of len bytes beyond len: the
+ * element header and alignment; a ring or mempool also has a tailq
+ * entry; a mempool's object area a page of rounding. */
+#define HEAP_SLACK	(2 * RTE_CACHE_LINE_SIZE)
+#define TAILQ_SLACK	(4 * RTE_CACHE_LINE_SIZE)
+#define HEAP_PAGE	4096
+
+/* Bytes of a mempool of n objects of elt bytes (cache: per-lcore cache
+ * size), as rte_mempool_create_empty, its ring ops and
+ * rte_mempool_populate_default allocate them when objects need not be
+ * IOVA-contiguous or pages are large (with physical IOVAs and 4 KiB pages
+ * an object may take a page to itself: not counted). */
+static size_t
+mempool_mem_size(unsigned n, size_t elt, unsigned cache, size_t priv,
+		 unsigned flags)
+{
+	struct rte_mempool_objsz sz;
+	size_t hdr, objs;
+
+	rte_mempool_calc_obj_size((uint32_t)elt, flags, &sz);
+	hdr = sizeof(struct rte_mempool) +
+	      (cache != 0 ? RTE_MAX_LCORE * sizeof(struct rte_mempool_cache) :
+	       0) + RTE_CACHE_LINE_ROUNDUP(priv);
+	objs = (size_t)n * sz.total_size;
+	return hdr + HEAP_SLACK + TAILQ_SLACK +
+	       (size_t)rte_ring_get_memsize(rte_align32pow2(n + 1)) +
+	       HEAP_SLACK + TAILQ_SLACK + objs + objs / 64 + HEAP_PAGE +
+	       HEAP_SLACK;
+}
+
+size_t
+worker_mem_size(const struct sg_params *pp)
+{
+	bool v6 = false;
+	uint32_t nb;
+	size_t sz;
+	unsigned i;
+
+	for (i = 0; i < pp->n_addrs; i++)
+		v6 |= pp->addrs[i].family == 6;
+	sz = sizeof(struct worker) + HEAP_SLACK;
+	/* flow tables (flow_table_init) */
+	nb = rte_align32pow2((2 * (pp->synq_size + pp->conn_max) +
+			      FLOW_SLOTS - 1) / FLOW_SLOTS);
+	sz += ((size_t)RTE_MAX(nb, 2u) * sizeof(struct flow_bucket) +
+	       HEAP_SLACK) * (v6 ? 2 : 1);
+	/* half-open table (synq_init) */
+	sz += (size_t)pp->synq_size * sizeof(struct synq_entry) + HEAP_SLACK;
+	sz += (size_t)pp->synq_size * sizeof(uint32_t) + HEAP_SLACK;
+	if (v6)
+		sz += (size_t)pp->synq_size * sizeof(struct flow6) +
+		      HEAP_SLACK;
+	sz += sizeof(struct timer_wheel) + HEAP_SLACK;
+	sz += mempool_mem_size(pp->mbufs, sizeof(struct rte_mbuf) +
+			       seg_room(pp) + RTE_PKTMBUF_HEADROOM,
+			       mbuf_cache(pp),
+			       sizeof(struct rte_pktmbuf_pool_private),
+			       RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	sz += mempool_mem_size(pp->conn_max, conn_obj_size(), 0, 0,
+			       RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	sz += (size_t)rte_ring_get_memsize_elem(sizeof(struct conn_ref),
+			rte_align32pow2(pp->conn_max + 1)) + HEAP_SLACK +
+	      TAILQ_SLACK;
+	return sz;
+}
+
 int
 worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 {
@@ -675,13 +758,8 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 		goto err_synq;
 	timer_wheel_init(w->w_wheel, 0);
 	snprintf(name, sizeof(name), "sg%u_mbufs_%u", e->e_id, id);
-	/* One mbuf carries a whole frame: a full segment of --mss bytes
-	 * with the largest headers we write (the port's MTU must match,
-	 * the daemon checks), and at least the default 2 KiB. */
-	w->w_seg_room = (uint16_t)RTE_MAX((unsigned)RTE_MBUF_DEFAULT_DATAROOM,
-					  (unsigned)pp->mss + PKT_TCP_MAX_HDR);
-	w->w_mbufs = mbuf_pool_create(name, pp->mbufs,
-		RTE_MIN(256u, pp->mbufs / 8),
+	w->w_seg_room = seg_room(pp);
+	w->w_mbufs = mbuf_pool_create(name, pp->mbufs, mbuf_cache(pp),
 		(uint16_t)(w->w_seg_room + RTE_PKTMBUF_HEADROOM), socket);
 	if (w->w_mbufs == NULL)
 		goto err_wheel;

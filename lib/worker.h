@@ -63,6 +63,9 @@ int worker_audit(const struct worker *w);
 int worker_init(struct worker *w, struct sg_engine *e, unsigned id,
 		int socket);
 void worker_fini(struct worker *w);
+/* DPDK heap bytes worker_init takes with these params, an upper bound
+ * (sg_engine_mem_size); needs no EAL. */
+size_t worker_mem_size(const struct sg_params *pp);
 
 /* For tests (sg_internal.h). */
 /* Put an idle worker back to a known state at now_us: timer wheel at that

@@ -574,12 +574,47 @@ config_validate(const struct sg_config *c, char *err, size_t len)
  * the same way is refused instead of sharing the tap (and the telemetry
  * socket has a known place: dpdk-telemetry.py -f syngated).
  */
-const char *const config_default_eal[] = {
-	"-l", "0,1", "--no-huge", "-m", "512", "--file-prefix", "syngated",
+static const char *const default_eal[] = {
+	"-l", "0,1", "--no-huge", "-m", NULL, "--file-prefix", "syngated",
 	"--no-pci", "--vdev=net_tap0,iface=sg0",
 	"--log-level=lib.eal:warning",
 };
-const unsigned config_default_eal_n = RTE_DIM(config_default_eal);
+/* Its workers: the lcores of its -l but the main one. */
+#define DEFAULT_EAL_WORKERS	1
+/* DPDK's own heap use beside the engine, listeners and pollers: rte_pdump
+ * statistics (4 MiB), ethdev port data, the ports' queues, EAL's
+ * memzones (5 MiB with the default tables and one port, measured with
+ * /eal/heap_info). */
+#define EAL_MEM_FIXED_MIB	16
+
+unsigned
+config_eal_mem_mib(const struct sg_config *c, unsigned n_workers)
+{
+	uint64_t need;
+
+	need = sg_engine_mem_size(&c->p, n_workers);
+	need += (uint64_t)c->n_listen * sg_listen_mem_size(&c->p, n_workers,
+							   0);
+	if (c->app_threads != 0)
+		need += (uint64_t)c->app_threads *
+			sg_poller_mem_size(c->p.conn_max * n_workers);
+	need += need / 8;
+	need = (need + (1u << 20) - 1) >> 20;
+	return (unsigned)RTE_ALIGN_CEIL(need + EAL_MEM_FIXED_MIB, 16);
+}
+
+unsigned
+config_default_eal(const struct sg_config *c,
+		   const char *argv[CONFIG_DEFAULT_EAL_MAX], char mem[16])
+{
+	unsigned i;
+
+	RTE_BUILD_BUG_ON(RTE_DIM(default_eal) > CONFIG_DEFAULT_EAL_MAX);
+	snprintf(mem, 16, "%u", config_eal_mem_mib(c, DEFAULT_EAL_WORKERS));
+	for (i = 0; i < RTE_DIM(default_eal); i++)
+		argv[i] = default_eal[i] != NULL ? default_eal[i] : mem;
+	return RTE_DIM(default_eal);
+}
 
 bool
 config_is_option(const char *name)
@@ -783,17 +818,23 @@ opt_arg(unsigned i)
 	}
 }
 
+/* The embedded default at the default tables (-m grows with them). */
 static void
 default_eal_str(char *buf, size_t len)
 {
+	const char *argv[CONFIG_DEFAULT_EAL_MAX];
+	struct sg_config d;
 	size_t off = 0;
-	unsigned i;
+	unsigned i, n;
+	char mem[16];
 
+	config_defaults(&d);
+	n = config_default_eal(&d, argv, mem);
 	buf[0] = '\0';
 	/* The log level is a detail; the rest is what an operator needs. */
-	for (i = 0; i + 1 < config_default_eal_n && off < len; i++)
+	for (i = 0; i + 1 < n && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-					i ? " " : "", config_default_eal[i]);
+					i ? " " : "", argv[i]);
 }
 
 void
@@ -807,7 +848,9 @@ config_usage(FILE *f, const char *prog)
 		"       %s --help | --version\n\n"
 		"EAL options (DPDK's: -l, -a, --vdev, --file-prefix, ...) go "
 		"before '--', syngated's after it.\nWithout EAL options: the "
-		"[eal] section of the --config file, else\n  %s\n\n"
+		"[eal] section of the --config file, else\n  %s\n"
+		"(-m: the MiB the tables set below take, 1/8 and 16 MiB "
+		"more; the figure is at their defaults)\n\n"
 		"options:\n", prog, prog, eal);
 	for (i = 0; i < O_COUNT; i++) {
 		const struct opt_desc *o = &opts[i];
@@ -878,7 +921,9 @@ config_man(FILE *f, const char *version)
 	roff(f, eal);
 	fprintf(f, "\n.RE\n.PP\n"
 		"a net_tap port whose kernel side is the interface sg0; no NIC, "
-		"no hugepages.  Two instances never share an interface: a "
+		"no hugepages, and\n.B \\-m\n"
+		"the MiB the tables set by the options below take, with 1/8 "
+		"and 16 MiB more (the figure above is at their defaults).  Two instances never share an interface: a "
 		"second one serving the same\n.B iface=\n"
 		"in the same network namespace, or using the same\n"
 		".BR \\-\\-file\\-prefix ,\nis refused (exit status 2).\n"

@@ -84,9 +84,22 @@ int config_load_eal(const char *path, int *argc, char ***argv, char *err,
 		    size_t errlen);
 void config_free_eal(int argc, char **argv);
 
-/* The embedded default EAL arguments (used when none are given). */
-extern const char *const config_default_eal[];
-extern const unsigned config_default_eal_n;
+/*
+ * MiB of DPDK memory (EAL -m) that the tables of c take with n_workers
+ * workers (sg_engine_mem_size, a listener per --listen, a poller per
+ * --app-threads), 1/8 more and 16 MiB for DPDK itself, rounded up to 16.
+ */
+unsigned config_eal_mem_mib(const struct sg_config *c, unsigned n_workers);
+
+/*
+ * The embedded default EAL arguments (used when none are given), with -m
+ * sized to c's tables (config_eal_mem_mib) written to mem: fills argv,
+ * returns their count.
+ */
+#define CONFIG_DEFAULT_EAL_MAX	16
+unsigned config_default_eal(const struct sg_config *c,
+			    const char *argv[CONFIG_DEFAULT_EAL_MAX],
+			    char mem[16]);
 
 /* Cross-field checks done after parsing (e.g. at least one listener).
  * Returns 0, or -1 with a message in err. */

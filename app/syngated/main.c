@@ -489,6 +489,7 @@ mono_sec(void)
 
 /* The EAL's argv and the [eal] section's words (freed on every exit). */
 static struct args eal;
+static char eal_mem[16];	/* -m of the embedded default, in eal.v */
 static char **file_eal;
 static int n_file_eal;
 
@@ -576,9 +577,12 @@ main(int argc, char **argv)
 		for (k = 0; k < n_file_eal && ret == 0; k++)
 			ret = args_add(&eal, file_eal[k]);
 	} else {
+		const char *def[CONFIG_DEFAULT_EAL_MAX];
+		unsigned nd = config_default_eal(&cfg, def, eal_mem);
+
 		eal_from = NULL;
-		for (k = 0; k < (int)config_default_eal_n && ret == 0; k++)
-			ret = args_add(&eal, config_default_eal[k]);
+		for (k = 0; k < (int)nd && ret == 0; k++)
+			ret = args_add(&eal, def[k]);
 	}
 	if (ret < 0)
 		return refuse(1, "out of memory");
@@ -665,14 +669,14 @@ main(int argc, char **argv)
 	       sg_params_addrs_str(&cfg.p, addr, sizeof(addr)));
 	for (i = 0; i < cfg.n_listen; i++)
 		printf("%s%u", i ? "," : " ", cfg.listen_ports[i]);
-	printf("; %u worker(s), service %s, cookies %s%s%s\n", n_workers,
+	printf("; %u worker(s), service %s, cookies %s%s%s%s\n", n_workers,
 	       cfg.app_threads ? cfg.service : "none (--app-threads 0: "
 	       "connections wait on the accept rings)",
 	       cfg.p.cookies == SG_COOKIES_AUTO ? "auto" :
 	       cfg.p.cookies == SG_COOKIES_ALWAYS ? "always" : "never",
 	       eal_from ? "; EAL options from " : "; embedded default port "
-	       "net_tap0 (iface sg0, --file-prefix syngated)",
-	       eal_from ? eal_from : "");
+	       "net_tap0 (iface sg0, --file-prefix syngated, -m ",
+	       eal_from ? eal_from : eal_mem, eal_from ? "" : ")");
 	fflush(stdout);
 
 	signal(SIGINT, on_signal);

@@ -74,6 +74,36 @@ test_defaults(void **state)
 	assert_int_equal(config_validate(&c, err, sizeof(err)), 0);
 }
 
+/* The embedded default's -m: the tables' size (no EAL needed), more for
+ * bigger tables, the rest of the arguments as documented. */
+static void
+test_default_eal_mem(void **state)
+{
+	const char *argv[CONFIG_DEFAULT_EAL_MAX];
+	struct sg_config c;
+	unsigned n, i, m, mib;
+	char mem[16];
+
+	(void)state;
+	config_defaults(&c);
+	mib = config_eal_mem_mib(&c, 1);
+	/* The default tables take 54 MiB of heap (test_memsize). */
+	assert_true(mib >= 64 && mib <= 96);
+	assert_int_equal(mib % 16, 0);
+	n = config_default_eal(&c, argv, mem);
+	for (i = 0, m = 0; i + 1 < n; i++)
+		if (strcmp(argv[i], "-m") == 0)
+			m = (unsigned)atoi(argv[i + 1]);
+	assert_int_equal(m, mib);
+	assert_string_equal(argv[0], "-l");
+	assert_string_equal(argv[1], "0,1");
+	c.p.conn_max = 65536;
+	assert_true(config_eal_mem_mib(&c, 1) >= mib + 48);
+	c.p.mbufs = 65536;
+	assert_true(config_eal_mem_mib(&c, 1) >= mib + 48 + 100);
+	assert_true(config_eal_mem_mib(&c, 2) > config_eal_mem_mib(&c, 1));
+}
+
 static void
 test_every_option(void **state)
 {
@@ -385,6 +415,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_default_eal_mem),
 		cmocka_unit_test(test_every_option),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_file),
