@@ -169,11 +169,22 @@ free_slot(const struct flow_bucket *bk)
 	return -1;
 }
 
+/* Slot indexes come from bucket scans and the cuckoo path's uint8_t
+ * slots: always < FLOW_SLOTS.  Said so, for the compiler's bounds
+ * analysis (a sanitizer build checks it). */
+static inline void
+slot_ok(unsigned i)
+{
+	if (i >= FLOW_SLOTS)
+		__builtin_unreachable();
+}
+
 /* Fill empty slot i of bk; alt: the key's primary bucket is the other
  * one. */
 static inline void
 slot_set(struct flow_bucket *bk, unsigned i, uint16_t tag, void *v, bool alt)
 {
+	slot_ok(i);
 	bk->fb_tag[i] = tag;
 	bk->fb_val[i] = v;
 	bk->fb_used++;
@@ -185,7 +196,10 @@ slot_set(struct flow_bucket *bk, unsigned i, uint16_t tag, void *v, bool alt)
 static inline bool
 slot_clear(struct flow_bucket *bk, unsigned i)
 {
-	bool alt = bk->fb_alt >> i & 1;
+	bool alt;
+
+	slot_ok(i);
+	alt = bk->fb_alt >> i & 1;
 
 	bk->fb_val[i] = NULL;
 	bk->fb_used--;
