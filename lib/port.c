@@ -15,6 +15,7 @@
 #include <rte_ethdev.h>
 #include <rte_log.h>
 
+#include "port.h"
 #include "syngate.h"
 
 RTE_LOG_REGISTER(sg_port_logtype, syngate.port, INFO);
@@ -108,6 +109,41 @@ rss_conf(uint16_t port, const struct rte_eth_dev_info *info,
 
 /* The RETA round-robin over the nq queues (PMDs differ in what they set
  * by default). */
+struct umem_window {
+	uintptr_t base, end;
+	bool fits;
+};
+
+static void
+umem_obj_check(struct rte_mempool *mp, void *arg, void *obj, unsigned idx)
+{
+	struct umem_window *uw = arg;
+	uintptr_t o = (uintptr_t)obj;
+
+	RTE_SET_USED(idx);
+	if (o < uw->base || o + mp->elt_size > uw->end)
+		uw->fits = false;
+}
+
+bool
+port_pool_fits_umem(const struct rte_mempool *mp)
+{
+	const struct rte_mempool_memhdr *mh = STAILQ_FIRST(&mp->mem_list);
+	uintptr_t pg = (uintptr_t)getpagesize();
+	struct umem_window uw;
+
+	if (mh == NULL)
+		return false;
+	uw.base = (uintptr_t)mh->addr & ~(pg - 1);
+	uw.end = uw.base + ((uintptr_t)mh->addr - uw.base) +
+		 (uintptr_t)mp->populated_size *
+		 rte_mempool_calc_obj_size(mp->elt_size, mp->flags, NULL);
+	uw.fits = true;
+	rte_mempool_obj_iter((struct rte_mempool *)(uintptr_t)mp,
+			     umem_obj_check, &uw);
+	return uw.fits;
+}
+
 static void
 reta_spread(uint16_t port, const struct rte_eth_dev_info *info, unsigned nq)
 {
@@ -204,6 +240,20 @@ sg_port_setup(struct sg_engine *e, uint16_t port,
 	txc = info.default_txconf;
 	txc.offloads = conf.txmode.offloads;
 	for (q = 0; q < nq; q++) {
+		/* A buffer outside the umem is dropped by the kernel without
+		 * a completion: its mbuf is lost, and once the pool has cycled
+		 * through enough of them the port goes deaf (measured: after
+		 * some 46 000 frames with padded 4 KiB-page objects).  The
+		 * workers' pools are packed when IOVA is VA (worker.c). */
+		if (strcmp(info.driver_name, "net_af_xdp") == 0 &&
+		    !port_pool_fits_umem(sg_engine_pktmbuf_pool(e, q))) {
+			PORT_LOG(ERR, "port %u (net_af_xdp): worker %u's mbuf "
+				 "pool does not lie in one packed chunk, and "
+				 "the driver registers only that much of it "
+				 "with the kernel; run with IOVA as VA "
+				 "(--iova-mode=va)\n", port, q);
+			return -EINVAL;
+		}
 		ret = rte_eth_rx_queue_setup(port, (uint16_t)q, nrx, socket,
 					     NULL,
 					     sg_engine_pktmbuf_pool(e, q));

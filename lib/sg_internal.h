@@ -22,6 +22,7 @@
 #include "listener.h"
 #include "pkt.h"
 #include "poller.h"
+#include "port.h"
 #include "shared.h"
 #include "siphash.h"
 #include "mbq.h"
