@@ -107,24 +107,25 @@ siphash24(const struct siphash_key *key, const void *data, size_t len)
 	return sip_bytes(key, data, len, 2, 4);
 }
 
-/* SipHash-c-d of the 16 bytes m0, m1 (little-endian words). */
+/* SipHash-2-4 of two little-endian words and a last one: the message's
+ * length in its top byte, up to seven more bytes below it. */
 static inline uint64_t
-sip_2u64(const struct siphash_key *key, uint64_t m0, uint64_t m1,
-	 unsigned c, unsigned d)
+sip_2u64_last(const struct siphash_key *key, uint64_t m0, uint64_t m1,
+	      uint64_t last)
 {
 	struct sip s;
 
 	sip_init(&s, key);
-	sip_word(&s, m0, c);
-	sip_word(&s, m1, c);
-	sip_word(&s, 16ULL << 56, c);
-	return sip_final(&s, d);
+	sip_word(&s, m0, 2);
+	sip_word(&s, m1, 2);
+	sip_word(&s, last, 2);
+	return sip_final(&s, 4);
 }
 
 uint64_t
 siphash24_2u64(const struct siphash_key *key, uint64_t m0, uint64_t m1)
 {
-	return sip_2u64(key, m0, m1, 2, 4);
+	return sip_2u64_last(key, m0, m1, 16ULL << 56);
 }
 
 uint64_t
@@ -145,13 +146,7 @@ uint64_t
 siphash24_23(const struct siphash_key *key, uint64_t m0, uint64_t m1,
 	     uint64_t m2)
 {
-	struct sip s;
-
-	sip_init(&s, key);
-	sip_word(&s, m0, 2);
-	sip_word(&s, m1, 2);
-	sip_word(&s, m2 | 23ULL << 56, 2);
-	return sip_final(&s, 4);
+	return sip_2u64_last(key, m0, m1, m2 | 23ULL << 56);
 }
 
 int

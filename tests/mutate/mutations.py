@@ -485,8 +485,8 @@ MUTATIONS = [
       "for (i = 0; i < FLOW_HKEY_WORDS - 2; i += 2)",
       "the IPv6 flow hash leaves the ports out"),
     M("sip-23-len", "siphash.c",
-      "sip_word(&s, m2 | 23ULL << 56, 2);",
-      "sip_word(&s, m2 | 24ULL << 56, 2);",
+      "return sip_2u64_last(key, m0, m1, m2 | 23ULL << 56);",
+      "return sip_2u64_last(key, m0, m1, m2 | 24ULL << 56);",
       "the 23-byte SipHash form encodes the wrong length (cookies no "
       "longer SipHash-2-4 of their message)"),
     M("flow-displaced-add", "flow.c",
