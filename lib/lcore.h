@@ -121,6 +121,8 @@ struct worker {
 	uint32_t w_idle_polls;
 	uint32_t w_idle_sleep_us;
 
+	uint64_t w_flows_checked_sec;	/* asserts build: last flow_check */
+
 	/* connection data: mbuf credits (budget.h) */
 	uint32_t w_credit_cache;	/* worker's local credits */
 	uint32_t w_credit_low;		/* under this many free: windows

@@ -496,10 +496,35 @@ wake_budget_waiters(struct worker *w)
 	}
 }
 
+/* An asserts build checks the flow tables' bookkeeping against what they
+ * hold once a second (flow_check rehashes every key: about a millisecond
+ * at the default sizes): a displaced count one short would lose a key
+ * silently at its next miss. */
+static void
+check_flows(struct worker *w)
+{
+#if SG_ASSERTS_ON
+	int r4, r6 = 0;
+
+	if (w->w_now_sec == w->w_flows_checked_sec)
+		return;
+	w->w_flows_checked_sec = w->w_now_sec;
+	r4 = flow_check(&w->w_flows);
+	if (w->w_naddr6 != 0)
+		r6 = flow_check(&w->w_flows6);
+	SG_VERIFY((r4 == 0 || r4 == -ENOMEM) && (r6 == 0 || r6 == -ENOMEM),
+		  "flow_table_consistent", "worker %u: flow_check %d (IPv4), "
+		  "%d (IPv6)", w->w_id, r4, r6);
+#else
+	RTE_SET_USED(w);
+#endif
+}
+
 /* What follows receiving in every poll. */
 static void
 after_rx(struct worker *w)
 {
+	check_flows(w);
 	run_timers(w);
 	run_commands(w);
 	if (!TAILQ_EMPTY(&w->w_budget_waiters))
