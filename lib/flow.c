@@ -11,6 +11,21 @@
 #include "flow.h"
 #include "siphash.h"
 
+/* Buckets for `entries` slots: whole buckets, a power of two of them. */
+static uint32_t
+buckets_for(uint32_t entries)
+{
+	uint32_t nb = rte_align32pow2((entries + FLOW_SLOTS - 1) / FLOW_SLOTS);
+
+	return nb < 2 ? 2 : nb;
+}
+
+size_t
+flow_table_mem_size(uint32_t entries)
+{
+	return (size_t)buckets_for(entries) * sizeof(struct flow_bucket);
+}
+
 int
 flow_table_init(struct flow_table *ft, const char *name, uint32_t entries,
 		unsigned family, int socket, flow_key_fn key_of,
@@ -33,9 +48,7 @@ flow_table_init(struct flow_table *ft, const char *name, uint32_t entries,
 	ret = sg_random_fill(ft->ft_hkey, sizeof(ft->ft_hkey));
 	if (ret < 0)
 		return ret;
-	nb = rte_align32pow2((entries + FLOW_SLOTS - 1) / FLOW_SLOTS);
-	if (nb < 2)
-		nb = 2;
+	nb = buckets_for(entries);
 	ft->ft_mask = nb - 1;
 	ft->ft_alt_shift = 32 - (uint32_t)__builtin_ctz(nb);
 	ft->ft_bkt = rte_zmalloc_socket(name, (size_t)nb * sizeof(*ft->ft_bkt),

@@ -116,6 +116,9 @@ int flow_table_init(struct flow_table *ft, const char *name,
 		    flow_key_fn key_of, const void *key_ctx);
 void flow_table_fini(struct flow_table *ft);
 
+/* The bytes of buckets flow_table_init allocates for `entries` slots. */
+size_t flow_table_mem_size(uint32_t entries);
+
 /* One NH term: the product of two key-added 32-bit words. */
 static inline uint64_t
 flow_nh(uint32_t a, uint32_t b, uint32_t ka, uint32_t kb)

@@ -11,6 +11,15 @@
  * is what a flood buys, so it is checked at build time. */
 static_assert(sizeof(struct synq_entry) == 64, "synq_entry is one line");
 
+size_t
+synq_mem_size(uint32_t cap, bool v6)
+{
+	return (size_t)cap * (sizeof(*((struct synq *)0)->sq_entries) +
+			      sizeof(*((struct synq *)0)->sq_free) +
+			      (v6 ? sizeof(*((struct synq *)0)->sq_flow6) :
+				    0));
+}
+
 int
 synq_init(struct synq *q, uint32_t cap, bool v6, int socket)
 {

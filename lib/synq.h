@@ -78,6 +78,9 @@ struct synq {
 int synq_init(struct synq *q, uint32_t cap, bool v6, int socket);
 void synq_fini(struct synq *q);
 
+/* The bytes of the arrays synq_init allocates (its heap's slack apart). */
+size_t synq_mem_size(uint32_t cap, bool v6);
+
 static inline uint32_t
 synq_used(const struct synq *q)
 {

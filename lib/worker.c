@@ -706,24 +706,15 @@ size_t
 worker_mem_size(const struct sg_params *pp)
 {
 	bool v6 = false;
-	uint32_t nb;
 	size_t sz;
 	unsigned i;
 
 	for (i = 0; i < pp->n_addrs; i++)
 		v6 |= pp->addrs[i].family == 6;
 	sz = sizeof(struct worker) + HEAP_SLACK;
-	/* flow tables (flow_table_init) */
-	nb = rte_align32pow2((2 * (pp->synq_size + pp->conn_max) +
-			      FLOW_SLOTS - 1) / FLOW_SLOTS);
-	sz += ((size_t)RTE_MAX(nb, 2u) * sizeof(struct flow_bucket) +
+	sz += (flow_table_mem_size(2 * (pp->synq_size + pp->conn_max)) +
 	       HEAP_SLACK) * (v6 ? 2 : 1);
-	/* half-open table (synq_init) */
-	sz += (size_t)pp->synq_size * sizeof(struct synq_entry) + HEAP_SLACK;
-	sz += (size_t)pp->synq_size * sizeof(uint32_t) + HEAP_SLACK;
-	if (v6)
-		sz += (size_t)pp->synq_size * sizeof(struct flow6) +
-		      HEAP_SLACK;
+	sz += synq_mem_size(pp->synq_size, v6) + (v6 ? 3 : 2) * HEAP_SLACK;
 	sz += sizeof(struct timer_wheel) + HEAP_SLACK;
 	sz += mempool_mem_size(pp->mbufs, sizeof(struct rte_mbuf) +
 			       seg_room(pp) + RTE_PKTMBUF_HEADROOM,
