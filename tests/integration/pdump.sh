@@ -36,7 +36,16 @@ if ! grep -q hugetlbfs /proc/mounts; then
 fi
 
 . "$HERE/netns_lib.sh"
-trap 'cleanup; [ $mounted_here -eq 1 ] && umount /dev/hugepages; echo "$hp_before" >"$HP"' EXIT
+# The daemon's hugepage files outlive it (secondaries may attach): remove
+# them, or the pages stay taken on a machine whose hugetlbfs was mounted
+# before this test (and is not unmounted by it).
+drop_hugefiles() {
+	local mp
+	for mp in $(awk '$3 == "hugetlbfs" { print $2 }' /proc/mounts); do
+		rm -f "$mp/${NS}"map_*
+	done
+}
+trap 'cleanup; drop_hugefiles; [ $mounted_here -eq 1 ] && umount /dev/hugepages; echo "$hp_before" >"$HP"' EXIT
 
 phase() {
 	local cap=$tmp/cap.pcapng cpid out
