@@ -57,7 +57,6 @@
 #include <string.h>
 
 #include <rte_common.h>
-#include <rte_prefetch.h>
 
 #include "pkt.h"
 
@@ -180,20 +179,13 @@ flow_tag(uint32_t sig)
 	return (uint16_t)(sig >> 16);
 }
 
-/* Prefetch the bucket a lookup of sig reads first (and, unless one of
- * its keys was displaced, only). */
-static inline void
-flow_prefetch(const struct flow_table *ft, uint32_t sig)
-{
-	rte_prefetch0(&ft->ft_bkt[flow_bucket1(ft, sig)]);
-}
-
 /*
  * Look up n (<= FLOW_BULK_MAX) keys with precomputed hashes; data[i] is the
- * stored value or NULL.  The caller prefetches each key's buckets
- * (flow_prefetch) as it hashes the key, well before this call: a burst's
- * bucket misses then overlap the parsing of the frames after it instead
- * of stalling the first searches here.
+ * stored value or NULL.  The primary buckets of all n are prefetched
+ * first, so their misses overlap one another.  (Prefetching each as its
+ * key is hashed, during the parse, was measured slower: 2026-12-02,
+ * syn_stateful 1.9x the cycles with a 4 Mi-entry table, the bucket
+ * misses competing with the frames' own; docs/benchmarks.md.)
  */
 void flow_lookup_bulk(const struct flow_table *ft, const void **keys,
 		      uint32_t *sig, unsigned n, void **data);

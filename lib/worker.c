@@ -162,13 +162,11 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 	enum sg_drop why = SG_DROP_SHORT_FRAME;
 	unsigned i, nt = 0, n4 = 0, n6 = 0;
 
-	/* Pass 1: parse, answer ARP / ICMP / ND, hash the TCP flows and
-	 * prefetch their buckets. */
+	/* Pass 1: parse, answer ARP / ICMP / ND, hash the TCP flows. */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
 		struct pkt_info *in = &info[nt];
-		struct flow_table *ft;
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
@@ -204,9 +202,8 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 				worker_drop(w, m, SG_DROP_IP_NOT_OURS);
 				break;
 			}
-			ft = worker_ft(w, in->family);
-			sig[nt] = flow_hash(ft, pkt_flow_key(in));
-			flow_prefetch(ft, sig[nt]);
+			sig[nt] = flow_hash(worker_ft(w, in->family),
+					    pkt_flow_key(in));
 			if (in->family == 6)
 				idx6[n6++] = (uint8_t)nt;
 			else
@@ -219,8 +216,8 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 	if (nt == 0)
 		return;
 
-	/* Pass 2: one bulk lookup per family (pass 1 prefetched the
-	 * buckets as it hashed), then prefetch the entries found. */
+	/* Pass 2: one bulk lookup per family (the flow table prefetches
+	 * the burst's buckets first), then prefetch the entries found. */
 	lookup_family(w, 4, info, sig, idx4, n4, hit);
 	lookup_family(w, 6, info, sig, idx6, n6, hit);
 	for (i = 0; i < nt; i++)
