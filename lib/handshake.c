@@ -178,16 +178,14 @@ entry_ts_off(const struct worker *w, const struct synq_entry *e,
 	return isn_ts_offset(&w->w_engine->e_isn_key, synq_entry_family(e), key);
 }
 
-/* Send the SYN-ACK that e describes for the flow with key `key`, into m
- * (or a fresh mbuf), with the TSval of a connection whose offset is
- * ts_off (when e's ISN is a cookie, one that carries the options, as
- * every SYN-ACK of it must). */
+/* The header of the SYN-ACK that e describes, into t, with the TSval of
+ * a connection whose offset is ts_off (when e's ISN is a cookie, one
+ * that carries the options, as every SYN-ACK of it must). */
 static void
-synack_send(struct worker *w, const struct synq_entry *e, const void *key,
-	    struct rte_mbuf *m, uint32_t ts_off)
+synack_header(const struct worker *w, const struct synq_entry *e,
+	      uint32_t ts_off, struct pkt_tcp_out *t)
 {
 	uint32_t tsval = w->w_now_ms + ts_off;
-	struct pkt_tcp_out t;
 
 	if ((e->se_flags & (SE_CKISN | SE_TS)) == (SE_CKISN | SE_TS)) {
 		struct cookie_opts co;
@@ -195,14 +193,25 @@ synack_send(struct worker *w, const struct synq_entry *e, const void *key,
 		entry_cookie_opts(e, &co);
 		tsval = cookie_tsval(tsval, &co);
 	}
+	t->seq = e->se_iss;
+	t->ack = e->se_irs + 1;
+	t->flags = TCPF_SYN | TCPF_ACK;
+	t->win = CONN_RCV_WND;	/* RFC 7323 2.2: a SYN's window is unscaled */
+	synack_opts(w, e->se_flags, e->se_ts_recent, &t->opts);
+	t->opts.o_tsval = tsval;
+}
+
+/* Send the SYN-ACK that e describes for the flow with key `key` again,
+ * into m (a duplicate SYN being answered) or a fresh mbuf. */
+static void
+synack_send(struct worker *w, const struct synq_entry *e, const void *key,
+	    struct rte_mbuf *m, uint32_t ts_off)
+{
+	struct pkt_tcp_out t;
+
 	tx_tcp_init(&t, w, e->se_port, synq_entry_family(e), key,
-			    e->se_peer_mac);
-	t.seq = e->se_iss;
-	t.ack = e->se_irs + 1;
-	t.flags = TCPF_SYN | TCPF_ACK;
-	t.win = CONN_RCV_WND;	/* RFC 7323 2.2: a SYN's window is unscaled */
-	synack_opts(w, e->se_flags, e->se_ts_recent, &t.opts);
-	t.opts.o_tsval = tsval;
+		    e->se_peer_mac);
+	synack_header(w, e, ts_off, &t);
 	tx_tcp_send(w, e->se_port, m, &t);
 }
 
@@ -279,15 +288,14 @@ cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
 			    &co, w->w_now_ms, &tsval);
 	cookie_window_opens(w, l->l_id);
 	w->w_stats.cookies_sent++;
-	tx_tcp_init(&t, w, pi, in->family, pkt_flow_key(in),
-		    frame_src_mac(m));
+	tx_reply_init(&t);
 	t.seq = isn;
 	t.ack = in->seq + 1;
 	t.flags = TCPF_SYN | TCPF_ACK;
 	t.win = CONN_RCV_WND;	/* RFC 7323 2.2: a SYN's window is unscaled */
 	synack_opts(w, flags, in->opts.o_tsval, &t.opts);
 	t.opts.o_tsval = tsval;
-	tx_tcp_send(w, pi, m, &t);
+	tx_tcp_reply(w, pi, m, in, &t);
 }
 
 static void
@@ -296,6 +304,7 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 {
 	const struct sg_params *pp = worker_params(w);
 	struct synq_entry *e;
+	struct pkt_tcp_out t;
 	uint32_t ts_off;
 	int err = 0;
 
@@ -337,7 +346,9 @@ syn_input(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	timer_arm(w->w_wheel, &e->se_timer, w->w_now_ms + pp->synack_rto_ms);
 	w->w_stats.synq_added++;
 	w->w_stats.synack_out++;
-	synack_send(w, e, pkt_flow_key(in), m, ts_off);
+	tx_reply_init(&t);
+	synack_header(w, e, ts_off, &t);
+	tx_tcp_reply(w, pi, m, in, &t);
 	if (synq_used(&w->w_synq) >= w->w_synq_high)
 		flood_enter(w);
 }

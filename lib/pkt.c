@@ -799,10 +799,24 @@ fold64(uint64_t s)
  * round trips).  With sum NULL (checksum offloaded) nothing is summed
  * and the payload is not read back.  Returns the segment's length.
  */
+/*
+ * Where a segment goes: the flow's addresses and ports as received (r =
+ * the peer, l = us; IPv6 addresses from f6, ports from f4) and the two
+ * MACs.  pkt_tcp_build takes them from a pkt_tcp_out, pkt_tcp_reply from
+ * the segment being answered, where they already lie.
+ */
+struct seg_addr {
+	const struct flow4 *f4;
+	const struct flow6 *f6;
+	const uint8_t *dst_mac;
+	const uint8_t *src_mac;
+};
+
 static __rte_always_inline unsigned
-tcp_write_sum(uint8_t *th, const struct pkt_tcp_out *t, uint64_t *sum)
+tcp_write_sum(uint8_t *th, const struct pkt_tcp_out *t,
+	      const struct flow4 *f, uint64_t *sum)
 {
-	uint16_t ports[2] = { t->flow.lport, t->flow.rport };
+	uint16_t ports[2] = { f->lport, f->rport };
 	unsigned hlen;
 	uint32_t w_ports, w_seq, w_ack, w_off;
 	uint64_t s = 0;
@@ -830,26 +844,33 @@ tcp_write_sum(uint8_t *th, const struct pkt_tcp_out *t, uint64_t *sum)
 	return hlen + t->data_len;
 }
 
-static uint32_t
-tcp6_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
+static __rte_always_inline void
+eth_write(uint8_t *buf, const struct seg_addr *a, uint16_t type)
+{
+	memcpy(buf, a->dst_mac, 6);
+	memcpy(buf + 6, a->src_mac, 6);
+	wr16(buf + 12, type);
+}
+
+static __rte_always_inline uint32_t
+tcp6_build(uint8_t *buf, const struct pkt_tcp_out *t,
+	   const struct seg_addr *a, int ck_mode)
 {
 	uint8_t *ip6 = buf + PKT_ETH_LEN, *th = ip6 + PKT_IP6_LEN;
 	uint64_t s = 0;
-	unsigned tcp_len = tcp_write_sum(th, t,
+	unsigned tcp_len = tcp_write_sum(th, t, a->f4,
 					 ck_mode == PKT_TX_CK_OFF ? NULL : &s);
 	uint32_t ph;
 	uint16_t ck;
 
-	memcpy(buf, t->dst_mac, 6);
-	memcpy(buf + 6, t->src_mac, 6);
-	wr16(buf + 12, ETH_P_IPV6);
+	eth_write(buf, a, ETH_P_IPV6);
 	ip6[0] = 0x60;
 	ip6[1] = ip6[2] = ip6[3] = 0;
 	wr16(ip6 + 4, (uint16_t)tcp_len);
 	ip6[6] = IPPROTO_TCP_;
 	ip6[7] = 64;
-	memcpy(ip6 + 8, t->flow6.laddr, 16);
-	memcpy(ip6 + 24, t->flow6.raddr, 16);
+	memcpy(ip6 + 8, a->f6->laddr, 16);
+	memcpy(ip6 + 24, a->f6->raddr, 16);
 	ph = phdr6_sum(ip6, IPPROTO_TCP_, tcp_len);
 	ck = ck_mode == PKT_TX_CK_OFF ? fold(ph) :
 	     (uint16_t)~fold64(s + ph);
@@ -858,40 +879,39 @@ tcp6_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 }
 
 /* IPv4: the IP header also a word at a time, its sum from registers. */
-uint32_t
-pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
+static __rte_always_inline uint32_t
+tcp4_build(uint8_t *buf, const struct pkt_tcp_out *t,
+	   const struct seg_addr *a, int ck_mode)
 {
 	uint8_t *ip = buf + PKT_ETH_LEN, *th = ip + PKT_IP4_LEN;
+	const struct flow4 *f = a->f4;
 	unsigned tcp_len;
 	uint32_t w_ip0, phdr;
 	uint64_t s, st = 0;
 	uint16_t ck;
 
-	if (t->family == 6)
-		return tcp6_build(buf, t, ck_mode);
-	tcp_len = tcp_write_sum(th, t, ck_mode == PKT_TX_CK_OFF ? NULL : &st);
-	memcpy(buf, t->dst_mac, 6);
-	memcpy(buf + 6, t->src_mac, 6);
-	wr16(buf + 12, ETH_P_IP);
+	tcp_len = tcp_write_sum(th, t, f,
+				ck_mode == PKT_TX_CK_OFF ? NULL : &st);
+	eth_write(buf, a, ETH_P_IP);
 
 	/* version/IHL, TOS, total length; ID 0, DF; TTL 64, TCP, sum 0 */
 	w_ip0 = rte_cpu_to_be_32(0x45000000u | (PKT_IP4_LEN + tcp_len));
 	st32(ip, w_ip0);
 	st32(ip + 4, rte_cpu_to_be_32(0x00004000u));
 	st32(ip + 8, rte_cpu_to_be_32(0x40060000u));
-	st32(ip + 12, t->flow.laddr);
-	st32(ip + 16, t->flow.raddr);
+	st32(ip + 12, f->laddr);
+	st32(ip + 16, f->raddr);
 
 	phdr = rte_cpu_to_be_16((uint16_t)IPPROTO_TCP_) +
 	       rte_cpu_to_be_16((uint16_t)tcp_len);
-	s = (uint64_t)t->flow.laddr + t->flow.raddr + phdr;
+	s = (uint64_t)f->laddr + f->raddr + phdr;
 	if (ck_mode == PKT_TX_CK_OFF) {
 		ck = fold64(s);
 	} else {
 		uint64_t is = (uint64_t)w_ip0 +
 			      rte_cpu_to_be_32(0x00004000u) +
 			      rte_cpu_to_be_32(0x40060000u) +
-			      t->flow.laddr + t->flow.raddr;
+			      f->laddr + f->raddr;
 
 		ck = (uint16_t)~fold64(is);
 		memcpy(ip + 10, &ck, 2);
@@ -899,4 +919,32 @@ pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
 	}
 	memcpy(th + 16, &ck, 2);
 	return PKT_ETH_LEN + PKT_IP4_LEN + tcp_len;
+}
+
+uint32_t
+pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t, int ck_mode)
+{
+	const struct seg_addr a = {
+		.f4 = &t->flow, .f6 = &t->flow6,
+		.dst_mac = t->dst_mac, .src_mac = t->src_mac,
+	};
+
+	return t->family == 6 ? tcp6_build(buf, t, &a, ck_mode) :
+				tcp4_build(buf, t, &a, ck_mode);
+}
+
+uint32_t
+pkt_tcp_reply(uint8_t *frame, const struct pkt_info *in,
+	      const uint8_t *src_mac, const struct pkt_tcp_out *t,
+	      int ck_mode)
+{
+	uint8_t peer[6];
+	const struct seg_addr a = {
+		.f4 = &in->flow, .f6 = &in->flow6,
+		.dst_mac = peer, .src_mac = src_mac,
+	};
+
+	memcpy(peer, frame + 6, 6);	/* the frame's source, overwritten */
+	return in->family == 6 ? tcp6_build(frame, t, &a, ck_mode) :
+				 tcp4_build(frame, t, &a, ck_mode);
 }

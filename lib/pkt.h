@@ -252,6 +252,19 @@ struct pkt_tcp_out {
 uint32_t pkt_tcp_build(uint8_t *buf, const struct pkt_tcp_out *t,
 		       int ck_mode);
 
+/*
+ * Answer the TCP segment parsed into `in` with the segment t describes,
+ * written over the frame it came in: Ethernet to the frame's source MAC
+ * from src_mac, IPv4 (no options) or IPv6 and TCP from in's addresses and
+ * ports reversed.  Of t only seq, ack, win, flags, opts, data and
+ * data_len are read: the addressing tx_tcp_init would copy into t is taken
+ * where it lies.  Same bytes as pkt_tcp_build of the copied t
+ * (test_pkt).  frame must hold PKT_TCP_MAX_HDR + data_len bytes.
+ */
+uint32_t pkt_tcp_reply(uint8_t *frame, const struct pkt_info *in,
+		       const uint8_t *src_mac, const struct pkt_tcp_out *t,
+		       int ck_mode);
+
 /* Largest headers pkt_tcp_build writes, per family and overall. */
 #define PKT_TCP4_MAX_HDR (PKT_ETH_LEN + PKT_IP4_LEN + PKT_TCP_LEN + \
 			  PKT_TCP_MAXOPT)

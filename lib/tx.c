@@ -98,12 +98,30 @@ tx_frame(struct worker *w, unsigned pi, struct rte_mbuf *m, uint32_t len)
  * being answered: t holds copies of everything read from it), else into a
  * fresh mbuf.
  */
+/* Never write past the buffer: the received frame being answered may
+ * come from a pool with smaller mbufs (and c_smss keeps data segments
+ * within ours).  False: m dropped. */
+static inline bool
+segment_fits(struct worker *w, struct rte_mbuf *m,
+	     const struct pkt_tcp_out *t)
+{
+	uint32_t need = PKT_TCP_MAX_HDR + (uint32_t)t->data_len;
+
+	if (likely((uint32_t)(m->buf_len - m->data_off) >= need))
+		return true;
+	SG_VERIFY(t->data_len == 0, "segment_fits_mbuf", "%u bytes of "
+		  "payload, %u of room", t->data_len,
+		  (unsigned)(m->buf_len - m->data_off));
+	worker_drop(w, m, SG_DROP_NO_MBUF);
+	return false;
+}
+
 void
 tx_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		const struct pkt_tcp_out *t)
 {
 	const struct worker_port *p = &w->w_ports[pi];
-	uint32_t need = PKT_TCP_MAX_HDR + (uint32_t)t->data_len, len;
+	uint32_t len;
 
 	if (m == NULL) {
 		m = rte_pktmbuf_alloc(w->w_mbufs);
@@ -112,19 +130,27 @@ tx_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
 			return;
 		}
 	}
-	/* Never write past the buffer: the received frame being answered
-	 * may come from a pool with smaller mbufs (and c_smss keeps data
-	 * segments within ours). */
-	if ((uint32_t)(m->buf_len - m->data_off) < need) {
-		SG_VERIFY(t->data_len == 0, "segment_fits_mbuf", "%u bytes "
-			  "of payload, %u of room", t->data_len,
-			  (unsigned)(m->buf_len - m->data_off));
-		worker_drop(w, m, SG_DROP_NO_MBUF);
+	if (!segment_fits(w, m, t))
 		return;
-	}
 	len = pkt_tcp_build(rte_pktmbuf_mtod(m, uint8_t *), t,
 			     p->wp_ck_off ? PKT_TX_CK_OFF : PKT_TX_CK_SW);
 	set_frame(p, m, len, t->family == 6 ? 6 : 4);
+	push(w, pi, m);
+}
+
+void
+tx_tcp_reply(struct worker *w, unsigned pi, struct rte_mbuf *m,
+	     const struct pkt_info *in, const struct pkt_tcp_out *t)
+{
+	const struct worker_port *p = &w->w_ports[pi];
+	uint32_t len;
+
+	if (!segment_fits(w, m, t))
+		return;
+	len = pkt_tcp_reply(rte_pktmbuf_mtod(m, uint8_t *), in,
+			    p->wp_mac.addr_bytes, t,
+			    p->wp_ck_off ? PKT_TX_CK_OFF : PKT_TX_CK_SW);
+	set_frame(p, m, len, in->family == 6 ? 6 : 4);
 	push(w, pi, m);
 }
 
@@ -147,10 +173,7 @@ tx_tcp_init(struct pkt_tcp_out *t, const struct worker *w,
 	}
 	memcpy(t->dst_mac, peer_mac, RTE_ETHER_ADDR_LEN);
 	memcpy(t->src_mac, p->wp_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	t->opts.o_present = 0;
-	t->win = 0;
-	t->data = NULL;
-	t->data_len = 0;
+	tx_reply_init(t);
 }
 
 /* Unsolicited RSTs: token bucket of rst_rate per second, burst of a
@@ -183,7 +206,6 @@ void
 tx_rst_reply(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	  const struct pkt_info *in, enum sg_drop why, bool limited)
 {
-	const struct rte_ether_hdr *eh;
 	struct pkt_tcp_out t;
 
 	w->w_stats.drops[why]++;
@@ -196,9 +218,7 @@ tx_rst_reply(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	tx_tcp_init(&t, w, pi, in->family, pkt_flow_key(in),
-			    eh->src_addr.addr_bytes);
+	tx_reply_init(&t);
 	if (in->tcp_flags & TCPF_ACK) {
 		t.seq = in->ack;
 		t.ack = 0;
@@ -211,6 +231,6 @@ tx_rst_reply(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		t.flags = TCPF_RST | TCPF_ACK;
 	}
 	w->w_stats.rst_out++;
-	tx_tcp_send(w, pi, m, &t);
+	tx_tcp_reply(w, pi, m, in, &t);
 }
 

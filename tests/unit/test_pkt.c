@@ -1210,6 +1210,102 @@ test_tcp6_build(void **state)
 	}
 }
 
+/*
+ * pkt_tcp_reply writes over the segment it answers the same bytes as
+ * pkt_tcp_build of a pkt_tcp_out addressed as tx_tcp_init would (the
+ * received 4-tuple, the frame's source MAC, ours), without reading t's
+ * addressing: IPv4 (also from a segment with IP options and payload) and
+ * IPv6, every option set, both checksum modes.
+ */
+static void
+test_tcp_reply(void **state)
+{
+	static const char data[] = "hello";
+	unsigned fam, present, ipopt, ck;
+
+	(void)state;
+	for (fam = 4; fam <= 6; fam += 2)
+	for (ipopt = 0; ipopt < (fam == 4 ? 2u : 1u); ipopt++)
+	for (present = 0; present < 16; present++)
+	for (ck = 0; ck < 2; ck++) {
+		uint8_t in[256], got[256], want[256];
+		struct pkt_tcp_out c, r, e;
+		struct pkt_info pi;
+		enum sg_drop why;
+		uint32_t len, glen, wlen;
+		int mode = ck ? PKT_TX_CK_OFF : PKT_TX_CK_SW;
+
+		/* The client's segment, to us: SYN with options and data. */
+		memset(&c, 0, sizeof(c));
+		c.family = (uint8_t)fam;
+		c.flow.laddr = 0x020012c6;		/* 198.18.0.2 */
+		c.flow.raddr = 0x010012c6;		/* 198.18.0.1 */
+		memcpy(c.flow6.laddr, cli6, 16);
+		memcpy(c.flow6.raddr, srv6, 16);
+		c.flow.lport = rte_cpu_to_be_16(40000);
+		c.flow.rport = rte_cpu_to_be_16(8080);
+		memcpy(c.dst_mac, our_mac, 6);
+		memcpy(c.src_mac, peer_mac, 6);
+		c.seq = 1000;
+		c.flags = TCPF_SYN;
+		c.win = 29200;
+		c.opts.o_present = OPT_MSS | OPT_SACKOK | OPT_TS | OPT_WSCALE;
+		c.opts.o_mss = 1460;
+		c.opts.o_wscale = 7;
+		c.opts.o_tsval = 77;
+		c.data = data;
+		c.data_len = sizeof(data) - 1;
+		len = pkt_tcp_build(in, &c, PKT_TX_CK_SW);
+		if (ipopt) {	/* 4 bytes of IPv4 options (NOPs): IHL 6 */
+			memmove(in + 38, in + 34, len - 34);
+			memset(in + 34, 1, 4);
+			in[14] = 0x46;
+			in[16] = (uint8_t)((len - 14 + 4) >> 8);
+			in[17] = (uint8_t)(len - 14 + 4);
+			len += 4;
+		}
+		assert_int_equal(pkt_parse(in, len, PKT_CK_IP_GOOD |
+					   PKT_CK_L4_GOOD, &pi, &why), PKT_TCP);
+
+		/* The reply's header; its addressing is garbage, unread. */
+		memset(&r, 0xaa, sizeof(r));
+		r.seq = 0xdeadbeef;
+		r.ack = 1001;
+		r.flags = TCPF_SYN | TCPF_ACK;
+		r.win = 65535;
+		r.opts.o_present = (uint8_t)present;
+		r.opts.o_mss = 1400;
+		r.opts.o_wscale = 9;
+		r.opts.o_tsval = 5;
+		r.opts.o_tsecr = 77;
+		r.data = NULL;
+		r.data_len = 0;
+
+		/* What tx_tcp_init + pkt_tcp_build send. */
+		e = r;
+		e.family = (uint8_t)fam;
+		e.flow = pi.flow;
+		e.flow6 = pi.flow6;
+		memcpy(e.dst_mac, in + 6, 6);
+		memcpy(e.src_mac, our_mac, 6);
+		memset(want, 0x55, sizeof(want));
+		wlen = pkt_tcp_build(want, &e, mode);
+
+		memset(got, 0x55, sizeof(got));
+		memcpy(got, in, len);
+		glen = pkt_tcp_reply(got, &pi, our_mac, &r, mode);
+		assert_int_equal(glen, wlen);
+		assert_memory_equal(got, want, wlen);
+		/* And to the right place: the peer, from us. */
+		assert_memory_equal(got, peer_mac, 6);
+		assert_memory_equal(got + 6, our_mac, 6);
+		if (fam == 4 && mode == PKT_TX_CK_SW) {
+			assert_true(ip_ok(got));
+			assert_true(tcp_ok(got));
+		}
+	}
+}
+
 /* Every IPv6 frame cut at every length: a drop, never an overrun. */
 static void
 test_ip6_truncations(void **state)
@@ -1258,6 +1354,7 @@ main(void)
 		cmocka_unit_test(test_ip6_echo),
 		cmocka_unit_test(test_nd),
 		cmocka_unit_test(test_tcp6_build),
+		cmocka_unit_test(test_tcp_reply),
 		cmocka_unit_test(test_ip6_truncations),
 	};
 
