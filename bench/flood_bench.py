@@ -21,7 +21,10 @@
              steers the veth's receive processing there and the listener
              is pinned there; syngated's worker is lcore 1), at the
              highest rate the generator reaches, and the legitimate
-             success rate.
+             success rate.  The kernel's cycles per SYN over
+             syngated's, side by side (the same offered load) and at
+             capacity (the kernel's saturated core 1 against syngated's
+             worker under --syn-rate max in the calibration).
 
   --workers N  the memif runs (and --smoke) with N syngated workers: the
              generator drives N memif queue pairs (--queues N) and sends
@@ -409,6 +412,35 @@ def linux_runs(run, seconds, legit, rate):
     return out
 
 
+def ratios(res):
+    """The kernel's cycles per SYN over syngated's, two ways, both from
+    this run: (1) side by side, the same offered load, busy time of core
+    1 each (syngated's worker is then below its capacity: its polls carry
+    few frames and the memif polling of an almost empty ring is charged
+    to the SYNs); (2) at capacity, each receiving core saturated: the
+    kernel's core 1 in (a) is busy all the time, syngated's worker under
+    --syn-rate max in the calibration (its busy cycles per SYN)."""
+    lx = res["linux"]
+    k = lx.get("kernel", {}).get("cycles_per_syn_cpu1")
+    if lx.get("kernel_over_syngated_cycles"):
+        log("  Linux / syngated cycles per SYN, same offered load: %.1fx "
+            "(%s / %s)" % (lx["kernel_over_syngated_cycles"], k,
+                           lx["syngated"].get("cycles_per_syn_cpu1")))
+    cap = res.get("memif", {}).get("worker_cycles_per_syn_under_max")
+    kr = lx.get("kernel", {})
+    # Busy seconds of core 1 over the flood's seconds (the run's wall
+    # time adds the generator's start and stop).
+    busy = kr.get("cpu1_busy_s", 0) / res["seconds_per_run"]
+    lx["kernel_cpu1_busy_per_flood_s"] = round(busy, 3)
+    if busy < 0.9:
+        log("  the kernel's core 1 was busy %.0f %% of the flood's time: "
+            "not saturated, no ratio at capacity" % (100 * busy))
+    elif k and cap:
+        lx["kernel_over_syngated_at_capacity"] = round(k / cap, 2)
+        log("  Linux / syngated cycles per SYN, each core saturated: %.1fx "
+            "(%s / %s)" % (k / cap, k, cap))
+
+
 def kernel_gen(run, flood, seconds, vh):
     """synflood alone against the kernel (no syngated)."""
     run.n += 1
@@ -520,6 +552,7 @@ def main():
         if not a.skip_linux and not a.scaling:
             res["linux"] = linux_runs(run, a.seconds, a.legit_rate,
                                       a.linux_rate)
+            ratios(res)
     with open(a.out, "w") as f:
         json.dump(res, f, indent=1)
     log("wrote", a.out)
