@@ -161,6 +161,7 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 	struct rte_mbuf *seg[WORKER_BURST];
 	enum sg_drop why = SG_DROP_SHORT_FRAME;
 	unsigned i, nt = 0, n4 = 0, n6 = 0;
+	uint64_t bytes = 0;
 
 	/* Pass 1: parse, answer ARP / ICMP / ND, hash the TCP flows. */
 	for (i = 0; i < n; i++) {
@@ -170,8 +171,7 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		w->w_stats.rx_pkts++;
-		w->w_stats.rx_bytes += m->pkt_len;
+		bytes += m->pkt_len;
 		switch (pkt_parse(frame, m->data_len, rx_cksum_flags(m), in,
 				  &why)) {
 		case PKT_DROP:
@@ -213,6 +213,8 @@ worker_rx(struct worker *w, unsigned pi, struct rte_mbuf **pkts, unsigned n)
 			break;
 		}
 	}
+	w->w_stats.rx_pkts += n;		/* counted once a burst */
+	w->w_stats.rx_bytes += bytes;
 	if (nt == 0)
 		return;
 
