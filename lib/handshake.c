@@ -49,6 +49,14 @@ seq_in_window(uint32_t seq, uint32_t start, uint32_t wnd)
 	return (uint32_t)(seq - start) < wnd;
 }
 
+/* RFC 3168 6.1.1: an ECN-setup SYN has both ECE and CWR. */
+static inline bool
+syn_ecn(const struct pkt_info *in)
+{
+	return (in->tcp_flags & (TCPF_ECE | TCPF_CWR)) ==
+	       (TCPF_ECE | TCPF_CWR);
+}
+
 /* What a SYN asked for, as SE_* flags (its family's included). */
 static inline uint8_t
 syn_flags(const struct pkt_info *in)
@@ -64,8 +72,7 @@ syn_flags(const struct pkt_info *in)
 		f |= SE_SACK;
 	if (p & OPT_TS)
 		f |= SE_TS;
-	/* RFC 3168 6.1.1: an ECN-setup SYN has both ECE and CWR. */
-	if ((in->tcp_flags & (TCPF_ECE | TCPF_CWR)) == (TCPF_ECE | TCPF_CWR))
+	if (syn_ecn(in))
 		f |= SE_ECN;
 	return f;
 }
@@ -139,30 +146,47 @@ entry_cookie_opts(const struct synq_entry *e, struct cookie_opts *co)
 	cookie_opts_of(e->se_flags, e->se_mss, e->se_wscale, co);
 }
 
-/* The options of a SYN-ACK to a SYN that asked for `flags` (SE_*): only
- * those its SYN had (MSS included: without it the peer assumes 536), so a
- * first SYN-ACK is never longer than its SYN and the acceptor never
- * amplifies a flood in bytes. */
+/* The same, read straight off the SYN (the cookie path keeps no flags). */
+static inline void
+syn_cookie_opts(const struct pkt_info *in, struct cookie_opts *co)
+{
+	unsigned p = in->opts.o_present;
+
+	co->mss = syn_mss(in);
+	co->wscale = syn_wscale(in);
+	co->has_ws = p & OPT_WSCALE;
+	co->sack_ok = p & OPT_SACKOK;
+	co->has_ts = p & OPT_TS;
+	co->ecn = syn_ecn(in);
+}
+
+/* The options of a SYN-ACK to a SYN that had the options `present`
+ * (OPT_*): only those its SYN had (MSS included: without it the peer
+ * assumes 536), so a first SYN-ACK is never longer than its SYN and the
+ * acceptor never amplifies a flood in bytes.  The values of the options
+ * left out are written too, and not sent. */
+static inline void
+synack_opts_of(const struct worker *w, unsigned present, unsigned family,
+	       uint32_t ts_recent, struct pkt_tcp_opts *o)
+{
+	o->o_present = (uint8_t)(present &
+				 (OPT_MSS | OPT_SACKOK | OPT_TS | OPT_WSCALE));
+	o->o_mss = worker_mss(worker_params(w), family);
+	o->o_tsecr = ts_recent;
+	o->o_wscale = CONN_RCV_WSCALE;
+}
+
+/* The same for a half-open entry's SE_* flags. */
 static inline void
 synack_opts(const struct worker *w, uint8_t flags, uint32_t ts_recent,
 	    struct pkt_tcp_opts *o)
 {
-	o->o_present = 0;
-	if (flags & SE_MSS) {
-		o->o_present |= OPT_MSS;
-		o->o_mss = worker_mss(worker_params(w),
-				      flags & SE_V6 ? 6 : 4);
-	}
-	if (flags & SE_SACK)
-		o->o_present |= OPT_SACKOK;
-	if (flags & SE_TS) {
-		o->o_present |= OPT_TS;
-		o->o_tsecr = ts_recent;
-	}
-	if (flags & SE_WSCALE) {
-		o->o_present |= OPT_WSCALE;
-		o->o_wscale = CONN_RCV_WSCALE;
-	}
+	unsigned present = (flags & SE_MSS ? OPT_MSS : 0) |
+			   (flags & SE_SACK ? OPT_SACKOK : 0) |
+			   (flags & SE_TS ? OPT_TS : 0) |
+			   (flags & SE_WSCALE ? OPT_WSCALE : 0);
+
+	synack_opts_of(w, present, flags & SE_V6 ? 6 : 4, ts_recent, o);
 }
 
 /* The TSval offset of the connection e would become (RFC 7323 5.4): the
@@ -272,7 +296,6 @@ static void
 cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	      const struct pkt_info *in, const struct sg_listener *l)
 {
-	uint8_t flags = syn_flags(in);
 	struct cookie_opts co;
 	struct pkt_tcp_out t;
 	uint32_t isn, tsval = 0;
@@ -280,7 +303,7 @@ cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	/* Nothing is kept, so nothing goes through a half-open entry: the
 	 * SYN-ACK is written from the SYN (its TSval carries the options,
 	 * cookie_make). */
-	cookie_opts_of(flags, syn_mss(in), syn_wscale(in), &co);
+	syn_cookie_opts(in, &co);
 	isn = in->family == 6 ?
 		cookie_make6(&w->w_ckeys, &in->flow6, in->seq, w->w_now_sec,
 			     &co, w->w_now_ms, &tsval) :
@@ -293,7 +316,8 @@ cookie_synack(struct worker *w, unsigned pi, struct rte_mbuf *m,
 	t.ack = in->seq + 1;
 	t.flags = TCPF_SYN | TCPF_ACK;
 	t.win = CONN_RCV_WND;	/* RFC 7323 2.2: a SYN's window is unscaled */
-	synack_opts(w, flags, in->opts.o_tsval, &t.opts);
+	synack_opts_of(w, in->opts.o_present, in->family, in->opts.o_tsval,
+		       &t.opts);
 	t.opts.o_tsval = tsval;
 	tx_tcp_reply(w, pi, m, in, &t);
 }
