@@ -791,15 +791,6 @@ fold64(uint64_t s)
 }
 
 /*
- * The TCP header, options and payload of t at th, for either family: the
- * header a 32-bit word at a time, its checksum sum (checksum field 0) in
- * *sum from the words while they are in registers and from the options as
- * they are written; only a payload is read back (pkt_csum_partial).  Same
- * bytes as writing them one by one (test_build_reparses, the fuzzer's
- * round trips).  With sum NULL (checksum offloaded) nothing is summed
- * and the payload is not read back.  Returns the segment's length.
- */
-/*
  * Where a segment goes: the flow's addresses and ports as received (r =
  * the peer, l = us; IPv6 addresses from f6, ports from f4) and the two
  * MACs.  pkt_tcp_build takes them from a pkt_tcp_out, pkt_tcp_reply from
@@ -812,6 +803,15 @@ struct seg_addr {
 	const uint8_t *src_mac;
 };
 
+/*
+ * The TCP header, options and payload of t at th (ports from f), for
+ * either family: the header a 32-bit word at a time, its checksum sum
+ * (checksum field 0) in *sum from the words while they are in registers
+ * and from the options as they are written; only a payload is read back (pkt_csum_partial).  Same
+ * bytes as writing them one by one (test_build_reparses, the fuzzer's
+ * round trips).  With sum NULL (checksum offloaded) nothing is summed
+ * and the payload is not read back.  Returns the segment's length.
+ */
 static __rte_always_inline unsigned
 tcp_write_sum(uint8_t *th, const struct pkt_tcp_out *t,
 	      const struct flow4 *f, uint64_t *sum)

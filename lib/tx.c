@@ -93,11 +93,6 @@ tx_frame(struct worker *w, unsigned pi, struct rte_mbuf *m, uint32_t len)
 	push(w, pi, m);
 }
 
-/*
- * Send the TCP segment t on port pi, written into m when given (the frame
- * being answered: t holds copies of everything read from it), else into a
- * fresh mbuf.
- */
 /* Never write past the buffer: the received frame being answered may
  * come from a pool with smaller mbufs (and c_smss keeps data segments
  * within ours).  False: m dropped. */
@@ -116,6 +111,11 @@ segment_fits(struct worker *w, struct rte_mbuf *m,
 	return false;
 }
 
+/*
+ * Send the TCP segment t on port pi, written into m when given (the frame
+ * being answered: t holds copies of everything read from it), else into a
+ * fresh mbuf.
+ */
 void
 tx_tcp_send(struct worker *w, unsigned pi, struct rte_mbuf *m,
 		const struct pkt_tcp_out *t)
