@@ -671,6 +671,40 @@ mbuf_cache(const struct sg_params *pp)
 	return RTE_MIN(256u, pp->mbufs / 8);
 }
 
+/*
+ * The connection pool is a stack (DPDK's "stack" mempool driver): a
+ * connection is made from the one freed last, whose lines are still in
+ * the CPU's caches.  A ring hands objects out oldest first, so every new
+ * connection was a walk through cold memory (all conn_max objects, 58 MiB
+ * at 65536).  Only the owning worker gets and puts: no per-lcore cache
+ * (it would cost 1 MiB of heap per worker for RTE_MAX_LCORE caches and
+ * gained 2-4 % on a handshake over the bare stack, docs/benchmarks.md).
+ * Without the driver (a DPDK built without it) the ring is used.  Objects
+ * are never DMA'd: they may cross page boundaries (with 4 KiB pages a
+ * 2.2 KiB object would otherwise take a page of its own).
+ */
+static struct rte_mempool *
+conn_pool_create(const char *name, const struct sg_params *pp, int socket)
+{
+	struct rte_mempool *mp;
+
+	mp = rte_mempool_create_empty(name, pp->conn_max, conn_obj_size(),
+				      0, 0, socket,
+				      RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (mp == NULL)
+		return NULL;
+	if (rte_mempool_set_ops_byname(mp, "stack", NULL) != 0 &&
+	    rte_mempool_set_ops_byname(mp, "ring_sp_sc", NULL) != 0)
+		goto fail;
+	if (rte_mempool_populate_default(mp) < 0)
+		goto fail;
+	rte_mempool_obj_iter(mp, conn_obj_init_cb, NULL);
+	return mp;
+fail:
+	rte_mempool_free(mp);
+	return NULL;
+}
+
 /* What the DPDK heap gives an allocation of len bytes beyond len: the
  * element header and alignment; a ring or mempool also has a tailq
  * entry; a mempool's object area a page of rounding. */
@@ -679,7 +713,8 @@ mbuf_cache(const struct sg_params *pp)
 #define HEAP_PAGE	4096
 
 /* Bytes of a mempool of n objects of elt bytes (cache: per-lcore cache
- * size), as rte_mempool_create_empty, its ring ops and
+ * size), as rte_mempool_create_empty, its ring ops (the stack driver's
+ * array of n pointers is smaller: counted as a ring) and
  * rte_mempool_populate_default allocate them when objects need not be
  * IOVA-contiguous or pages are large (with physical IOVAs and 4 KiB pages
  * an object may take a page to itself: not counted). */
@@ -779,12 +814,7 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	if (w->w_mbufs == NULL)
 		goto err_wheel;
 	snprintf(name, sizeof(name), "sg%u_conns_%u", e->e_id, id);
-	/* Never DMA'd: objects may cross page boundaries (with 4 KiB pages
-	 * a 2.2 KiB object would otherwise take a page of its own). */
-	w->w_conns = rte_mempool_create(name, pp->conn_max, conn_obj_size(),
-		0, 0, NULL, NULL, conn_obj_init_cb, NULL, socket,
-		RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET |
-		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	w->w_conns = conn_pool_create(name, pp, socket);
 	if (w->w_conns == NULL)
 		goto err_mbufs;
 	snprintf(name, sizeof(name), "sg%u_cmd_%u", e->e_id, id);

@@ -1626,6 +1626,51 @@ test_right_edge_never_shrinks(void **state)
 	assert_int_equal(k.c->c_rcv_nxt, k.snd);
 }
 
+static void
+tune_conn4096(struct sg_params *p)
+{
+	p->conn_max = 4096;
+}
+
+/*
+ * Connections are made from the objects freed last (the pool is a
+ * stack), so a worker whose connections come and go keeps reusing the
+ * same warm objects instead of cycling through all conn_max of them.
+ * Two waves of 1200 connections: the second is made of the first's
+ * objects (a ring, oldest first, hands out objects never used before:
+ * all 1200; behind a per-lcore cache of 256, some 1070).
+ */
+static void
+test_conn_pool_reuses_recent(void **state)
+{
+	enum { WAVE = 1200 };
+	static struct sg_conn *first[WAVE], *second[WAVE];
+	unsigned i, j, fresh = 0;
+
+	(void)state;
+	engine_up(tune_conn4096);
+	for (i = 0; i < WAVE; i++)
+		first[i] = establish((uint16_t)(20000 + i), NULL).c;
+	for (i = 0; i < WAVE; i++)
+		sg_abort(first[i]);
+	for (i = 0; i < 100 && wk->w_conns_used != 0; i++) {
+		poll_at(now_us);	/* a poll runs a bounded batch */
+		drain_tx();
+	}
+	assert_int_equal(wk->w_conns_used, 0);
+	for (i = 0; i < WAVE; i++)
+		second[i] = establish((uint16_t)(30000 + i), NULL).c;
+	for (i = 0; i < WAVE; i++) {
+		for (j = 0; j < WAVE && first[j] != second[i]; j++)
+			;
+		fresh += j == WAVE;
+		sg_abort(second[i]);
+	}
+	print_message("second wave: %u of %u objects not used by the "
+		      "first\n", fresh, WAVE);
+	assert_int_equal(fresh, 0);
+}
+
 /* ---- tests for mutation survivors (tests/mutate, docs/mutation.md) ---- */
 
 /* Overlap: the old bytes are cut, rcv_nxt moves by the new ones only and
@@ -2023,6 +2068,8 @@ main(void)
 		cmocka_unit_test_teardown(test_rto_lower_bound, engine_down),
 		cmocka_unit_test_teardown(test_ack_to_closed_port_reset, engine_down),
 		cmocka_unit_test_teardown(test_rto_collapses_cwnd, engine_down),
+		cmocka_unit_test_teardown(test_conn_pool_reuses_recent,
+					  engine_down),
 		cmocka_unit_test_teardown(test_delayed_ack_time, engine_down),
 		cmocka_unit_test_teardown(test_fin_wait_2_bounded, engine_down),
 		cmocka_unit_test_teardown(
