@@ -115,6 +115,7 @@ conn_create(struct worker *w, unsigned pi, const struct pkt_info *in,
 	c->c_iss = e->se_iss;
 	c->c_irs = e->se_irs;
 	c->c_ts_off = ts_off;
+	c->c_sig = sig;
 	memcpy(c->c_peer_mac, e->se_peer_mac, RTE_ETHER_ADDR_LEN);
 	c->c_port = (uint8_t)pi;
 	c->c_worker = (uint8_t)w->w_id;
@@ -289,7 +290,7 @@ conn_closed(struct worker *w, struct sg_conn *c)
 	if (!(c->c_flags & CF_UNMAPPED)) {
 		struct flow_table *ft = worker_ft(w, c->c_family);
 
-		flow_del(ft, conn_key(c), flow_hash(ft, conn_key(c)));
+		flow_del(ft, conn_key(c), c->c_sig);
 		c->c_flags |= CF_UNMAPPED;
 	}
 	if (c->c_state != CONN_CLOSED)

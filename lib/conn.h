@@ -157,6 +157,7 @@ struct sg_conn {
 	uint8_t c_worker;
 	uint8_t c_listener;
 	uint16_t c_smss;		/* payload bytes per segment we send */
+	uint32_t c_sig;			/* the 4-tuple's flow-table hash */
 	struct worker *c_owner;
 	struct rte_ring *c_cmd_ring;	/* the owner's command ring */
 	struct budget *c_budget;	/* the owner's data mbuf credits */
@@ -284,6 +285,21 @@ void conn_closed(struct worker *w, struct sg_conn *c);
 /* Worker: return c to the pool: drop its queued mbufs, bump its
  * generation.  Only when CLOSED and given back; nothing is sent. */
 void conn_free(struct worker *w, struct sg_conn *c);
+
+/* Worker: start loading the lines of c that a command or a close reads
+ * and writes (the fixed and TCP fields, the links, the generation, the
+ * command and event words). */
+static inline void
+conn_prefetch(const struct sg_conn *c)
+{
+	rte_prefetch0(&c->c_flow);
+	rte_prefetch0(&c->c_owner);
+	rte_prefetch0(&c->c_state);
+	rte_prefetch0(&c->c_timer);
+	rte_prefetch0(&c->c_tw_link);
+	rte_prefetch0(&c->c_gen);
+	rte_prefetch0(&c->c_cmd);
+}
 
 /* Name of a state, for logs and tests. */
 const char *conn_state_name(unsigned s);

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 
 #include <rte_malloc.h>
-#include <rte_prefetch.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -140,12 +139,6 @@ bucket_find(const struct flow_table *ft, uint32_t b, uint16_t tag,
 
 /* Prefetch the bucket a lookup of sig reads first (and, unless one of
  * its keys was displaced, only). */
-static inline void
-prefetch1(const struct flow_table *ft, uint32_t sig)
-{
-	rte_prefetch0(&ft->ft_bkt[flow_bucket1(ft, sig)]);
-}
-
 static inline void *
 lookup1(const struct flow_table *ft, const void *key, uint32_t sig)
 {
@@ -169,7 +162,7 @@ flow_lookup_bulk(const struct flow_table *ft, const void **keys,
 	unsigned i;
 
 	for (i = 0; i < n; i++)
-		prefetch1(ft, sig[i]);
+		flow_prefetch(ft, sig[i]);
 	for (i = 0; i < n; i++)
 		data[i] = lookup1(ft, keys[i], sig[i]);
 }

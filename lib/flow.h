@@ -57,6 +57,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_prefetch.h>
 
 #include "pkt.h"
 
@@ -177,6 +178,13 @@ static inline uint16_t
 flow_tag(uint32_t sig)
 {
 	return (uint16_t)(sig >> 16);
+}
+
+/* Start loading the bucket a key of hash sig is looked for in first. */
+static inline void
+flow_prefetch(const struct flow_table *ft, uint32_t sig)
+{
+	rte_prefetch0(&ft->ft_bkt[flow_bucket1(ft, sig)]);
 }
 
 /*

@@ -375,6 +375,8 @@ run_timers(struct worker *w)
 	}
 }
 
+#define CMD_AHEAD	4
+
 static void
 run_commands(struct worker *w)
 {
@@ -383,8 +385,22 @@ run_commands(struct worker *w)
 
 	n = rte_ring_sc_dequeue_burst_elem(w->w_cmd, ref, sizeof(ref[0]),
 					   WORKER_CMD_BATCH, NULL);
+	/* The connections were last touched by the application or long
+	 * ago: their lines are loaded CMD_AHEAD commands ahead, the flow
+	 * bucket a close clears one ahead (its hash read from lines
+	 * loaded before). */
+	for (i = 0; i < n && i < CMD_AHEAD; i++)
+		conn_prefetch(ref[i].conn);
 	for (i = 0; i < n; i++) {
 		struct sg_conn *c = ref[i].conn;
+
+		if (i + CMD_AHEAD < n)
+			conn_prefetch(ref[i + CMD_AHEAD].conn);
+		if (i + 1 < n) {
+			const struct sg_conn *nx = ref[i + 1].conn;
+
+			flow_prefetch(worker_ft(w, nx->c_family), nx->c_sig);
+		}
 
 		/* A command is only posted while the application holds the
 		 * connection, and taken before it is freed: one for a life

@@ -407,6 +407,11 @@ MUTATIONS = [
       "half-open entry or connection, and promote() re-adds a key the "
       "half-open entry already holds (an update, never -ENOSPC); "
       "flow_add's own failure is tested (test_synq test_flow_add_full)"),
+    M("conn-sig", "conn.c",
+      "\tc->c_sig = sig;",
+      "\tc->c_sig = sig ^ 1;",
+      "a connection keeps the wrong hash: its close misses its table "
+      "entry"),
     M("conn-orphan-count", "conn.c",
       "w->w_orphans--;",
       "w->w_orphans -= 0;",
@@ -594,6 +599,10 @@ MUTATIONS = [
       "if (w->w_id == 0)\n\t\tkeys_tick(w->w_engine, w->w_now_sec);",
       "if (w->w_id == 99)\n\t\tkeys_tick(w->w_engine, w->w_now_sec);",
       "nobody rotates the keys on the engine's clock"),
+    M("wk-conn-pool-ring", "worker.c",
+      "rte_mempool_set_ops_byname(mp, \"stack\", NULL) != 0 &&",
+      "rte_mempool_set_ops_byname(mp, \"ring_sp_sc\", NULL) != 0 &&",
+      "connections come from a ring, oldest first (every one cold)"),
 
     # ---- output (tx.c) ----
     M("tx-rst-ack-seq", "tx.c",
