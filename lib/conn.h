@@ -288,7 +288,7 @@ void conn_free(struct worker *w, struct sg_conn *c);
 
 /* Worker: start loading the lines of c that a command or a close reads
  * and writes (the fixed and TCP fields, the links, the generation, the
- * command and event words). */
+ * command and event words, the send queue's producer end). */
 static inline void
 conn_prefetch(const struct sg_conn *c)
 {
@@ -299,6 +299,7 @@ conn_prefetch(const struct sg_conn *c)
 	rte_prefetch0(&c->c_tw_link);
 	rte_prefetch0(&c->c_gen);
 	rte_prefetch0(&c->c_cmd);
+	rte_prefetch0(&c->c_txq_p);
 }
 
 /* Name of a state, for logs and tests. */

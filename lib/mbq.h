@@ -114,7 +114,12 @@ mbq_dequeue_burst(struct mbq_prod *p, struct mbq_cons *c,
 {
 	unsigned i;
 
-	if (c->q_head == NULL) {
+	/* Taken only when there is something: the exchange is a locked
+	 * instruction, which waits for every store before it (Linux tests
+	 * llist_empty before llist_del_all for the same reason).  Nothing
+	 * seen: the queue was empty at the load. */
+	if (c->q_head == NULL &&
+	    __atomic_load_n(&p->q_top, __ATOMIC_ACQUIRE) != NULL) {
 		struct rte_mbuf *l = __atomic_exchange_n(&p->q_top, NULL,
 							 __ATOMIC_ACQUIRE);
 		struct rte_mbuf *fifo = NULL;

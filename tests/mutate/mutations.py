@@ -558,6 +558,11 @@ MUTATIONS = [
       "\t\t\tfifo = l;\n\t\t\tl = next;",
       "the consumer does not reverse what it takes: entries come out "
       "newest first (and most are lost)"),
+    M("mbq-empty-check", "mbq.h",
+      "__atomic_load_n(&p->q_top, __ATOMIC_ACQUIRE) != NULL) {",
+      "__atomic_load_n(&p->q_top, __ATOMIC_ACQUIRE) == NULL) {",
+      "the consumer takes the queue only when it looks empty: nothing "
+      "queued is ever taken"),
     M("mbq-count-out", "mbq.h",
       "__atomic_store_n(&c->q_out, c->q_out + i, __ATOMIC_RELEASE);",
       "__atomic_store_n(&c->q_out, c->q_out + 1, __ATOMIC_RELEASE);",
