@@ -203,8 +203,14 @@ void
 conn_post(struct sg_conn *c, uint32_t ev)
 {
 	struct sg_poller *p;
-	uint32_t old = __atomic_load_n(&c->c_ev, __ATOMIC_ACQUIRE);
+	uint32_t old;
 
+	/* Given back: nobody looks at c's events any more (sg_close and
+	 * sg_abort cleared c_poller, every call refuses the handle, the
+	 * next life starts with none), so no locked instruction for them. */
+	if (c->c_flags & CF_APP_CLOSED)
+		return;
+	old = __atomic_load_n(&c->c_ev, __ATOMIC_ACQUIRE);
 	/* Already pending and queued: no atomic read-modify-write at all. */
 	if ((old & (ev | EV_QUEUED)) == (ev | EV_QUEUED))
 		return;

@@ -412,6 +412,11 @@ MUTATIONS = [
       "\tc->c_sig = sig ^ 1;",
       "a connection keeps the wrong hash: its close misses its table "
       "entry"),
+    M("conn-post-given-back", "conn.c",
+      "\tif (c->c_flags & CF_APP_CLOSED)\n\t\treturn;\n\told =",
+      "\tif (!(c->c_flags & CF_APP_CLOSED))\n\t\treturn;\n\told =",
+      "events are posted only for connections given back: the "
+      "application hears of nothing"),
     M("conn-orphan-count", "conn.c",
       "w->w_orphans--;",
       "w->w_orphans -= 0;",
