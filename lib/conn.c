@@ -89,7 +89,8 @@ conn_create(struct worker *w, unsigned pi, const struct pkt_info *in,
 	void *obj;
 
 	while (w->w_conns_used >= pp->conn_max ||
-	       rte_mempool_get(w->w_conns, &obj) < 0)
+	       rte_mempool_generic_get(w->w_conns, &obj, 1,
+				       w->w_conn_cache) < 0)
 		if (!tw_recycle(w))
 			return NULL;
 	c = obj;
@@ -100,7 +101,7 @@ conn_create(struct worker *w, unsigned pi, const struct pkt_info *in,
 	/* A table entry's key is already mapped: replacing the value
 	 * cannot fail.  A cookie connection needs a new key. */
 	if (flow_add(worker_ft(w, in->family), pkt_flow_key(in), sig, c) < 0) {
-		rte_mempool_put(w->w_conns, c);
+		rte_mempool_generic_put(w->w_conns, &obj, 1, w->w_conn_cache);
 		return NULL;
 	}
 	w->w_conns_used++;
@@ -341,7 +342,7 @@ conn_free(struct worker *w, struct sg_conn *c)
 	/* Stale commands and events naming c are recognised by the
 	 * generation (even: in the pool). */
 	__atomic_store_n(&c->c_gen, c->c_gen + 1, __ATOMIC_RELEASE);
-	rte_mempool_put(w->w_conns, c);
+	rte_mempool_generic_put(w->w_conns, (void **)&c, 1, w->w_conn_cache);
 	w->w_conns_used--;
 	w->w_stats.conn_freed++;
 }

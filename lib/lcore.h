@@ -36,6 +36,9 @@
 #define WORKER_TIMER_BATCH	64
 /* Application commands handled per poll. */
 #define WORKER_CMD_BATCH	64
+/* Connection objects the worker's own pool cache holds (conn.c takes and
+ * returns them through it). */
+#define WORKER_CONN_CACHE	64
 /* Idle back-off: after this many empty polls, rte_pause(); after
  * WORKER_IDLE_SLEEP_POLLS, sleep, doubling from 1 us to idle_sleep_us. */
 #define WORKER_IDLE_PAUSE_POLLS	64
@@ -76,6 +79,8 @@ struct worker {
 	struct timer_wheel *w_wheel;
 	struct rte_mempool *w_mbufs;	/* replies and retransmissions */
 	struct rte_mempool *w_conns;	/* struct sg_conn, conn_max */
+	struct rte_mempool_cache *w_conn_cache;	/* the worker's, in front
+					   of w_conns */
 	struct rte_ring *w_cmd;		/* apps -> worker: conns to close
 					   (MP enqueue, SC dequeue) */
 	uint32_t w_conns_used;

@@ -346,7 +346,7 @@ worker_audit(const struct worker *w)
 	 * CLOSED and held by the pool until freed; orphans are mapped. */
 	if (synq != synq_used(&w->w_synq) || conns > w->w_conns_used ||
 	    orphans != w->w_orphans ||
-	    rte_mempool_in_use_count(w->w_conns) != w->w_conns_used)
+	    worker_conns_out(w) != w->w_conns_used)
 		return -EINVAL;
 	return 0;
 }
@@ -688,19 +688,24 @@ mbuf_cache(const struct sg_params *pp)
 }
 
 /*
- * The connection pool is a stack (DPDK's "stack" mempool driver): a
- * connection is made from the one freed last, whose lines are still in
- * the CPU's caches.  A ring hands objects out oldest first, so every new
- * connection was a walk through cold memory (all conn_max objects, 58 MiB
- * at 65536).  Only the owning worker gets and puts: no per-lcore cache
- * (it would cost 1 MiB of heap per worker for RTE_MAX_LCORE caches and
- * gained 2-4 % on a handshake over the bare stack, docs/benchmarks.md).
- * Without the driver (a DPDK built without it) the ring is used.  Objects
- * are never DMA'd: they may cross page boundaries (with 4 KiB pages a
- * 2.2 KiB object would otherwise take a page of its own).
+ * The connection pool is a stack (DPDK's "stack" mempool driver) behind
+ * a cache the worker owns (rte_mempool_cache_create): a connection is
+ * made from the one freed last, whose lines are still in the CPU's
+ * caches.  A ring hands objects out oldest first, so every new
+ * connection was a walk through cold memory (all conn_max objects,
+ * 58 MiB at 65536).  The stack takes a lock per call, a locked
+ * instruction that waits for every store before it; the cache takes it
+ * once per WORKER_CONN_CACHE objects.  The worker's own cache, not the
+ * pool's per-lcore ones: those are RTE_MAX_LCORE caches, 1 MiB of heap
+ * per worker, for the one lcore that ever gets and puts here
+ * (docs/benchmarks.md).  Without the stack driver (a DPDK built without
+ * it) the ring is used.  Objects are never DMA'd: they may cross page
+ * boundaries (with 4 KiB pages a 2.2 KiB object would otherwise take a
+ * page of its own).
  */
-static struct rte_mempool *
-conn_pool_create(const char *name, const struct sg_params *pp, int socket)
+static int
+conn_pool_create(struct worker *w, const char *name,
+		 const struct sg_params *pp, int socket)
 {
 	struct rte_mempool *mp;
 
@@ -708,17 +713,35 @@ conn_pool_create(const char *name, const struct sg_params *pp, int socket)
 				      0, 0, socket,
 				      RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	if (mp == NULL)
-		return NULL;
+		return -ENOMEM;
 	if (rte_mempool_set_ops_byname(mp, "stack", NULL) != 0 &&
 	    rte_mempool_set_ops_byname(mp, "ring_sp_sc", NULL) != 0)
 		goto fail;
 	if (rte_mempool_populate_default(mp) < 0)
 		goto fail;
 	rte_mempool_obj_iter(mp, conn_obj_init_cb, NULL);
-	return mp;
+	w->w_conn_cache = rte_mempool_cache_create(WORKER_CONN_CACHE, socket);
+	if (w->w_conn_cache == NULL)
+		goto fail;
+	w->w_conns = mp;
+	return 0;
 fail:
 	rte_mempool_free(mp);
-	return NULL;
+	return -ENOMEM;
+}
+
+static void
+conn_pool_free(struct worker *w)
+{
+	rte_mempool_cache_flush(w->w_conn_cache, w->w_conns);
+	rte_mempool_cache_free(w->w_conn_cache);
+	rte_mempool_free(w->w_conns);
+}
+
+unsigned
+worker_conns_out(const struct worker *w)
+{
+	return rte_mempool_in_use_count(w->w_conns) - w->w_conn_cache->len;
 }
 
 /* What the DPDK heap gives an allocation of len bytes beyond len: the
@@ -772,7 +795,8 @@ worker_mem_size(const struct sg_params *pp)
 			       sizeof(struct rte_pktmbuf_pool_private),
 			       RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	sz += mempool_mem_size(pp->conn_max, conn_obj_size(), 0, 0,
-			       RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+			       RTE_MEMPOOL_F_NO_IOVA_CONTIG) +
+	      sizeof(struct rte_mempool_cache) + HEAP_SLACK;
 	sz += (size_t)rte_ring_get_memsize_elem(sizeof(struct conn_ref),
 			rte_align32pow2(pp->conn_max + 1)) + HEAP_SLACK +
 	      TAILQ_SLACK;
@@ -830,8 +854,7 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	if (w->w_mbufs == NULL)
 		goto err_wheel;
 	snprintf(name, sizeof(name), "sg%u_conns_%u", e->e_id, id);
-	w->w_conns = conn_pool_create(name, pp, socket);
-	if (w->w_conns == NULL)
+	if (conn_pool_create(w, name, pp, socket) < 0)
 		goto err_mbufs;
 	snprintf(name, sizeof(name), "sg%u_cmd_%u", e->e_id, id);
 	w->w_cmd = rte_ring_create_elem(name, sizeof(struct conn_ref),
@@ -865,7 +888,7 @@ worker_init(struct worker *w, struct sg_engine *e, unsigned id, int socket)
 	return 0;
 
 err_conns:
-	rte_mempool_free(w->w_conns);
+	conn_pool_free(w);
 err_mbufs:
 	rte_mempool_free(w->w_mbufs);
 err_wheel:
@@ -893,7 +916,7 @@ worker_fini(struct worker *w)
 		p->wp_ntx = 0;
 	}
 	rte_ring_free(w->w_cmd);
-	rte_mempool_free(w->w_conns);
+	conn_pool_free(w);
 	rte_mempool_free(w->w_mbufs);
 	rte_free(w->w_wheel);
 	synq_fini(&w->w_synq);

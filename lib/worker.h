@@ -59,6 +59,10 @@ bool flow_value_is(const struct worker *w, void *h,
  * Returns 0 or -EINVAL.  Slow: tests, the fuzzer, asserts builds. */
 int worker_audit(const struct worker *w);
 
+/* Connection objects taken from the pool (not in it, nor in the worker's
+ * cache of free ones): w_conns_used when nothing leaks. */
+unsigned worker_conns_out(const struct worker *w);
+
 /* Set up / tear down a worker's tables (engine.c calls these). */
 int worker_init(struct worker *w, struct sg_engine *e, unsigned id,
 		int socket);

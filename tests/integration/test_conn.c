@@ -1335,12 +1335,10 @@ test_no_event_after_close(void **state)
 static void
 test_double_close_refused(void **state)
 {
-	struct rte_mempool *conns = wk->w_conns;
 	struct cli k, a, b;
 
 	(void)state;
 	engine_up(NULL);
-	conns = wk->w_conns;
 	k = establish(41040, NULL);
 	assert_int_equal(sg_abort(k.c), 0);
 	poll_at(now_us);			/* RST, CLOSED, freed */
@@ -1351,12 +1349,12 @@ test_double_close_refused(void **state)
 	poll_at(now_us);
 	assert_int_equal(wk->w_stats.conn_freed, 1);
 	assert_int_equal(wk->w_stats.stale_refs, 0);
-	assert_int_equal(rte_mempool_in_use_count(conns), 0);
+	assert_int_equal(worker_conns_out(wk), 0);
 	/* Two new connections are two objects. */
 	a = establish(41041, NULL);
 	b = establish(41042, NULL);
 	assert_ptr_not_equal(a.c, b.c);
-	assert_int_equal(rte_mempool_in_use_count(conns), 2);
+	assert_int_equal(worker_conns_out(wk), 2);
 	assert_int_equal(wk->w_conns_used, 2);
 }
 
@@ -1634,11 +1632,11 @@ tune_conn4096(struct sg_params *p)
 
 /*
  * Connections are made from the objects freed last (the pool is a
- * stack), so a worker whose connections come and go keeps reusing the
- * same warm objects instead of cycling through all conn_max of them.
- * Two waves of 1200 connections: the second is made of the first's
- * objects (a ring, oldest first, hands out objects never used before:
- * all 1200; behind a per-lcore cache of 256, some 1070).
+ * stack behind the worker's cache), so a worker whose connections come
+ * and go keeps reusing the same warm objects instead of cycling through
+ * all conn_max of them.  Two waves of 1200 connections: the second is
+ * made of the first's objects but for the few the cache held unused (a
+ * ring, oldest first, hands out objects never used before: some 1100).
  */
 static void
 test_conn_pool_reuses_recent(void **state)
@@ -1668,7 +1666,7 @@ test_conn_pool_reuses_recent(void **state)
 	}
 	print_message("second wave: %u of %u objects not used by the "
 		      "first\n", fresh, WAVE);
-	assert_int_equal(fresh, 0);
+	assert_true(fresh <= WORKER_CONN_CACHE);
 }
 
 /* ---- tests for mutation survivors (tests/mutate, docs/mutation.md) ---- */
