@@ -14,7 +14,12 @@
  * --only runs one scenario of the single-worker suite (and nothing else):
  * what `perf record` needs to profile one path; SG_BENCH_REPEAT=R feeds
  * the stateless cookie scenarios R times over (the last is reported), so
- * that the profile is the loop's and not the setup's.
+ * that the profile is the loop's and not the setup's.  --perf-ctl CTL,ACK
+ * names perf's control FIFOs: with
+ *   mkfifo ctl ack; perf record -D -1 --control fifo:ctl,ack -- \
+ *       sg_bench ... -- --only handshake --perf-ctl ctl,ack
+ * perf samples the timed loops of the single-worker suite only (not the
+ * frames being built, the SYNs a handshake needs first, the setup).
  *
  * Scenarios:
  *   syn_cookie     SYNs from distinct flows, cookies always: SYN-ACK each
@@ -36,6 +41,7 @@
  * cycles per packet and the scaling from 1 to W workers.  Their JSON goes
  * under "workers".
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -224,6 +230,35 @@ struct result {
 static struct result results[8];
 static unsigned nresults;
 static const char *only;	/* --only: the one scenario to run */
+static FILE *perf_ctl_f, *perf_ack_f;	/* --perf-ctl: perf's FIFOs */
+
+/* Tell perf (--perf-ctl) to sample or stop ("enable"/"disable"), and wait
+ * for its acknowledgement so that no sample of the loop is lost. */
+static void
+perf_ctl(const char *cmd)
+{
+	char ack[16];
+
+	if (perf_ctl_f == NULL)
+		return;
+	fprintf(perf_ctl_f, "%s\n", cmd);
+	fflush(perf_ctl_f);
+	if (fgets(ack, sizeof(ack), perf_ack_f) == NULL)
+		fprintf(stderr, "sg_bench: --perf-ctl: no acknowledgement\n");
+}
+
+/* feed, sampled by perf when --perf-ctl is given. */
+static uint64_t
+timed_feed(struct lane *ln, struct worker *w, const struct frame *frames,
+	   unsigned n)
+{
+	uint64_t cyc;
+
+	perf_ctl("enable");
+	cyc = feed(ln, w, frames, n);
+	perf_ctl("disable");
+	return cyc;
+}
 
 static bool
 want(const char *name)
@@ -316,6 +351,7 @@ single_handshake(struct frame *fr, unsigned n, uint64_t base)
 	build_acks(fr, n, ln->ln_synack);
 	free(ln->ln_synack);
 	ln->ln_synack = NULL;
+	perf_ctl("enable");
 	t0 = rte_rdtsc_precise();
 	for (i = 0; i < n; i += 1024) {
 		feed(ln, w, fr + i, RTE_MIN(1024u, n - i));
@@ -326,7 +362,9 @@ single_handshake(struct frame *fr, unsigned n, uint64_t base)
 			worker_tick(w, ln->ln_now_us);
 		}
 	}
-	report("handshake", rte_rdtsc_precise() - t0, base, n);
+	t0 = rte_rdtsc_precise() - t0;
+	perf_ctl("disable");
+	report("handshake", t0, base, n);
 	if (got != n)
 		printf("  (only %u of %u handshakes completed)\n", got, n);
 	sg_engine_destroy(e);
@@ -354,7 +392,7 @@ run_single(struct frame *fr, unsigned n)
 	if (want("syn_cookie")) {
 		w = engine(&e, SG_COOKIES_ALWAYS, 1024);
 		for (i = 0; i < repeat; i++)
-			cyc = feed(ln, w, fr, n);
+			cyc = timed_feed(ln, w, fr, n);
 		report("syn_cookie", cyc, base, n);
 		sg_engine_destroy(e);
 	}
@@ -368,7 +406,7 @@ run_single(struct frame *fr, unsigned n)
 		ln->ln_ol_flags = RTE_MBUF_F_RX_IP_CKSUM_GOOD |
 				  RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 		for (i = 0; i < repeat; i++)
-			cyc = feed(ln, w, fr, n);
+			cyc = timed_feed(ln, w, fr, n);
 		ln->ln_ol_flags = 0;
 		report("syn_cookie_nic", cyc, base, n);
 		sg_engine_destroy(e);
@@ -376,7 +414,7 @@ run_single(struct frame *fr, unsigned n)
 
 	if (want("syn_stateful")) {
 		w = engine(&e, SG_COOKIES_NEVER, n);
-		cyc = feed(ln, w, fr, n);
+		cyc = timed_feed(ln, w, fr, n);
 		report("syn_stateful", cyc, base, n);
 		sg_engine_destroy(e);
 	}
@@ -389,7 +427,7 @@ run_single(struct frame *fr, unsigned n)
 		build(&fr[i], i, TCPF_ACK, i * 31u, i * 104729u, 0);
 	if (want("ack_flood")) {
 		w = engine(&e, SG_COOKIES_AUTO, 1024);
-		cyc = feed(ln, w, fr, n);
+		cyc = timed_feed(ln, w, fr, n);
 		report("ack_flood", cyc, base, n);
 		sg_engine_destroy(e);
 	}
@@ -397,7 +435,7 @@ run_single(struct frame *fr, unsigned n)
 	/* ACK flood while cookies are out: a cookie check each. */
 	if (want("ack_guess")) {
 		w = engine(&e, SG_COOKIES_ALWAYS, 1024);
-		cyc = feed(ln, w, fr, n);
+		cyc = timed_feed(ln, w, fr, n);
 		report("ack_guess", cyc, base, n);
 		sg_engine_destroy(e);
 	}
@@ -407,7 +445,7 @@ run_single(struct frame *fr, unsigned n)
 		fr[i].b[PKT_ETH_LEN + PKT_IP4_LEN + 16] ^= 0x5a;
 	if (want("garbage")) {
 		w = engine(&e, SG_COOKIES_AUTO, 1024);
-		cyc = feed(ln, w, fr, n);
+		cyc = timed_feed(ln, w, fr, n);
 		report("garbage", cyc, base, n);
 		sg_engine_destroy(e);
 	}
@@ -861,6 +899,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "json", required_argument, NULL, 'j' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "perf-ctl", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned most = RTE_MIN(rte_lcore_count(), (unsigned)SG_MAX_WORKERS);
@@ -890,6 +929,27 @@ parse_args(int argc, char **argv, struct opts *o)
 					"syn_cookie, syn_cookie_nic, "
 					"syn_stateful, handshake, ack_flood, "
 					"ack_guess, garbage\n", optarg);
+				return 2;
+			}
+		} else if (ch == 'p') {
+			char ctl[256], *comma = strchr(optarg, ',');
+
+			if (comma == NULL || comma == optarg ||
+			    comma[1] == '\0' ||
+			    (size_t)(comma - optarg) >= sizeof(ctl)) {
+				fprintf(stderr, "sg_bench: --perf-ctl %s: "
+					"accepted CTL,ACK (perf's control "
+					"and acknowledgement FIFOs)\n", optarg);
+				return 2;
+			}
+			memcpy(ctl, optarg, (size_t)(comma - optarg));
+			ctl[comma - optarg] = '\0';
+			perf_ctl_f = fopen(ctl, "w");
+			perf_ack_f = fopen(comma + 1, "r");
+			if (perf_ctl_f == NULL || perf_ack_f == NULL) {
+				fprintf(stderr, "sg_bench: --perf-ctl %s: "
+					"cannot open: %s\n", optarg,
+					strerror(errno));
 				return 2;
 			}
 		} else if (ch == 'w') {
