@@ -12,8 +12,9 @@
  * connection: docs/benchmarks.md, "Memory").
  *
  * The producer pushes onto a LIFO (compare-and-swap on q_top); the
- * consumer takes the whole LIFO at once (exchange with NULL), reverses it
- * into its private FIFO and pops from there: FIFO order overall.  With
+ * consumer, when a plain load shows q_top set, takes the whole LIFO at
+ * once (exchange with NULL), reverses it into its private FIFO and pops
+ * from there: FIFO order overall.  With
  * one producer there is no ABA: the top can only become an mbuf again
  * through that producer's own push.  This is Linux's llist
  * (llist_add/llist_del_all) with the consumer's reversal kept between
