@@ -137,8 +137,8 @@ bucket_find(const struct flow_table *ft, uint32_t b, uint16_t tag,
 	return -1;
 }
 
-/* Prefetch the bucket a lookup of sig reads first (and, unless one of
- * its keys was displaced, only). */
+/* The value stored under key (hash sig), or NULL: the first bucket, and
+ * the second only when one of the first's keys was displaced. */
 static inline void *
 lookup1(const struct flow_table *ft, const void *key, uint32_t sig)
 {
